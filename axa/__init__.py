@@ -1,0 +1,1 @@
+"""AXA Platform back end: six Flask subsystems and one Celery deployment."""

@@ -1,0 +1,1 @@
+"""REST blueprints (flask-smorest), per subsystem: blueprints/<subsystem>/<resource>/."""

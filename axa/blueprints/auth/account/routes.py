@@ -1,0 +1,139 @@
+"""Registration, confirmation, login/logout, the signed-in user, password flows."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import current_app, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from axa.blueprints.auth.account import service
+from axa.blueprints.auth.account.schemas import (
+    AcceptedSchema,
+    ChangePasswordSchema,
+    ForgotSchema,
+    LoginResultSchema,
+    LoginSchema,
+    RegisterSchema,
+    ResetSchema,
+    TokenSchema,
+    UserSchema,
+)
+from axa.platform.auth_hook import login_required
+
+blp = Blueprint("account", __name__, url_prefix="/api/v1/auth",
+                description="Registration, login, sessions and passwords")
+FORGOT_BODY = {"message": "If an account exists for this email, a reset link is on its way."}
+
+
+def _set_cookie(response, session_id: str) -> None:
+    settings = current_app.config["AXA"]
+    response.set_cookie(settings.cookie_name, session_id, max_age=settings.session_absolute_seconds,
+                        path="/", secure=settings.production, httponly=True, samesite="Lax")
+
+
+def _clear_cookie(response) -> None:
+    settings = current_app.config["AXA"]
+    response.delete_cookie(settings.cookie_name, path="/", secure=settings.production,
+                           httponly=True, samesite="Lax")
+
+
+@blp.route("/register")
+class Register(MethodView):
+    @blp.arguments(RegisterSchema)
+    @blp.response(201, UserSchema)
+    @blp.alt_response(409, description="The email is taken")
+    @blp.alt_response(429, description="Too many registrations from this address")
+    def post(self, data):
+        """Create an account and mail a confirmation link"""
+        return service.register(data["email"], data["password"], data["display_name"]).to_dict()
+
+
+@blp.route("/confirm")
+class Confirm(MethodView):
+    @blp.arguments(TokenSchema)
+    @blp.response(200, UserSchema)
+    @blp.alt_response(400, description="Unknown, expired or used token")
+    def post(self, data):
+        """Confirm an email address with the token from the mail"""
+        return service.confirm(data["token"]).to_dict()
+
+
+@blp.route("/confirm/resend")
+class ResendConfirmation(MethodView):
+    @login_required
+    @blp.response(202, AcceptedSchema)
+    def post(self):
+        """Mail a new confirmation link (voids the previous one)"""
+        service.resend_confirmation(service.current_user())
+        return {"message": "A new confirmation link is on its way if the email is unconfirmed."}
+
+
+@blp.route("/login")
+class Login(MethodView):
+    @blp.arguments(LoginSchema)
+    @blp.response(200, LoginResultSchema)
+    @blp.alt_response(401, description="Wrong email or password, or the account is disabled")
+    @blp.alt_response(429, description="Too many attempts; see Retry-After")
+    def post(self, data):
+        """Sign in: returns the session id and sets the session cookie"""
+        session_id, session, user = service.login(data["email"], data["password"])
+        expires = datetime.fromtimestamp(service.session_store().expires_at(session), UTC)
+        body = LoginResultSchema().dump({"session_id": session_id, "expires_at": expires,
+                                         "user": user.to_dict()})
+        response = jsonify(body)
+        _set_cookie(response, session_id)
+        return response
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @login_required
+    @blp.response(204)
+    def post(self):
+        """End this session and clear the cookie"""
+        service.logout()
+        response = current_app.response_class(status=204)
+        _clear_cookie(response)
+        return response
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @login_required
+    @blp.response(200, UserSchema)
+    def get(self):
+        """The signed-in user"""
+        return service.current_user().to_dict()
+
+
+@blp.route("/password/forgot")
+class ForgotPassword(MethodView):
+    @blp.arguments(ForgotSchema)
+    @blp.response(202, AcceptedSchema)
+    def post(self, data):
+        """Mail a reset link if the account exists (same answer either way)"""
+        service.forgot_password(data["email"])
+        return FORGOT_BODY
+
+
+@blp.route("/password/reset")
+class ResetPassword(MethodView):
+    @blp.arguments(ResetSchema)
+    @blp.response(204)
+    @blp.alt_response(400, description="Unknown, expired or used token")
+    def post(self, data):
+        """Set a new password with a reset token; ends every session of the user"""
+        service.reset_password(data["token"], data["password"])
+
+
+@blp.route("/password/change")
+class ChangePassword(MethodView):
+    @login_required
+    @blp.arguments(ChangePasswordSchema)
+    @blp.response(204)
+    @blp.alt_response(403, description="The current password is wrong")
+    def post(self, data):
+        """Change the password; ends every other session"""
+        user = service.current_user()
+        service.change_password(user, data["current_password"], data["new_password"])

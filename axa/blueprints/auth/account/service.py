@@ -1,0 +1,151 @@
+"""Account operations behind the auth endpoints: each commits its own transaction and hands
+outbox entries (user sync, mail) to the relay only after commit."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import current_app, g, request
+from flask_smorest import abort
+from sqlalchemy.exc import IntegrityError
+
+from axa.models.auth import AuthEvent, OutboxEntry, User, UserToken, db
+from axa.platform import passwords, ratelimit
+from axa.platform.auth_hook import current_session, session_store
+from axa.tasks.auth.sync import relay_after_commit
+
+INVALID_LOGIN = "Invalid email or password."
+
+
+def client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def _reject_password(password: str, email: str, field: str = "password") -> None:
+    problems = passwords.policy_problems(password, email)
+    if problems:
+        abort(422, errors={"json": {field: problems}}, message="Unprocessable Entity")
+
+
+def _commit_and_relay(*entries: OutboxEntry) -> None:
+    db.session.commit()
+    relay_after_commit([e.id for e in entries])
+
+
+def _link(path: str, token: str) -> str:
+    return f"{current_app.config['AXA'].public_url.rstrip('/')}{path}?token={token}"
+
+
+def _mail(user: User, template: str, **context) -> OutboxEntry:
+    return OutboxEntry.mail(template, user.email, {"display_name": user.display_name, **context})
+
+
+def current_user() -> User:
+    session = current_session()
+    user = db.session.get(User, session.user_id)
+    if user is None or not user.active:
+        session_store().end(session)
+        abort(401, message="Authentication required.")
+    return user
+
+
+def register(email: str, password: str, display_name: str) -> User:
+    ratelimit.hit("register-ip", client_ip(), current_app.config["AXA"].register_limits)
+    email = email.strip().lower()
+    _reject_password(password, email)
+    if User.by_email(email) is not None:
+        abort(409, message="An account with this email already exists.")
+    user = User(email=email, password_hash=passwords.hash_password(password),
+                display_name=display_name.strip(), status="active", roles=[], version=0)
+    db.session.add(user)
+    try:
+        sync = OutboxEntry.user_changed(user)
+        token = UserToken.issue(user.id, "confirm")
+        mail = _mail(user, "confirm", link=_link("/confirm", token))
+        _commit_and_relay(sync, mail)
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, message="An account with this email already exists.")
+    return user
+
+
+def confirm(token: str) -> User:
+    user_id = UserToken.redeem(token, "confirm")
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None:
+        db.session.rollback()
+        abort(400, message="This confirmation link is invalid, used or expired.")
+    user.email_confirmed_at = user.email_confirmed_at or datetime.now(UTC)
+    db.session.commit()
+    return user
+
+
+def resend_confirmation(user: User) -> None:
+    if user.email_confirmed_at is None:
+        token = UserToken.issue(user.id, "confirm")
+        _commit_and_relay(_mail(user, "confirm", link=_link("/confirm", token)))
+
+
+def login(email: str, password: str):
+    settings = current_app.config["AXA"]
+    ratelimit.hit("login-ip", client_ip(), settings.login_ip_limits)
+    ratelimit.check("login-email", email, settings.login_limits)
+    user = User.by_email(email)
+    ok = passwords.verify_password(user.password_hash if user else None, password)
+    ua = request.headers.get("User-Agent", "")
+    if not ok or not user.active:
+        AuthEvent.log("login_failed", user.id if user else None, client_ip(), ua)
+        db.session.commit()
+        ratelimit.hit("login-email", email, settings.login_limits)
+        abort(401, message=INVALID_LOGIN)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    store = session_store()
+    if getattr(g, "session", None) is not None:
+        store.end(g.session)  # never keep a pre-login id (session fixation)
+    session_id, session = store.create(user.id, client_ip(), ua)
+    AuthEvent.log("login", user.id, client_ip(), ua)
+    db.session.commit()
+    return session_id, session, user
+
+
+def logout() -> None:
+    session = current_session()
+    session_store().end(session)
+    AuthEvent.log("logout", session.user_id, client_ip(), request.headers.get("User-Agent", ""))
+    db.session.commit()
+
+
+def forgot_password(email: str) -> None:
+    settings = current_app.config["AXA"]
+    ratelimit.hit("forgot-ip", client_ip(), settings.forgot_limits)
+    ratelimit.hit("forgot-email", email, settings.forgot_limits)
+    user = User.by_email(email)
+    if user is None or not user.active:
+        return
+    token = UserToken.issue(user.id, "reset")
+    _commit_and_relay(_mail(user, "reset", link=_link("/reset-password", token)))
+
+
+def reset_password(token: str, password: str) -> None:
+    user_id = UserToken.redeem(token, "reset")
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.active:
+        db.session.rollback()
+        abort(400, message="This reset link is invalid, used or expired.")
+    _reject_password(password, user.email)
+    user.password_hash = passwords.hash_password(password)
+    mail = _mail(user, "password_changed")
+    AuthEvent.log("password_reset", user.id, client_ip(), request.headers.get("User-Agent", ""))
+    _commit_and_relay(mail)
+    session_store().end_all(user.id)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not passwords.verify_password(user.password_hash, current):
+        abort(403, message="The current password is wrong.")
+    _reject_password(new, user.email, "new_password")
+    user.password_hash = passwords.hash_password(new)
+    mail = _mail(user, "password_changed")
+    AuthEvent.log("password_change", user.id, client_ip(), request.headers.get("User-Agent", ""))
+    _commit_and_relay(mail)
+    session_store().end_all(user.id, keep=current_session().key_hash)

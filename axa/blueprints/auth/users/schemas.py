@@ -1,0 +1,13 @@
+from marshmallow import Schema, fields, validate
+
+ROLES = ("admin",)
+
+
+class UserQuerySchema(Schema):
+    email = fields.String(validate=validate.Length(max=320),
+                         metadata={"description": "Case-insensitive substring of the email"})
+
+
+class UserPatchSchema(Schema):
+    status = fields.String(validate=validate.OneOf(["active", "disabled"]))
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), validate=validate.Length(max=8))

@@ -1,0 +1,8 @@
+"""Blueprints of the `stocks` subsystem, in registration order."""
+from axa.blueprints.replica.me.routes import blp as me_blp
+
+BLUEPRINTS = [me_blp]
+
+
+def init_app(app):
+    """No subsystem-specific set-up yet."""

@@ -1,0 +1,1 @@
+"""SQLAlchemy models per subsystem; each subsystem has its own ``db`` and migrations."""

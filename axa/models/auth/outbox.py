@@ -1,0 +1,45 @@
+"""Transactional outbox: work that must not be lost (user sync, mail) is written as a row in
+the same transaction as the change, and published to the broker after commit by the relay
+(again by the beat sweep if the broker was down)."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import JSON, BigInteger, DateTime, String, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from axa.models.auth import db
+
+
+class OutboxEntry(db.Model):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    topic: Mapped[str] = mapped_column(String(16))  # "user" | "mail"
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    @classmethod
+    def user_changed(cls, user) -> OutboxEntry:
+        """Bump the user's version and queue its snapshot; call inside the change's transaction."""
+        user.version = (user.version or 0) + 1
+        db.session.flush()
+        entry = cls(topic="user", payload=user.snapshot())
+        db.session.add(entry)
+        return entry
+
+    @classmethod
+    def mail(cls, template: str, to: str, context: dict) -> OutboxEntry:
+        entry = cls(topic="mail", payload={"template": template, "to": to, "context": context})
+        db.session.add(entry)
+        db.session.flush()
+        entry.payload = {**entry.payload, "message_id": f"axa-mail-{entry.id}"}
+        return entry
+
+    @classmethod
+    def pending(cls, older_than: timedelta = timedelta(0), limit: int = 500) -> list[OutboxEntry]:
+        cutoff = datetime.now(UTC) - older_than
+        return list(db.session.scalars(
+            select(cls).where(cls.published_at.is_(None), cls.created_at <= cutoff)
+            .order_by(cls.id).limit(limit).with_for_update(skip_locked=True)))

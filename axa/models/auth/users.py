@@ -1,0 +1,49 @@
+"""Global identities. Every change bumps ``version`` and writes an outbox row (see outbox.py)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
+from axa.models.auth import db
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    display_name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)), default=list)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in (self.roles or [])
+
+    @classmethod
+    def by_email(cls, email: str) -> User | None:
+        return db.session.scalar(select(cls).where(func.lower(cls.email) == email.strip().lower()))
+
+    def snapshot(self) -> dict:
+        """The versioned record pushed to every other subsystem."""
+        return {"id": self.id, "email": self.email, "display_name": self.display_name,
+                "status": self.status, "roles": list(self.roles or []), "version": self.version}
+
+    def to_dict(self) -> dict:
+        return {**self.snapshot(), "email_confirmed": self.email_confirmed_at is not None,
+                "created_at": self.created_at}
+
+
+Index("uq_users_email_lower", func.lower(User.email), unique=True)

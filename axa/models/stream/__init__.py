@@ -1,0 +1,8 @@
+"""Models of the `stream` subsystem (own database, own migrations)."""
+from axa.models.base import make_db
+
+db = make_db()
+
+from axa.models.stream.users import User  # noqa: E402
+
+__all__ = ["User", "db"]

@@ -1,0 +1,1 @@
+"""Shared plumbing: config, extensions, app factory steps, sessions, security, errors, health."""

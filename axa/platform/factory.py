@@ -1,0 +1,75 @@
+"""One app factory made of small steps; ``create_<subsystem>_app`` in apps.py call it."""
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask
+from flask_cors import CORS
+from flask_migrate import Migrate
+from flask_smorest import Api
+
+from axa.platform import auth_hook, security
+from axa.platform.config import PORTS, database_url, load_settings
+from axa.platform.errors import register_error_handlers
+from axa.platform.health import blp as health_blp
+
+MIGRATIONS = "axa/models/{sub}/migrations"
+
+
+def configure(app: Flask, subsystem: str, overrides: dict | None) -> None:
+    settings = load_settings()
+    app.config.update(
+        AXA=settings, AXA_SUBSYSTEM=subsystem, SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=database_url(subsystem),
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        TRUSTED_HOSTS=settings.trusted_hosts or None,
+        API_TITLE=f"AXA {subsystem}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1/docs", OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        API_SPEC_OPTIONS={"servers": [{"url": f"http://localhost:{PORTS[subsystem]}"}],
+                          "components": {"securitySchemes": {
+                              "bearer": {"type": "http", "scheme": "bearer"},
+                              "cookie": {"type": "apiKey", "in": "cookie",
+                                         "name": settings.cookie_name}}}},
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(overrides or {})
+
+
+def init_extensions(app: Flask, subsystem: str) -> None:
+    db = importlib.import_module(f"axa.models.{subsystem}").db
+    db.init_app(app)
+    Migrate(app, db, directory=MIGRATIONS.format(sub=subsystem), compare_type=True)
+    CORS(app, origins=app.config["AXA"].cors_origins, supports_credentials=True,
+         resources={r"/api/*": {}, r"/health/*": {}})
+
+
+def register_blueprints(app: Flask, api: Api, subsystem: str) -> None:
+    api.register_blueprint(health_blp)
+    for blueprint in importlib.import_module(f"axa.blueprints.{subsystem}").BLUEPRINTS:
+        api.register_blueprint(blueprint)
+
+
+def install_hooks(app: Flask) -> None:
+    app.before_request(security.check_csrf)
+    app.before_request(auth_hook.load_session)
+    app.after_request(security.add_security_headers)
+
+
+def bind_celery(app: Flask) -> None:
+    from axa.platform.celery_app import celery
+    app.extensions["celery"] = celery
+
+
+def create_app(subsystem: str, overrides: dict | None = None) -> Flask:
+    app = Flask(f"axa.{subsystem}")
+    configure(app, subsystem, overrides)
+    init_extensions(app, subsystem)
+    api = Api(app)
+    register_blueprints(app, api, subsystem)
+    register_error_handlers(app)
+    install_hooks(app)
+    bind_celery(app)
+    importlib.import_module(f"axa.blueprints.{subsystem}").init_app(app)
+    return app

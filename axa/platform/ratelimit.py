@@ -1,0 +1,56 @@
+"""Shared rate limits in Redis (the ``limits`` library, moving window), failing closed.
+
+A limit that cannot be checked because Redis is down raises ``redis.RedisError``, which the
+error handlers turn into 503 with Retry-After (security.md decision 12).
+"""
+from __future__ import annotations
+
+import functools
+import math
+import time
+
+from flask import current_app
+from flask_smorest import abort
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+
+@functools.cache
+def _limiter(url: str) -> MovingWindowRateLimiter:
+    return MovingWindowRateLimiter(storage_from_string(url, socket_connect_timeout=1,
+                                                       socket_timeout=2))
+
+
+def hit(scope: str, key: str, limit_spec: str) -> None:
+    """Count one attempt for ``key`` under ``scope``; abort 429 with Retry-After past the limit."""
+    _apply("hit", scope, key, limit_spec)
+
+
+def check(scope: str, key: str, limit_spec: str) -> None:
+    """Abort 429 if ``key`` is already past the limit, without counting an attempt."""
+    _apply("test", scope, key, limit_spec)
+
+
+def _apply(method: str, scope: str, key: str, limit_spec: str) -> None:
+    limiter = _limiter(current_app.config["AXA"].redis_url)
+    for item in parse_many(limit_spec):
+        try:
+            allowed = getattr(limiter, method)(item, scope, key.lower())
+        except Exception as exc:  # limits wraps storage errors in its own types
+            raise RedisConnectionError(f"rate limit storage: {type(exc).__name__}") from exc
+        if not allowed:
+            reset = limiter.get_window_stats(item, scope, key.lower()).reset_time
+            retry = max(1, math.ceil(reset - time.time()))
+            abort(429, message="Too many attempts; try again later.",
+                  headers={"Retry-After": str(retry)})
+
+
+@functools.cache
+def parse_many(spec: str):
+    return tuple(parse(part) for part in spec.split(";") if part.strip())
+
+
+def reset_all() -> None:
+    _limiter.cache_clear()

@@ -1,0 +1,1 @@
+"""Celery task entry points and task graphs, per subsystem."""

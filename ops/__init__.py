@@ -1,0 +1,1 @@
+"""Operations: embedded services, the run-everything supervisor, migrations, deployment files."""

@@ -1,0 +1,132 @@
+"""Shared fixtures: real PostgreSQL and Redis (and the configured broker), fresh state per test.
+
+The AXA_* URLs name the services (CI: the machine's PostgreSQL, Redis, RabbitMQ). With none set,
+the embedded PostgreSQL and Redis of ops.embedded are started, as `make run` does.
+Test databases are ``axa_test_<subsystem>``; Redis uses its own database numbers.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tempfile
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIL_DIR = Path(tempfile.mkdtemp(prefix="axa-test-mail-"))
+
+
+def _redis_db(url: str, number: int) -> str:
+    base = re.sub(r"/\d+$", "", url.rstrip("/"))
+    return f"{base}/{number}"
+
+
+def _configure_environment() -> None:
+    if not os.environ.get("AXA_POSTGRES_URL"):
+        from ops.embedded import ensure_started
+        os.environ.update(ensure_started(ROOT / "var" / "test-embedded"))
+    redis_url = os.environ.get("AXA_REDIS_URL", "redis://127.0.0.1:6379/0")
+    os.environ["AXA_REDIS_URL"] = _redis_db(redis_url, 13)
+    os.environ["AXA_RESULT_URL"] = _redis_db(redis_url, 14)
+    broker = os.environ.get("AXA_BROKER_URL", "")
+    if not broker or broker.startswith("redis"):
+        os.environ["AXA_BROKER_URL"] = _redis_db(redis_url, 12)
+    os.environ["AXA_DATABASE_PREFIX"] = "axa_test_"
+    os.environ["AXA_MAIL_URL"] = f"file://{MAIL_DIR}"
+    for name in ("AXA_LOGIN_LIMITS", "AXA_LOGIN_IP_LIMITS", "AXA_REGISTER_LIMITS", "AXA_FORGOT_LIMITS"):
+        os.environ[name] = "10000 per minute"
+
+
+_configure_environment()
+
+from axa.platform.apps import FACTORIES  # noqa: E402
+from axa.platform.celery_app import celery  # noqa: E402
+from axa.platform.config import SUBSYSTEMS  # noqa: E402
+from axa.platform.redis_client import client_for  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def databases():
+    from ops.migrate import migrate
+    migrate(SUBSYSTEMS, drop=True)
+    celery.loader.import_default_modules()
+    yield
+
+
+@pytest.fixture
+def eager_celery():
+    celery.conf.task_always_eager = True
+    celery.conf.task_eager_propagates = True
+    yield celery
+    celery.conf.task_always_eager = False
+    celery.conf.task_eager_propagates = False
+
+
+@pytest.fixture
+def apps(databases, eager_celery):
+    built = {sub: FACTORIES[sub]({"TESTING": True}) for sub in SUBSYSTEMS}
+    for app in built.values():
+        with app.app_context():
+            db = app.extensions["sqlalchemy"]
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    client_for(os.environ["AXA_REDIS_URL"]).flushdb()
+    for path in MAIL_DIR.glob("*"):
+        path.unlink()
+    yield built
+    for app in built.values():
+        with app.app_context():
+            app.extensions["sqlalchemy"].session.remove()
+            app.extensions["sqlalchemy"].engine.dispose()
+
+
+@pytest.fixture
+def auth_app(apps):
+    return apps["auth"]
+
+
+@pytest.fixture
+def clients(apps):
+    return {sub: app.test_client() for sub, app in apps.items()}
+
+
+@pytest.fixture
+def client(clients):
+    return clients["auth"]
+
+
+def set_settings(app, **changes) -> None:
+    app.config["AXA"] = dataclasses.replace(app.config["AXA"], **changes)
+
+
+def mails(to: str | None = None) -> list:
+    parser = BytesParser(policy=policy.default)
+    found = [parser.parsebytes(p.read_bytes()) for p in sorted(MAIL_DIR.glob("*.eml"))]
+    return [m for m in found if to is None or m["To"] == to]
+
+
+def token_from(mail) -> str:
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    return re.search(r"token=([A-Za-z0-9_\-]+)", body).group(1)
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def register(client, email="ada@example.com", password=PASSWORD, name="Ada"):
+    return client.post("/api/v1/auth/register",
+                       json={"email": email, "password": password, "display_name": name})
+
+
+def login(client, email="ada@example.com", password=PASSWORD):
+    return client.post("/api/v1/auth/login", json={"email": email, "password": password})
+
+
+def bearer(session_id: str) -> dict:
+    return {"Authorization": f"Bearer {session_id}"}
