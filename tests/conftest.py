@@ -31,12 +31,13 @@ def _configure_environment() -> None:
         from ops.embedded import ensure_started
         os.environ.update(ensure_started(ROOT / "var" / "test-embedded"))
     redis_url = os.environ.get("AXA_REDIS_URL", "redis://127.0.0.1:6379/0")
-    os.environ["AXA_REDIS_URL"] = _redis_db(redis_url, 13)
-    os.environ["AXA_RESULT_URL"] = _redis_db(redis_url, 14)
+    first_db = int(os.environ.get("AXA_TEST_REDIS_DB", "12"))  # uses this number and the next two
+    os.environ["AXA_REDIS_URL"] = _redis_db(redis_url, first_db + 1)
+    os.environ["AXA_RESULT_URL"] = _redis_db(redis_url, first_db + 2)
     broker = os.environ.get("AXA_BROKER_URL", "")
     if not broker or broker.startswith("redis"):
-        os.environ["AXA_BROKER_URL"] = _redis_db(redis_url, 12)
-    os.environ["AXA_DATABASE_PREFIX"] = "axa_test_"
+        os.environ["AXA_BROKER_URL"] = _redis_db(redis_url, first_db)
+    os.environ["AXA_DATABASE_PREFIX"] = os.environ.get("AXA_TEST_DB_PREFIX", "axa_test_")
     os.environ["AXA_MAIL_URL"] = f"file://{MAIL_DIR}"
     for name in ("AXA_LOGIN_LIMITS", "AXA_LOGIN_IP_LIMITS", "AXA_REGISTER_LIMITS", "AXA_FORGOT_LIMITS"):
         os.environ[name] = "10000 per minute"
