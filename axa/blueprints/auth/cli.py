@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
 from axa.models.auth import OutboxEntry, User, db
 from axa.platform import passwords
@@ -12,6 +13,7 @@ from axa.tasks.auth.sync import relay_after_commit
 @click.argument("email")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--display-name", default="Administrator")
+@with_appcontext
 def create_admin(email: str, password: str, display_name: str) -> None:
     email = email.strip().lower()
     problems = passwords.policy_problems(password, email)

@@ -1,0 +1,112 @@
+"""Forgot / reset / change password."""
+from datetime import UTC, datetime, timedelta
+
+from axa.models.auth import UserToken, db
+from tests.conftest import PASSWORD, bearer, login, mails, register, token_from
+
+NEW = "a brand new passphrase 42"
+
+
+def _reset_mails():
+    return [m for m in mails("ada@example.com") if "Reset" in m["Subject"]]
+
+
+def test_forgot_answers_the_same_whether_or_not_the_account_exists(client):
+    register(client)
+    known = client.post("/api/v1/auth/password/forgot", json={"email": "ada@example.com"})
+    unknown = client.post("/api/v1/auth/password/forgot", json={"email": "ghost@example.com"})
+    assert known.status_code == unknown.status_code == 202
+    assert known.get_data() == unknown.get_data()
+    assert len(_reset_mails()) == 1 and mails("ghost@example.com") == []
+
+
+def test_reset_sets_password_ends_sessions_and_mails(client, clients, auth_app):
+    register(client)
+    device = auth_app.test_client(use_cookies=False)
+    sid = login(device).get_json()["session_id"]
+    client.post("/api/v1/auth/password/forgot", json={"email": "ada@example.com"})
+    token = token_from(_reset_mails()[0])
+    assert client.post("/api/v1/auth/password/reset", json={"token": token, "password": NEW}).status_code == 204
+    assert clients["socweb"].get("/api/v1/me", headers=bearer(sid)).status_code == 401
+    assert login(client, password=PASSWORD).status_code == 401
+    assert login(client, password=NEW).status_code == 200
+    changed = [m for m in mails("ada@example.com") if "changed" in m["Subject"]]
+    assert len(changed) == 1 and NEW not in changed[0].as_string()
+    again = client.post("/api/v1/auth/password/reset", json={"token": token, "password": NEW + "x"})
+    assert again.status_code == 400
+
+
+def test_newer_reset_token_voids_older_and_tokens_expire(client, auth_app):
+    register(client)
+    client.post("/api/v1/auth/password/forgot", json={"email": "ada@example.com"})
+    client.post("/api/v1/auth/password/forgot", json={"email": "ada@example.com"})
+    first, second = (token_from(m) for m in _reset_mails())
+    assert client.post("/api/v1/auth/password/reset", json={"token": first, "password": NEW}).status_code == 400
+    with auth_app.app_context():
+        db.session.query(UserToken).filter_by(purpose="reset", used_at=None).update(
+            {"expires_at": datetime.now(UTC) - timedelta(seconds=1)})
+        db.session.commit()
+    assert client.post("/api/v1/auth/password/reset", json={"token": second, "password": NEW}).status_code == 400
+
+
+def test_reset_rejects_weak_password_without_using_the_token(client):
+    register(client)
+    client.post("/api/v1/auth/password/forgot", json={"email": "ada@example.com"})
+    token = token_from(_reset_mails()[0])
+    weak = client.post("/api/v1/auth/password/reset", json={"token": token, "password": "123456789"})
+    assert weak.status_code == 422
+    assert client.post("/api/v1/auth/password/reset", json={"token": token, "password": NEW}).status_code == 204
+
+
+def test_reset_link_uses_configured_public_url_not_host_header(client):
+    register(client)
+    client.post("/api/v1/auth/password/forgot", json={"email": "ada@example.com"},
+                headers={"Host": "evil.example"})
+    body = _reset_mails()[0].get_body(preferencelist=("plain",)).get_content()
+    assert "evil.example" not in body and "http://localhost:8000/reset-password?token=" in body
+
+
+def test_change_password_keeps_this_session_and_ends_others(client, clients, auth_app):
+    register(client)
+    me, other = (auth_app.test_client(use_cookies=False) for _ in range(2))
+    mine = login(me).get_json()["session_id"]
+    theirs = login(other).get_json()["session_id"]
+    wrong = me.post("/api/v1/auth/password/change", headers=bearer(mine),
+                    json={"current_password": "not it at all", "new_password": NEW})
+    assert wrong.status_code == 403
+    ok = me.post("/api/v1/auth/password/change", headers=bearer(mine),
+                 json={"current_password": PASSWORD, "new_password": NEW})
+    assert ok.status_code == 204
+    assert clients["terminal"].get("/api/v1/me", headers=bearer(mine)).status_code == 200
+    assert clients["terminal"].get("/api/v1/me", headers=bearer(theirs)).status_code == 401
+    assert login(client, password=NEW).status_code == 200
+
+
+def test_change_password_needs_a_session(client):
+    response = client.post("/api/v1/auth/password/change",
+                           json={"current_password": PASSWORD, "new_password": NEW})
+    assert response.status_code == 401
+
+
+def test_stored_hash_is_argon2id_with_configured_parameters(client, auth_app):
+    from argon2 import extract_parameters
+
+    from axa.models.auth import User
+    register(client)
+    with auth_app.app_context():
+        stored = db.session.query(User).one().password_hash
+    params = extract_parameters(stored)
+    assert stored.startswith("$argon2id$")
+    assert (params.memory_cost, params.time_cost, params.parallelism) == (19 * 1024, 2, 1)
+
+
+def test_login_rehashes_when_parameters_change(client, auth_app):
+    from argon2 import extract_parameters
+
+    from axa.models.auth import User
+    from tests.conftest import set_settings
+    register(client)
+    set_settings(auth_app, argon2_time_cost=3)
+    assert login(client).status_code == 200
+    with auth_app.app_context():
+        assert extract_parameters(db.session.query(User).one().password_hash).time_cost == 3

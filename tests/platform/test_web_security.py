@@ -1,0 +1,132 @@
+"""JSON errors everywhere, CSRF and CORS, security headers, size limit, trusted hosts, docs."""
+import pytest
+
+from axa.platform.config import SUBSYSTEMS
+from tests.conftest import bearer, login, register, set_settings
+
+EVIL = "https://evil.example"
+
+
+@pytest.mark.parametrize("sub", SUBSYSTEMS)
+def test_404_and_405_are_json_on_every_app(clients, sub):
+    missing = clients[sub].get("/no/such/page")
+    assert missing.status_code == 404 and missing.is_json and missing.get_json()["code"] == 404
+    wrong = clients[sub].delete("/health/")
+    assert wrong.status_code == 405 and wrong.is_json
+
+
+def test_413_is_json(client):
+    response = client.post("/api/v1/auth/register", data="x" * (2 * 1024 * 1024),
+                           content_type="application/json")
+    assert response.status_code == 413 and response.is_json
+
+
+def test_malformed_json_is_4xx_json(client):
+    response = client.post("/api/v1/auth/login", data="{not json", content_type="application/json")
+    assert response.status_code in (400, 422) and response.is_json
+
+
+def test_unexpected_error_is_generic_500_json_without_trace(auth_app):
+    @auth_app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = auth_app.test_client().get("/boom")
+    assert response.status_code == 500 and response.is_json
+    assert "secret internals" not in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_security_headers_on_success_and_error(client):
+    for response in (client.get("/health/"), client.get("/nope")):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_hsts_in_production(client, auth_app):
+    set_settings(auth_app, env="production")
+    assert "max-age=31536000" in client.get("/health/").headers["Strict-Transport-Security"]
+
+
+def _cookie_session(client):
+    register(client)
+    return login(client).get_json()["session_id"]
+
+
+def test_foreign_origin_gets_no_cors_headers(client):
+    for origin in (EVIL, "null"):
+        response = client.get("/api/v1/auth/me", headers={"Origin": origin})
+        assert "Access-Control-Allow-Origin" not in response.headers
+        assert "Access-Control-Allow-Credentials" not in response.headers
+        preflight = client.options("/api/v1/auth/logout", headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST"})
+        assert "Access-Control-Allow-Origin" not in preflight.headers
+
+
+def test_allowed_origin_gets_exact_origin_with_credentials(client):
+    response = client.get("/api/v1/auth/me", headers={"Origin": "http://localhost:8080"})
+    assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:8080"
+    assert response.headers["Access-Control-Allow-Credentials"] == "true"
+
+
+def test_foreign_origin_cannot_make_cookie_authenticated_post(client, clients):
+    _cookie_session(client)
+    attempts = [
+        client.post("/api/v1/auth/logout", headers={"Origin": EVIL}),
+        client.post("/api/v1/auth/logout", headers={"Sec-Fetch-Site": "cross-site"}),
+        client.post("/api/v1/auth/password/change", headers={"Origin": EVIL},
+                    data="current_password=x&new_password=y",
+                    content_type="application/x-www-form-urlencoded"),
+        client.post("/api/v1/auth/confirm/resend", headers={"Origin": "null"}),
+    ]
+    assert [r.status_code for r in attempts] == [403, 403, 403, 403]
+    assert all(r.is_json for r in attempts)
+    assert client.get("/api/v1/auth/me").status_code == 200  # still signed in
+
+
+def test_cookie_post_with_text_plain_is_refused_even_same_origin(client):
+    _cookie_session(client)
+    response = client.post("/api/v1/auth/password/change", data='{"a": 1}', content_type="text/plain",
+                           headers={"Origin": "http://localhost:8000"})
+    assert response.status_code == 415
+
+
+def test_allowed_origin_cookie_post_works_and_bearer_needs_no_origin_check(client, auth_app):
+    _cookie_session(client)
+    assert client.post("/api/v1/auth/logout", headers={"Origin": "http://localhost:8000"}).status_code == 204
+    other = auth_app.test_client(use_cookies=False)
+    sid = login(other).get_json()["session_id"]
+    assert other.post("/api/v1/auth/logout", headers={**bearer(sid), "Origin": EVIL}).status_code == 204
+
+
+def test_trusted_hosts_in_production(databases, eager_celery):
+    from axa.platform.apps import create_socweb_app
+    app = create_socweb_app({"TRUSTED_HOSTS": ["api.axa.example"]})
+    response = app.test_client().get("/health/", headers={"Host": "evil"})
+    assert response.status_code == 400 and response.is_json
+    with app.app_context():
+        app.extensions["sqlalchemy"].engine.dispose()
+
+
+@pytest.mark.parametrize("sub", SUBSYSTEMS)
+def test_openapi_and_swagger_ui_on_every_app(clients, sub):
+    spec = clients[sub].get("/api/v1/docs/openapi.json")
+    assert spec.status_code == 200
+    paths = spec.get_json()["paths"]
+    assert "/health/" in paths
+    assert ("/api/v1/auth/login" if sub == "auth" else "/api/v1/me") in paths
+    ui = clients[sub].get("/api/v1/docs/")
+    assert ui.status_code == 200 and b"swagger-ui" in ui.data
+
+
+def test_login_required_documents_401(client):
+    spec = client.get("/api/v1/docs/openapi.json").get_json()
+    assert "401" in spec["paths"]["/api/v1/auth/me"]["get"]["responses"]
+
+
+def test_one_docs_page_lists_all_six_specs(client):
+    page = client.get("/api/v1/docs/all")
+    assert page.status_code == 200
+    for port in (8000, 8080, 8050, 8081, 8082, 8061):
+        assert f":{port}/api/v1/docs/openapi.json".encode() in page.data
