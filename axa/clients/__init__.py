@@ -1,0 +1,1 @@
+"""Outbound vendor adapters (FMP, CMC, Cbonds, Terrapin): client + fetchers per vendor."""
