@@ -46,7 +46,8 @@ def load_session() -> None:
 
 def current_session() -> Session:
     if getattr(g, "session_error", None):
-        abort(503, message="Session store unavailable, try again shortly.")
+        abort(503, message="Session store unavailable, try again shortly.",
+              headers={"Retry-After": "5"})
     session = getattr(g, "session", None)
     if session is None:
         abort(401, message="Authentication required.")

@@ -34,7 +34,7 @@ def _check_redis() -> None:
 def _check_broker() -> None:
     url = current_app.config["AXA"].broker_url
     with Connection(url, connect_timeout=2, transport_options={"max_retries": 0}) as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
 
 
 CHECKS = {"database": _check_database, "redis": _check_redis, "broker": _check_broker}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -27,6 +27,7 @@ def render(template: str, to: str, sender: str, context: dict, message_id: str) 
     msg["Subject"] = SUBJECTS[template]
     msg["From"] = sender
     msg["To"] = to
+    msg["Date"] = formatdate(usegmt=True)  # RFC 5322 requires it; smtplib does not add one
     msg["Message-ID"] = make_msgid(idstring=message_id, domain="axa.local")
     msg["X-AXA-Message-Id"] = message_id
     msg.set_content(_env.get_template(f"{template}.txt").render(**context))

@@ -1,0 +1,91 @@
+"""``/health/``: 200 with every check ok; 503 naming a dependency that is down, answered quickly.
+
+"Down" here is a loopback port held bound but not listening, so connections are refused at once
+and no other process can start listening there during the test.
+"""
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from axa.platform.apps import create_auth_app
+from axa.platform.config import SUBSYSTEMS, database_url
+from tests.conftest import set_settings
+
+QUICK = 5.0
+
+
+@pytest.fixture
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+@pytest.fixture
+def built():
+    """Apps built here are disposed of here (``apps`` owns only the ones it builds)."""
+    made = []
+
+    def build(overrides=None):
+        made.append(create_auth_app({"TESTING": True, **(overrides or {})}))
+        return made[-1]
+
+    yield build
+    for app in made:
+        with app.app_context():
+            app.extensions["sqlalchemy"].engine.dispose()
+
+
+def _timed_health(app) -> tuple[int, dict, float]:
+    started = time.monotonic()
+    response = app.test_client().get("/health/")
+    return response.status_code, response.get_json(), time.monotonic() - started
+
+
+def _assert_down(app, name: str) -> None:
+    status, body, elapsed = _timed_health(app)
+    assert status == 503, body
+    assert body["status"] == "degraded" and body["down"] == [name]
+    assert body["checks"][name].startswith("down: ")
+    assert all(state == "ok" for other, state in body["checks"].items() if other != name)
+    assert elapsed < QUICK, f"/health/ took {elapsed:.1f}s with {name} down"
+
+
+def test_all_up_is_200_on_every_subsystem(clients):
+    for subsystem in SUBSYSTEMS:
+        response = clients[subsystem].get("/health/")
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json() == {
+            "status": "ok", "subsystem": subsystem, "down": [],
+            "checks": {"database": "ok", "redis": "ok", "broker": "ok"}}
+
+
+def test_database_down_is_503_naming_it(built, closed_port):
+    url = make_url(database_url("auth")).set(host="127.0.0.1", port=closed_port)
+    _assert_down(built({"SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False)}),
+                 "database")
+
+
+def test_broker_down_is_503_naming_it(built, closed_port):
+    app = built()
+    set_settings(app, broker_url=f"amqp://guest:guest@127.0.0.1:{closed_port}/axa")
+    _assert_down(app, "broker")
+
+
+def test_redis_down_is_503_naming_it(built, closed_port):
+    app = built()
+    set_settings(app, redis_url=f"redis://127.0.0.1:{closed_port}/0")
+    _assert_down(app, "redis")
+
+
+def test_health_is_public_and_has_no_secrets(auth_app):
+    response = auth_app.test_client().get("/health/", headers={"Authorization": "Bearer nonsense"})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    settings = auth_app.config["AXA"]
+    for secret in (settings.secret_key, "guest:guest", settings.broker_url, settings.redis_url):
+        assert secret not in text
