@@ -69,7 +69,8 @@ def eager_celery():
 
 
 @pytest.fixture
-def apps(databases, eager_celery):
+def live_apps(databases):
+    """Fresh apps and state whose Celery publishes to the real broker (real-worker tests)."""
     built = {sub: FACTORIES[sub]({"TESTING": True}) for sub in SUBSYSTEMS}
     for app in built.values():
         with app.app_context():
@@ -85,6 +86,12 @@ def apps(databases, eager_celery):
         with app.app_context():
             app.extensions["sqlalchemy"].session.remove()
             app.extensions["sqlalchemy"].engine.dispose()
+
+
+@pytest.fixture
+def apps(eager_celery, live_apps):
+    """Fresh apps and state; Celery runs eagerly, in the test process."""
+    return live_apps
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def define_user_replica(db):
                 set_={c: stmt.excluded[c] for c in ("email", "display_name", "status", "roles",
                                                     "version", "synced_at")},
                 where=cls.__table__.c.version < stmt.excluded.version)
-            result = db.session.execute(stmt)
+            result = db.session.execute(stmt, execution_options={"preserve_rowcount": True})
             db.session.commit()
             return result.rowcount
 

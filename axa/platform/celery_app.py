@@ -59,6 +59,7 @@ class AppTask(Task):
 
 celery = Celery("axa", task_cls=AppTask)
 celery.config_from_object("celeryconfig")
+celery.set_default()  # shared_task proxies resolve to this app in every thread, not Celery's default
 
 
 @worker_process_init.connect

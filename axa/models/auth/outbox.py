@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import JSON, BigInteger, DateTime, String, func, select
+from sqlalchemy import JSON, BigInteger, DateTime, String, func, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.auth import db
@@ -22,9 +22,17 @@ class OutboxEntry(db.Model):
 
     @classmethod
     def user_changed(cls, user) -> OutboxEntry:
-        """Bump the user's version and queue its snapshot; call inside the change's transaction."""
-        user.version = (user.version or 0) + 1
-        db.session.flush()
+        """Bump the user's version and queue its snapshot; call inside the change's transaction.
+
+        An existing user's version is bumped in SQL (row lock, read-committed re-check) and the row
+        re-read, so two concurrent changes get two versions and each snapshot is the whole row."""
+        if inspect(user).persistent:
+            user.version = type(user).version + 1
+            db.session.flush()
+            db.session.refresh(user)
+        else:
+            user.version = (user.version or 0) + 1
+            db.session.flush()
         entry = cls(topic="user", payload=user.snapshot())
         db.session.add(entry)
         return entry

@@ -15,14 +15,16 @@ log = logging.getLogger(__name__)
 RECONCILE_BATCH = 500
 SWEEP_GRACE = timedelta(seconds=5)
 QUICK_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CONFIRM_TIMEOUT = 1.0  # a silent broker (partition) must not hang the request waiting for a confirm
 
 
 def _publish(entry: OutboxEntry) -> None:
     from axa.tasks.auth.mail import send_message
+    options = {"retry_policy": QUICK_RETRY, "confirm_timeout": CONFIRM_TIMEOUT}
     if entry.topic == "user":
-        fan_out_user.apply_async(args=(entry.payload,), retry_policy=QUICK_RETRY)
+        fan_out_user.apply_async(args=(entry.payload,), **options)
     elif entry.topic == "mail":
-        send_message.apply_async(args=(entry.payload,), retry_policy=QUICK_RETRY)
+        send_message.apply_async(args=(entry.payload,), **options)
 
 
 def relay(entries: list[OutboxEntry]) -> int:
