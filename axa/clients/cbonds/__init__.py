@@ -1,0 +1,1 @@
+"""cbonds: client (auth, errors) and fetchers (one per dataset)."""

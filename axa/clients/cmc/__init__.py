@@ -1,0 +1,1 @@
+"""cmc: client (auth, errors) and fetchers (one per dataset)."""

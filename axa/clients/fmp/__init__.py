@@ -1,0 +1,1 @@
+"""fmp: client (auth, errors) and fetchers (one per dataset)."""

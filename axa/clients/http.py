@@ -1,0 +1,237 @@
+"""The base vendor client: one HTTP session, auth, base URL, timeouts, limiter hook, error mapping.
+
+Rules every vendor client inherits (DESIGN.md §4 rule 8, security.md items 40-41, T6):
+
+* The base URL comes from configuration only; request paths are fixed per fetcher.
+* Redirects are never followed: a 3xx raises ``RedirectRefused`` and its ``Location`` is not
+  contacted. Proxies and ``.netrc`` from the environment are ignored (``trust_env = False``).
+* Connect and read timeouts on every call, plus a deadline for the whole body (a slow drip of
+  bytes cannot hold a worker) and a size cap (checked on the decoded bytes, so gzip bombs too).
+* Credentials travel in a header (or, for Cbonds, the POST body), never in the URL; they are
+  redacted from every error message, and neither the client's repr nor its logs show them.
+* ``limiter.acquire(vendor)`` is called before every request (default: no-op). If the limiter
+  also has ``record(vendor, usage)`` / ``pause(vendor, until, reason)``, the client reports each
+  call's usage and pauses the vendor on quota exhaustion or a rate-limit answer.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+import urllib3.exceptions
+
+from axa.clients import errors
+from axa.clients.settings import Secret, VendorSettings, check_base_url
+from axa.clients.values import decode_json
+
+log = logging.getLogger("axa.clients")
+USER_AGENT = "axa-platform-clients/1"
+
+
+class NoLimiter:
+    """The default limiter: lets every request through."""
+
+    def acquire(self, vendor: str) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What one call cost: the call itself, CMC credits, Terrapin ISINs."""
+
+    calls: int = 1
+    credits: int = 0
+    isins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VendorResponse:
+    status: int
+    headers: dict[str, str]
+    payload: Any  # decoded JSON, or None when the body is empty or not JSON
+    body_text: str  # first bytes of the body, for error messages (already redacted)
+
+
+class VendorClient:
+    vendor = "vendor"
+    max_error_text = 300
+
+    def __init__(self, base_url: str, *, credentials: dict[str, Secret] | None = None,
+                 connect_timeout: float = 3.05, read_timeout: float = 20.0, deadline: float = 60.0,
+                 max_response_bytes: int = 20 * 1024 * 1024, limiter: Any = None,
+                 session: requests.Session | None = None) -> None:
+        self.base_url = check_base_url(base_url)
+        self._credentials = dict(credentials or {})
+        self.timeout = (connect_timeout, read_timeout)
+        self.deadline = deadline
+        self.max_response_bytes = max_response_bytes
+        self.limiter = limiter or NoLimiter()
+        self.session = session or requests.Session()
+        self.session.trust_env = False
+        self.session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT,
+                                     "Accept-Encoding": "gzip, deflate"})
+
+    @classmethod
+    def from_settings(cls, settings: VendorSettings, *, limiter: Any = None, **overrides):
+        kwargs = dict(credentials=dict(settings.credentials),
+                      connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout,
+                      deadline=settings.deadline, max_response_bytes=settings.max_response_bytes,
+                      limiter=limiter)
+        kwargs.update(overrides)
+        return cls(settings.base_url, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.vendor} base_url={self.base_url!r}>"
+
+    def close(self) -> None:
+        self.session.close()
+
+    # ---- vendor hooks -----------------------------------------------------------------
+    def auth_headers(self) -> dict[str, str]:
+        return {}
+
+    def vendor_error(self, response: VendorResponse) -> errors.VendorError | None:
+        """The vendor-specific failure in ``response`` (200-with-error bodies too), or None."""
+        return None
+
+    def usage_of(self, path: str, body: Any, response: VendorResponse) -> Usage:
+        return Usage()
+
+    # ---- requests ----------------------------------------------------------------------
+    def get(self, path: str, params: dict | None = None) -> VendorResponse:
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, body: Any, params: dict | None = None) -> VendorResponse:
+        return self.request("POST", path, params=params, json_body=body)
+
+    def request(self, method: str, path: str, *, params: dict | None = None,
+                json_body: Any = None) -> VendorResponse:
+        """One call: limiter, send, read (capped), map failures; returns a successful response."""
+        if not path.startswith("/") or "//" in path or "@" in path:
+            raise ValueError(f"request path must be a plain absolute path, got {path!r}")
+        self.limiter.acquire(self.vendor)
+        url = self.base_url + path
+        started = time.monotonic()
+        response = self._send(method, url, params, json_body)
+        log.debug("%s %s %s -> %s in %.0f ms", self.vendor, method, path, response.status,
+                  (time.monotonic() - started) * 1000)
+        self._report("record", self.usage_of(path, json_body, response))
+        failure = self.vendor_error(response) or self.generic_error(response)
+        if failure is None and response.payload is None:
+            failure = self.error(errors.BadPayload, "response body is not JSON", status=response.status)
+        if failure is not None:
+            self._pause_for(failure)
+            log.warning("%s %s %s failed: %r", self.vendor, method, path, failure)
+            raise failure
+        return response
+
+    def _send(self, method: str, url: str, params: dict | None, json_body: Any) -> VendorResponse:
+        try:
+            with self.session.request(method, url, params=params, json=json_body,
+                                      headers=self.auth_headers(), timeout=self.timeout,
+                                      allow_redirects=False, stream=True) as raw:
+                body = self._read_body(raw)
+                headers = {k.lower(): v for k, v in raw.headers.items()}
+                status = raw.status_code
+        except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError) as exc:
+            raise self.error(errors.TransientVendorError, f"timeout: {type(exc).__name__}") from None
+        except urllib3.exceptions.DecodeError:
+            raise self.error(errors.BadPayload, "response body cannot be decoded") from None
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise self.error(errors.TransientVendorError,
+                             f"connection failed: {type(exc).__name__}") from None
+        return self._decoded(status, headers, body)
+
+    def _read_body(self, raw: requests.Response) -> bytes:
+        declared = raw.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_response_bytes:
+            raise self.error(errors.BadPayload, f"response of {declared} bytes is over the cap",
+                             status=raw.status_code)
+        ends = time.monotonic() + self.deadline
+        chunks, size = [], 0
+        while chunk := raw.raw.read1(64 * 1024, decode_content=True):
+            size += len(chunk)
+            if size > self.max_response_bytes:
+                raise self.error(errors.BadPayload, "response is over the size cap",
+                                 status=raw.status_code)
+            if time.monotonic() > ends:
+                raise self.error(errors.TransientVendorError, "response exceeded its deadline",
+                                 status=raw.status_code)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _decoded(self, status: int, headers: dict[str, str], body: bytes) -> VendorResponse:
+        try:
+            payload = decode_json(body) if body.strip() else None
+        except ValueError:
+            payload = None
+        text = self.redact(body[: self.max_error_text].decode("utf-8", "replace"))
+        return VendorResponse(status, headers, payload, text)
+
+    # ---- errors -----------------------------------------------------------------------
+    def redact(self, text: str) -> str:
+        for secret in self._credentials.values():
+            value = secret.reveal()
+            if value:
+                text = text.replace(value, "***")
+        return text
+
+    def error(self, cls: type[errors.VendorError], message: str, **kw) -> errors.VendorError:
+        return cls(self.redact(message), vendor=self.vendor, **kw)
+
+    def generic_error(self, response: VendorResponse) -> errors.VendorError | None:
+        """Status-code mapping shared by all vendors, after the vendor's own mapping."""
+        status, detail = response.status, response.body_text[:120] or "no body"
+        if 200 <= status < 300:
+            return None
+        if 300 <= status < 400:
+            return self.error(errors.RedirectRefused, "redirect refused", status=status)
+        if status == 429:
+            return self.error(errors.RateLimited, f"rate limited: {detail}", status=status,
+                              retry_after=retry_after(response.headers))
+        if status >= 500:
+            return self.error(errors.TransientVendorError, f"server error: {detail}", status=status)
+        by_status = {401: errors.AuthFailed, 402: errors.NotEntitled, 403: errors.NotEntitled}
+        return self.error(by_status.get(status, errors.RequestRejected), detail, status=status)
+
+    def _pause_for(self, failure: errors.VendorError) -> None:
+        now = datetime.now(UTC)
+        if isinstance(failure, errors.QuotaExhausted):
+            self._report("pause", failure.until or now + timedelta(hours=1), "quota")
+        elif isinstance(failure, errors.RateLimited) and failure.retry_after:
+            self._report("pause", now + timedelta(seconds=failure.retry_after), "rate")
+
+    def _report(self, hook: str, *args: Any) -> None:
+        method = getattr(self.limiter, hook, None)
+        if method is not None:
+            method(self.vendor, *args)
+
+
+def retry_after(headers: dict[str, str]) -> float | None:
+    """``Retry-After`` in seconds (delta-seconds form; HTTP dates are rare for APIs)."""
+    raw = headers.get("retry-after", "").strip()
+    try:
+        return max(0.0, float(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def next_utc_midnight(now: datetime | None = None) -> datetime:
+    now = now or datetime.now(UTC)
+    return datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
+
+
+def next_utc_month(now: datetime | None = None) -> datetime:
+    now = now or datetime.now(UTC)
+    year, month = (now.year + 1, 1) if now.month == 12 else (now.year, now.month + 1)
+    return datetime(year, month, 1, tzinfo=UTC)
+
+
+def seconds_to_next_minute(now: datetime | None = None) -> float:
+    """For per-minute limits without Retry-After: the next minute boundary, plus a second."""
+    now = now or datetime.now(UTC)
+    return 60.0 - now.second - now.microsecond / 1e6 + 1.0

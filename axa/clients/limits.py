@@ -1,0 +1,219 @@
+"""Vendor limits shared by every worker and process, in Redis (DESIGN.md §6, vendors.md §5).
+
+* ``TokenBucket`` - one bucket per vendor account, refilled continuously; a Lua script takes
+  tokens atomically using Redis's clock, so all processes see one bucket.
+* ``QuotaLedger`` - daily and monthly counters per vendor account (FMP and Cbonds calls, CMC
+  credits from ``status.credit_count``) and Terrapin's distinct ISINs per month (a Redis set:
+  exact; repeats of an ISIN in the same month are free, as at the vendor).
+* ``VendorLimiter`` - what clients call: ``acquire(vendor)`` waits out a short pause, refuses a
+  paused or exhausted vendor (``QuotaExhausted``), then takes a token; ``record`` counts usage;
+  ``pause(vendor, until)`` / ``paused_until(vendor)`` stop a vendor until its quota resets.
+
+Periods are UTC days and months (CMC Basic resets at UTC midnight; others assumed alike).
+Keys: ``<prefix>:<vendor>:<account>:{bucket|pause|quota:<metric>:<d|m>:<period>}``.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import redis
+
+from axa.clients import errors
+from axa.clients.http import Usage, next_utc_midnight, next_utc_month
+from axa.clients.settings import VendorSettings, all_vendor_settings
+from axa.platform.redis_client import client_for
+
+PREFIX = "axa:vendors"
+_BUCKET = """
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local wanted = tonumber(ARGV[3])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1]) or capacity
+local ts = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - ts) * rate)
+local wait = 0
+if tokens >= wanted then tokens = tokens - wanted else wait = (wanted - tokens) / rate end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 60000)
+return tostring(wait)
+"""
+_PAUSE = """
+local current = redis.call('GET', KEYS[1])
+if current and tonumber(string.match(current, '^[^|]+')) >= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PXAT', ARGV[3])
+return 1
+"""
+DAY_TTL, MONTH_TTL = 3 * 86400, 40 * 86400
+
+
+class TokenBucket:
+    """``rates`` maps a bucket name to (tokens per second, capacity); unknown names are unlimited."""
+
+    def __init__(self, client: redis.Redis, rates: Mapping[str, tuple[float, int]], *,
+                 prefix: str = PREFIX) -> None:
+        self.redis, self.rates, self.prefix = client, dict(rates), prefix
+        self._script = client.register_script(_BUCKET)
+
+    def try_take(self, name: str, tokens: int = 1) -> float:
+        """Take ``tokens`` now if there are enough and return 0, else the seconds to wait."""
+        rate, capacity = self.rates.get(name, (0.0, 0))
+        if rate <= 0:
+            return 0.0
+        if tokens > capacity:
+            raise ValueError(f"{tokens} tokens can never fit a bucket of {capacity}")
+        return float(self._script(keys=[f"{self.prefix}:{name}:bucket"],
+                                  args=[capacity, rate, tokens]))
+
+    def acquire(self, name: str, tokens: int = 1, block: bool = True,
+                timeout: float | None = None) -> bool:
+        """Take tokens, sleeping until they are there (at most ``timeout`` s); False if not."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            wait = self.try_take(name, tokens)
+            if wait <= 0:
+                return True
+            if not block:
+                return False
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                wait = min(wait, left)
+            time.sleep(max(wait, 0.001))
+
+
+def _period_keys(base: str, now: datetime) -> tuple[str, str]:
+    return f"{base}:d:{now:%Y%m%d}", f"{base}:m:{now:%Y%m}"
+
+
+class QuotaLedger:
+    def __init__(self, client: redis.Redis, *, prefix: str = PREFIX) -> None:
+        self.redis, self.prefix = client, prefix
+
+    def _base(self, name: str, metric: str) -> str:
+        return f"{self.prefix}:{name}:quota:{metric}"
+
+    def add(self, name: str, metric: str, amount: int, now: datetime | None = None) -> tuple[int, int]:
+        """Count ``amount`` in today's and this month's counters; returns both totals."""
+        day_key, month_key = _period_keys(self._base(name, metric), now or datetime.now(UTC))
+        pipe = self.redis.pipeline()
+        pipe.incrby(day_key, amount).expire(day_key, DAY_TTL)
+        pipe.incrby(month_key, amount).expire(month_key, MONTH_TTL)
+        day_total, _, month_total, _ = pipe.execute()
+        return int(day_total), int(month_total)
+
+    def used(self, name: str, metric: str, period: str, now: datetime | None = None) -> int:
+        day_key, month_key = _period_keys(self._base(name, metric), now or datetime.now(UTC))
+        if metric == "isins":
+            return int(self.redis.scard(month_key))
+        return int(self.redis.get(day_key if period == "day" else month_key) or 0)
+
+    def add_isins(self, name: str, isins, now: datetime | None = None) -> int:
+        """Remember ISINs pulled this month; returns the month's distinct count."""
+        _, month_key = _period_keys(self._base(name, "isins"), now or datetime.now(UTC))
+        pipe = self.redis.pipeline()
+        if isins:
+            pipe.sadd(month_key, *isins).expire(month_key, MONTH_TTL)
+        pipe.scard(month_key)
+        return int(pipe.execute()[-1])
+
+
+class VendorLimiter:
+    """The limiter clients call. ``settings`` maps vendor name to its ``VendorSettings``."""
+
+    def __init__(self, client: redis.Redis, settings: Mapping[str, VendorSettings], *,
+                 prefix: str = PREFIX, wait_limit: float = 10.0) -> None:
+        self.redis, self.settings, self.prefix, self.wait_limit = client, dict(settings), prefix, wait_limit
+        self.bucket = TokenBucket(client, {self.scope(v): (s.rate_per_min / 60.0, max(1, s.burst))
+                                           for v, s in self.settings.items()}, prefix=prefix)
+        self.ledger = QuotaLedger(client, prefix=prefix)
+        self._pause = client.register_script(_PAUSE)
+
+    @classmethod
+    def from_env(cls, redis_url: str | None = None, **kwargs) -> VendorLimiter:
+        url = redis_url or os.environ.get("AXA_REDIS_URL", "redis://127.0.0.1:6379/0")
+        return cls(client_for(url), all_vendor_settings(), **kwargs)
+
+    def scope(self, vendor: str) -> str:
+        settings = self.settings.get(vendor)
+        return f"{vendor}:{settings.account}" if settings else vendor
+
+    # ---- the client hook ------------------------------------------------------------
+    def acquire(self, vendor: str, tokens: int = 1, block: bool = True,
+                timeout: float | None = None) -> None:
+        timeout = self.wait_limit if timeout is None else timeout
+        started = time.monotonic()
+        self._wait_out_pause(vendor, block, timeout)
+        self._check_quota(vendor)
+        left = max(0.0, timeout - (time.monotonic() - started))
+        if not self.bucket.acquire(self.scope(vendor), tokens, block, left):
+            rate, _ = self.bucket.rates[self.scope(vendor)]
+            raise errors.RateLimited("shared token bucket is empty", vendor=vendor,
+                                     retry_after=tokens / rate)
+
+    def record(self, vendor: str, usage: Usage, now: datetime | None = None) -> None:
+        name = self.scope(vendor)
+        if usage.calls:
+            self.ledger.add(name, "calls", usage.calls, now)
+        if usage.credits:
+            self.ledger.add(name, "credits", usage.credits, now)
+        if usage.isins:
+            self.ledger.add_isins(name, usage.isins, now)
+
+    def used(self, vendor: str, metric: str, period: str = "day", now: datetime | None = None) -> int:
+        return self.ledger.used(self.scope(vendor), metric, period, now)
+
+    # ---- pauses -----------------------------------------------------------------------
+    def pause(self, vendor: str, until: datetime, reason: str = "quota") -> None:
+        """Stop calls to ``vendor`` until ``until`` (never shortens a longer pause)."""
+        stamp = until.timestamp()
+        self._pause(keys=[f"{self.prefix}:{self.scope(vendor)}:pause"],
+                    args=[repr(stamp), reason, int(stamp * 1000) + 1])
+
+    def paused_until(self, vendor: str) -> datetime | None:
+        until, _ = self._pause_state(vendor)
+        return until
+
+    def resume(self, vendor: str) -> None:
+        self.redis.delete(f"{self.prefix}:{self.scope(vendor)}:pause")
+
+    def _pause_state(self, vendor: str) -> tuple[datetime | None, str]:
+        value = self.redis.get(f"{self.prefix}:{self.scope(vendor)}:pause")
+        if not value:
+            return None, ""
+        value = value.decode() if isinstance(value, bytes) else value
+        stamp, _, reason = value.partition("|")
+        until = datetime.fromtimestamp(float(stamp), UTC)
+        return (until, reason) if until > datetime.now(UTC) else (None, "")
+
+    def _wait_out_pause(self, vendor: str, block: bool, timeout: float) -> None:
+        until, reason = self._pause_state(vendor)
+        if until is None:
+            return
+        left = (until - datetime.now(UTC)).total_seconds()
+        if reason == "rate" and block and left <= timeout:
+            time.sleep(max(left, 0.0))
+            return
+        if reason == "rate":
+            raise errors.RateLimited("vendor is paused after a rate limit", vendor=vendor,
+                                     retry_after=left)
+        raise errors.QuotaExhausted("vendor is paused until its quota resets", vendor=vendor,
+                                    until=until)
+
+    def _check_quota(self, vendor: str) -> None:
+        settings = self.settings.get(vendor)
+        if settings is None or settings.quota_metric == "isins":
+            return  # repeats of an ISIN are free: only the vendor knows; its 403 pauses us
+        now = datetime.now(UTC)
+        for period, quota, reset in (("day", settings.daily_quota, next_utc_midnight(now)),
+                                     ("month", settings.monthly_quota, next_utc_month(now))):
+            if quota and self.used(vendor, settings.quota_metric, period, now) >= quota:
+                self.pause(vendor, reset, "quota")
+                raise errors.QuotaExhausted(f"quota of {quota} {settings.quota_metric} per {period} used",
+                                            vendor=vendor, until=reset)

@@ -1,0 +1,1 @@
+"""terrapin: client (auth, errors) and fetchers (one per dataset)."""
