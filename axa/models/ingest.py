@@ -1,0 +1,131 @@
+"""Ingest bookkeeping shared by the market-data subsystems (stocks, cmc): runs, their batches,
+and the quarantine of records that failed validation.
+
+A batch is marked done exactly once (``INSERT … ON CONFLICT DO NOTHING`` on (run, batch)), in
+the same transaction as its upserts, so a redelivered task never double-counts.
+"""
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, case, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Mapped, mapped_column
+
+RUN_STATUSES = ("running", "succeeded", "partial", "failed")
+
+
+def _fragment(raw, limit: int = 4000) -> str:
+    try:
+        text_ = json.dumps(raw, default=str, sort_keys=True)
+    except (TypeError, ValueError):
+        text_ = repr(raw)
+    return text_[:limit]
+
+
+def define_ingest_models(db):
+    class IngestRun(db.Model):
+        __tablename__ = "ingest_runs"
+
+        id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+        dataset: Mapped[str] = mapped_column(String(64), index=True)
+        vendor: Mapped[str] = mapped_column(String(16))
+        trigger: Mapped[str] = mapped_column(String(16), default="beat")
+        params: Mapped[dict] = mapped_column(JSON, default=dict)
+        status: Mapped[str] = mapped_column(String(16), default="running")
+        started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+        finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+        batches_total: Mapped[int] = mapped_column(Integer, default=0)
+        batches_done: Mapped[int] = mapped_column(Integer, default=0)
+        batches_failed: Mapped[int] = mapped_column(Integer, default=0)
+        records_stored: Mapped[int] = mapped_column(Integer, default=0)
+        records_rejected: Mapped[int] = mapped_column(Integer, default=0)
+        errors: Mapped[list] = mapped_column(JSON, default=list)
+
+        def to_dict(self) -> dict:
+            return {c: getattr(self, c) for c in (
+                "id", "dataset", "vendor", "trigger", "params", "status", "started_at",
+                "finished_at", "batches_total", "batches_done", "batches_failed",
+                "records_stored", "records_rejected", "errors")}
+
+        @classmethod
+        def start(cls, dataset: str, vendor: str, trigger: str, params: dict) -> IngestRun:
+            run = cls(dataset=dataset, vendor=vendor, trigger=trigger, params=params,
+                      status="running", batches_total=0, batches_done=0, batches_failed=0,
+                      records_stored=0, records_rejected=0, errors=[])
+            db.session.add(run)
+            db.session.flush()
+            return run
+
+        @classmethod
+        def recent(cls, dataset: str | None = None):
+            stmt = select(cls).order_by(cls.id.desc())
+            return stmt.where(cls.dataset == dataset) if dataset else stmt
+
+    class IngestBatch(db.Model):
+        __tablename__ = "ingest_batches"
+
+        run_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+        batch_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+        status: Mapped[str] = mapped_column(String(16))
+        stored: Mapped[int] = mapped_column(Integer, default=0)
+        rejected: Mapped[int] = mapped_column(Integer, default=0)
+        error: Mapped[str | None] = mapped_column(Text)
+        finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+        @classmethod
+        def finish(cls, run_id: int, batch_no: int, *, stored: int = 0, rejected: int = 0,
+                   error: str | None = None) -> bool:
+            """Record the batch once and roll its totals into the run; False if already recorded.
+
+            Call inside the transaction that stored the batch; the caller commits."""
+            status = "failed" if error else "done"
+            inserted = db.session.execute(
+                insert(cls.__table__).values(run_id=run_id, batch_no=batch_no, status=status,
+                                             stored=stored, rejected=rejected, error=error)
+                .on_conflict_do_nothing().returning(cls.__table__.c.run_id)).first()
+            if inserted is None:
+                return False
+            runs = IngestRun.__table__
+            values = {"batches_done": runs.c.batches_done + 1,
+                      "records_stored": runs.c.records_stored + stored,
+                      "records_rejected": runs.c.records_rejected + rejected}
+            if error:
+                values["batches_failed"] = runs.c.batches_failed + 1
+                values["errors"] = text("(errors::jsonb || jsonb_build_array(CAST(:err AS text)))::json"
+                                        ).bindparams(err=f"batch {batch_no}: {error}"[:500])
+            db.session.execute(update(runs).where(runs.c.id == run_id).values(**values))
+            _close_if_complete(run_id)
+            return True
+
+    def _close_if_complete(run_id: int) -> None:
+        runs = IngestRun.__table__
+        db.session.execute(
+            update(runs).where(runs.c.id == run_id, runs.c.status == "running",
+                               runs.c.batches_done >= runs.c.batches_total)
+            .values(finished_at=datetime.now(UTC), status=case(
+                (runs.c.batches_failed == 0, "succeeded"),
+                (runs.c.batches_failed >= runs.c.batches_total, "failed"), else_="partial")))
+
+    class QuarantinedRecord(db.Model):
+        __tablename__ = "quarantine"
+
+        id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+        run_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+        vendor: Mapped[str] = mapped_column(String(16))
+        dataset: Mapped[str] = mapped_column(String(64))
+        reason: Mapped[str] = mapped_column(String(300))
+        raw: Mapped[str] = mapped_column(Text)
+        created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+        @classmethod
+        def add_all(cls, run_id: int | None, vendor: str, dataset: str, rejects) -> int:
+            """Bulk-insert rejects ``(reason, raw fragment)``; the caller commits."""
+            rows = [{"run_id": run_id, "vendor": vendor, "dataset": dataset,
+                     "reason": str(reason)[:300], "raw": _fragment(raw)} for reason, raw in rejects]
+            if rows:
+                db.session.execute(insert(cls.__table__), rows)
+            return len(rows)
+
+    return IngestRun, IngestBatch, QuarantinedRecord

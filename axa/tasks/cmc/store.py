@@ -1,0 +1,96 @@
+"""Where CMC records land in the cmc database."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import insert
+
+from axa.clients.records import CoinInfoRecord, GlobalMetricsRecord, InstrumentRecord, QuoteRecord
+from axa.models.bulk import upsert
+from axa.models.cmc import Coin, CoinDaily, CoinQuote, GlobalMetrics, db
+from axa.tasks.pipeline import Dataset
+
+
+def _coalescing_upsert(rows: list[dict]) -> int:
+    """Upsert coins; a field one dataset leaves out (None) keeps what another one stored."""
+    rows = list({row["id"]: row for row in rows}.values())
+    if not rows:
+        return 0
+    table = Coin.__table__
+    stmt = insert(table).values(rows)
+    keep = {c: func.coalesce(stmt.excluded[c], table.c[c]) for c in rows[0] if c != "id"}
+    db.session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=keep))
+    return len(rows)
+
+
+def store_coins(records: list[InstrumentRecord]) -> int:
+    now = datetime.now(UTC)
+    return _coalescing_upsert([
+        {"id": r.cmc_id, "symbol": r.symbol or "", "name": r.name or "", "slug": r.cmc_slug,
+         "asset_class": r.asset_class or "crypto", "is_active": r.is_active, "chain": r.chain,
+         "token_address": r.token_address, "updated_at": now} for r in records if r.cmc_id])
+
+
+def store_info(records: list[CoinInfoRecord]) -> int:
+    now = datetime.now(UTC)
+    return _coalescing_upsert([
+        {"id": int(r.source_instrument_id), "symbol": r.symbol or "", "name": r.name or "",
+         "slug": r.slug, "category": r.category, "description": r.description, "logo": r.logo,
+         "tags": list(r.tags), "urls": {"website": list(r.website), "technical_doc": list(r.technical_doc),
+                                        "explorer": list(r.explorer), "source_code": list(r.source_code)},
+         "date_added": r.date_added, "date_launched": r.date_launched, "updated_at": now}
+        for r in records])
+
+
+def store_quotes(records: list[QuoteRecord]) -> int:
+    table = CoinQuote.__table__
+    rows = [{"coin_id": int(r.source_instrument_id), "quote_currency": r.quote_currency or "USD",
+             "price": r.price, "volume_24h": r.volume, "market_cap": r.market_cap,
+             "percent_change_24h": r.change_pct, "as_of": r.as_of, "fetched_at": r.fetched_at,
+             "raw_ref": r.raw_ref} for r in records]
+    rows = list({(x["coin_id"], x["quote_currency"]): x for x in rows}.values())
+    if not rows:
+        return 0
+    stmt = insert(table).values(rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["coin_id", "quote_currency"],
+        set_={c: stmt.excluded[c] for c in rows[0] if c not in ("coin_id", "quote_currency")},
+        where=table.c.as_of <= stmt.excluded.as_of)
+    db.session.execute(stmt)
+    store_daily(rows)
+    return len(rows)
+
+
+def store_daily(rows: list[dict]) -> None:
+    """Fold each observation into its UTC day's OHLC (open kept, high/low widened, close moved)."""
+    table = CoinDaily.__table__
+    daily = [{"coin_id": r["coin_id"], "quote_currency": r["quote_currency"], "day": r["as_of"].date(),
+              "open": r["price"], "high": r["price"], "low": r["price"], "close": r["price"],
+              "volume_24h": r["volume_24h"], "market_cap": r["market_cap"], "last_as_of": r["as_of"]}
+             for r in rows]
+    stmt = insert(table).values(daily)
+    newer = table.c.last_as_of < stmt.excluded.last_as_of
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["coin_id", "quote_currency", "day"],
+        set_={"high": func.greatest(table.c.high, stmt.excluded.high),
+              "low": func.least(table.c.low, stmt.excluded.low),
+              "close": stmt.excluded.close, "volume_24h": stmt.excluded.volume_24h,
+              "market_cap": stmt.excluded.market_cap, "last_as_of": stmt.excluded.last_as_of},
+        where=newer)
+    db.session.execute(stmt)
+
+
+def store_global(records: list[GlobalMetricsRecord]) -> int:
+    columns = [c.name for c in GlobalMetrics.__table__.columns]
+    rows = [{c: getattr(r, c) for c in columns} for r in records]
+    return upsert(db.session, GlobalMetrics.__table__, rows, ["quote_currency", "as_of"])
+
+
+def store(dataset: Dataset, records: list) -> int:
+    by_type: dict[type, list] = {}
+    for record in records:
+        by_type.setdefault(type(record), []).append(record)
+    return (store_coins(by_type.get(InstrumentRecord, [])) + store_info(by_type.get(CoinInfoRecord, []))
+            + store_quotes(by_type.get(QuoteRecord, []))
+            + store_global(by_type.get(GlobalMetricsRecord, [])))

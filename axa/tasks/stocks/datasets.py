@@ -1,0 +1,81 @@
+"""The stocks subsystem's datasets: FMP equities, Cbonds and Terrapin bonds.
+
+Schedules are seconds between runs; each can be changed with ``AXA_SCHEDULE_<DATASET>`` (dots
+become underscores, e.g. ``AXA_SCHEDULE_FMP_QUOTES=30``).
+"""
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from axa.models.stocks import Instrument, db
+from axa.tasks.pipeline import Dataset
+
+DAY, HOUR, MINUTE = 86400.0, 3600.0, 60.0
+
+
+def schedule(name: str, default: float) -> float:
+    raw = os.environ.get("AXA_SCHEDULE_" + name.upper().replace(".", "_"))
+    return float(raw) if raw else default
+
+
+def _ids(source: str, column=Instrument.source_instrument_id, asset_class: str | None = None) -> list[str]:
+    stmt = select(column).where(Instrument.source == source, column.is_not(None))
+    if asset_class:
+        stmt = stmt.where(Instrument.asset_class == asset_class)
+    return list(db.session.scalars(stmt.order_by(column)))
+
+
+def single(params: dict) -> list[dict]:
+    return [params]
+
+
+def chunked(key: str, size: int, source: str, asset_class: str | None = None):
+    """One batch per ``size`` symbols (or ISINs): the given ones, else every known one."""
+    def plan(params: dict) -> list[dict]:
+        items = params.get(key) or _ids(source, asset_class=asset_class)
+        rest = {k: v for k, v in params.items() if k != key}
+        return [{**rest, key: list(items[i:i + size])} for i in range(0, len(items), size)]
+    return plan
+
+
+def history_plan(params: dict) -> list[dict]:
+    """One batch per symbol over [start, end] (default: the last ``days`` days)."""
+    end = params.get("end") or datetime.now(UTC).date().isoformat()
+    start = params.get("start") or (datetime.now(UTC).date()
+                                    - timedelta(days=int(params.get("days", 30)))).isoformat()
+    symbols = params.get("symbols") or _ids("fmp")
+    return [{"symbol": s, "start": start, "end": end} for s in symbols]
+
+
+def _dataset(name, vendor, fetcher, plan, default_schedule, fresh_for=0, description="", **defaults):
+    return Dataset(name, "stocks", vendor, fetcher, plan, schedule(name, default_schedule), fresh_for,
+                   description, defaults)
+
+
+DATASETS = {d.name: d for d in (
+    _dataset("fmp.symbols", "fmp", "stock-list", single, DAY, description="FMP symbol list"),
+    _dataset("fmp.profiles", "fmp", "profile", chunked("symbols", 25, "fmp"), DAY,
+             description="FMP company profiles (ISIN, currency, sector)"),
+    _dataset("fmp.quotes", "fmp", "batch-quote", chunked("symbols", 100, "fmp"), MINUTE,
+             fresh_for=180, description="FMP batch quotes, 100 symbols a call", batch_size=100),
+    _dataset("fmp.history", "fmp", "historical-price-eod/full", history_plan, DAY,
+             description="FMP daily bars (after the close)"),
+    _dataset("cbonds.emissions", "cbonds", "get_emissions", single, DAY,
+             description="Cbonds bond issues and terms"),
+    _dataset("cbonds.emitents", "cbonds", "get_emitents", single, DAY, description="Cbonds issuers"),
+    _dataset("cbonds.tradings", "cbonds", "get_tradings_new", single, HOUR, fresh_for=2 * 3600,
+             description="Cbonds trading results (bond prices)"),
+    _dataset("terrapin.bonds", "terrapin", "bond_search", single, DAY,
+             description="Terrapin bond universe (search)"),
+    _dataset("terrapin.reference", "terrapin", "bond_reference", chunked("isins", 1000, "terrapin"),
+             DAY, description="Terrapin bond reference data"),
+    _dataset("terrapin.prices", "terrapin", "bond_pricing_latest", chunked("isins", 1000, "terrapin"),
+             HOUR, fresh_for=2 * 3600, description="Terrapin latest bond prices"),
+)}
+
+# Reference datasets run before the ones that read their output.
+ORDER = ("fmp.symbols", "cbonds.emissions", "cbonds.emitents", "terrapin.bonds", "fmp.profiles",
+         "terrapin.reference", "fmp.quotes", "cbonds.tradings", "terrapin.prices", "fmp.history")

@@ -1,0 +1,32 @@
+"""The stocks ingest graph: one Pipeline over the stocks datasets and database."""
+from __future__ import annotations
+
+from flask import current_app
+
+from axa.clients.records import InstrumentRecord, QuoteRecord
+from axa.models import stocks as models
+from axa.platform import quotes
+from axa.platform.redis_client import client_for
+from axa.tasks.pipeline import Dataset, Pipeline
+from axa.tasks.stocks.datasets import DATASETS, ORDER
+from axa.tasks.stocks.store import store
+
+
+class StocksPipeline(Pipeline):
+    def after_commit(self, dataset: Dataset, records: list) -> None:
+        """Latest quotes and the symbol index to Redis (the read paths never call a vendor)."""
+        client = client_for(current_app.config["AXA"].redis_url)
+        symbols = {}
+        for r in records:
+            if isinstance(r, InstrumentRecord):
+                ref = f"{r.source}:{r.source_instrument_id}"
+                for name in (r.symbol if r.source == "fmp" else None, r.isin):
+                    if name:
+                        symbols[name] = ref
+        quotes.index_symbols(client, symbols)
+        live = [r for r in records if isinstance(r, QuoteRecord)]
+        if dataset.fresh_for and live:
+            quotes.write_latest(client, live, dataset.name, dataset.fresh_for)
+
+
+PIPELINE = StocksPipeline("stocks", models, DATASETS, store, ORDER)

@@ -1,0 +1,94 @@
+"""Where the stocks datasets' standard records land: bulk upserts on natural keys."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import insert
+
+from axa.clients.records import BondTermsRecord, InstrumentRecord, IssuerRecord, QuoteRecord
+from axa.models.bulk import upsert
+from axa.models.stocks import BondTerms, DailyBar, Instrument, LatestQuote, db
+from axa.tasks.pipeline import Dataset
+
+INSTRUMENT_COLUMNS = [c.name for c in Instrument.__table__.columns if c.name not in ("id",)]
+QUOTE_COLUMNS = [c.name for c in LatestQuote.__table__.columns]
+TERMS_COLUMNS = [c.name for c in BondTerms.__table__.columns]
+
+
+def _pick(record, columns) -> dict:
+    data = asdict(record)
+    return {c: data.get(c) for c in columns}
+
+
+def store_instruments(records: list[InstrumentRecord]) -> int:
+    """Upsert; a field a vendor left out (None) never erases what another dataset stored."""
+    rows = [{**_pick(r, INSTRUMENT_COLUMNS), "updated_at": datetime.now(UTC)} for r in records]
+    if not rows:
+        return 0
+    table = Instrument.__table__
+    stmt = insert(table).values(list({(r["source"], r["source_instrument_id"]): r for r in rows}.values()))
+    keep = {c: func.coalesce(stmt.excluded[c], table.c[c]) for c in INSTRUMENT_COLUMNS
+            if c not in ("source", "source_instrument_id")}
+    db.session.execute(stmt.on_conflict_do_update(index_elements=["source", "source_instrument_id"],
+                                                  set_=keep))
+    return len(rows)
+
+
+def store_terms(records: list[BondTermsRecord]) -> int:
+    return upsert(db.session, BondTerms.__table__, (_pick(r, TERMS_COLUMNS) for r in records),
+                  ["source", "source_instrument_id"])
+
+
+def store_issuers(records: list[IssuerRecord]) -> int:
+    """Issuer cards name the issuer on every bond of theirs that Cbonds knows."""
+    names = {r.source_issuer_id: r.name or r.full_name for r in records if r.name or r.full_name}
+    table = Instrument.__table__
+    for issuer_id, name in names.items():
+        db.session.execute(table.update().where(table.c.source == "cbonds",
+                                                table.c.vendor_issuer_id == issuer_id,
+                                                table.c.issuer_name.is_(None)).values(issuer_name=name))
+    return len(records)
+
+
+def store_quotes(dataset: Dataset, records: list[QuoteRecord]) -> int:
+    """Latest quote per instrument (never moving backwards in time); day bars into history."""
+    rows = [{**_pick(r, QUOTE_COLUMNS), "dataset": dataset.name} for r in records]
+    newest: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["source"], row["source_instrument_id"])
+        if key not in newest or row["as_of"] > newest[key]["as_of"]:
+            newest[key] = row
+    written = 0
+    if newest:
+        table = LatestQuote.__table__
+        stmt = insert(table).values(list(newest.values()))
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["source", "source_instrument_id"],
+            set_={c: stmt.excluded[c] for c in QUOTE_COLUMNS if c not in ("source", "source_instrument_id")},
+            where=table.c.as_of <= stmt.excluded.as_of)
+        written = db.session.execute(stmt, execution_options={"preserve_rowcount": True}).rowcount
+    store_bars([r for r in records if r.as_of_precision == "day"])
+    return written
+
+
+def store_bars(records: list[QuoteRecord]) -> int:
+    bars = ({"source": r.source, "source_instrument_id": r.source_instrument_id,
+             "trade_date": r.as_of.date(), "open": r.open, "high": r.high, "low": r.low,
+             "close": r.price, "volume": r.volume, "yield_pct": r.yield_pct,
+             "price_unit": r.price_unit, "raw_ref": r.raw_ref} for r in records)
+    return upsert(db.session, DailyBar.__table__, bars, ["source", "source_instrument_id", "trade_date"])
+
+
+def store(dataset: Dataset, records: list) -> int:
+    by_type: dict[type, list] = {}
+    for record in records:
+        by_type.setdefault(type(record), []).append(record)
+    written = store_instruments(by_type.get(InstrumentRecord, []))
+    written += store_terms(by_type.get(BondTermsRecord, []))
+    written += store_issuers(by_type.get(IssuerRecord, []))
+    quotes = by_type.get(QuoteRecord, [])
+    if dataset.name == "fmp.history":  # bars only: history must not replace the live quote
+        return written + store_bars(quotes)
+    return written + store_quotes(dataset, quotes)
