@@ -1,0 +1,183 @@
+"""``make run``: the whole platform under one supervisor (honcho); Ctrl-C stops everything.
+
+    python -m ops.run
+
+1. Services: the ``AXA_*`` URLs name them; with ``AXA_POSTGRES_URL`` or ``AXA_REDIS_URL`` unset, the
+   embedded PostgreSQL and Redis of ``ops.embedded`` are started under ``var/`` (and stopped again on
+   exit if this run started them). An explicitly set URL always wins.
+2. ``ops.migrate.migrate()``: every subsystem's database created and upgraded.
+3. One honcho manager runs: the six apps (gunicorn ``wsgi:app``), one Celery worker per queue group
+   (together consuming every queue of ``celeryconfig.QUEUE_NAMES``), exactly one beat, Flower, and
+   the vendor sandbox once ``python -m ops.sandbox`` can run. If any child exits, it is reported loudly
+   (name and exit code) and every other child is stopped; the exit code is that child's.
+
+Knobs: ``AXA_PORT_OFFSET`` (added to every port, Flower and the sandbox included), ``AXA_BIND_HOST``
+(default 127.0.0.1), ``AXA_VAR_DIR`` (default ``<repo>/var``), ``AXA_WEB_WORKERS``,
+``AXA_WORKER_CONCURRENCY``, ``AXA_MAIL_URL`` (default ``file://<var>/outbox``).
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import shlex
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from axa.platform.config import PORTS, SUBSYSTEMS
+from ops.supervisor import Proc, say, supervise
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOWER_PORT = 5555
+SANDBOX_PORT = 8099
+SANDBOX_MODULE = "ops.sandbox"
+VENDORS = ("fmp", "cmc", "cbonds", "terrapin")
+DOCS_PATH = "/api/v1/docs/all"
+CELERY = "-m celery -A axa.platform.celery_app"
+REDIS_URLS = ("AXA_REDIS_URL", "AXA_RESULT_URL", "AXA_BROKER_URL")
+
+
+# --- settings of the run ------------------------------------------------------------------------
+def var_dir() -> Path:
+    return Path(os.environ.get("AXA_VAR_DIR") or ROOT / "var").resolve()
+
+
+def port_offset() -> int:
+    return int(os.environ.get("AXA_PORT_OFFSET") or 0)
+
+
+def bind_host() -> str:
+    return os.environ.get("AXA_BIND_HOST") or "127.0.0.1"
+
+
+def service_env(var: Path) -> tuple[dict[str, str], bool]:
+    """URLs to add to the environment, and whether this call started the embedded servers."""
+    if os.environ.get("AXA_POSTGRES_URL") and os.environ.get("AXA_REDIS_URL"):
+        return {}, False
+    from ops import embedded
+    was_running = embedded.is_running(var)
+    urls = embedded.ensure_started(var)
+    env = {}
+    if not os.environ.get("AXA_POSTGRES_URL"):
+        env["AXA_POSTGRES_URL"] = urls["AXA_POSTGRES_URL"]
+    if not os.environ.get("AXA_REDIS_URL"):  # results and broker follow Redis unless set explicitly
+        env.update({name: urls[name] for name in REDIS_URLS if not os.environ.get(name)})
+    return env, not was_running
+
+
+# --- the processes ------------------------------------------------------------------------------
+def worker_groups(queues) -> dict[str, list[str]]:
+    """Dev worker groups, so that one slow family cannot hold up another: ``sync`` (user sync and
+    session cleanup), ``mail``, and ``pipeline`` (market data and any other family)."""
+    groups: dict[str, list[str]] = {"sync": [], "mail": [], "pipeline": []}
+    for queue in queues:
+        stage = queue.split(".")[1] if "." in queue else queue
+        group = "mail" if queue == "mail" else "sync" if stage in ("sync", "sessions") else "pipeline"
+        groups[group].append(queue)
+    return {name: queues for name, queues in groups.items() if queues}
+
+
+def web_processes(host: str, offset: int) -> list[Proc]:
+    py = shlex.quote(sys.executable)
+    return [Proc(f"web.{sub}", f"exec {py} -m gunicorn -c ops/gunicorn.conf.py "
+                               f"--bind {host}:{PORTS[sub] + offset} wsgi:app", {"AXA_SUBSYSTEM": sub})
+            for sub in SUBSYSTEMS]
+
+
+def celery_processes(var: Path, host: str, offset: int) -> list[Proc]:
+    from celeryconfig import QUEUE_NAMES  # reads the AXA_* URLs: import only once they are set
+
+    py, q = shlex.quote(sys.executable), shlex.quote
+    concurrency = int(os.environ.get("AXA_WORKER_CONCURRENCY") or 2)
+    procs = [Proc(f"worker.{name}", f"exec {py} {CELERY} worker -Q {','.join(queues)} -n {name}@%h "
+                                    f"--concurrency {concurrency} -E -l INFO")
+             for name, queues in worker_groups(QUEUE_NAMES).items()]
+    procs.append(Proc("beat", f"exec {py} {CELERY} beat -l INFO -s {q(str(var / 'celerybeat-schedule'))} "
+                              f"--pidfile {q(str(var / 'celerybeat.pid'))}"))
+    procs.append(Proc("flower", f"exec {py} {CELERY} flower --conf=ops/flowerconfig.py",
+                      {"AXA_FLOWER_PORT": str(FLOWER_PORT + offset), "AXA_FLOWER_ADDRESS": host,
+                       "AXA_FLOWER_DB": str(var / "flower.db")}))
+    return procs
+
+
+def runnable(module: str) -> bool:
+    """True when ``python -m <module>`` can run: a plain module, or a package with ``__main__``."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.submodule_search_locations is None:
+        return spec is not None
+    return importlib.util.find_spec(f"{module}.__main__") is not None
+
+
+def sandbox_process(host: str, offset: int) -> Proc | None:
+    """Hook for the vendor sandbox (DESIGN.md §6): ``python -m ops.sandbox --host H --port P``.
+
+    It runs once ``python -m ops.sandbox`` can run, on 8099 + offset until SIGTERM; ``main`` then
+    points the vendor clients' base URLs at it.
+    """
+    if not runnable(SANDBOX_MODULE):
+        return None
+    return Proc("sandbox", f"exec {shlex.quote(sys.executable)} -m {SANDBOX_MODULE} "
+                           f"--host {host} --port {SANDBOX_PORT + offset}")
+
+
+def all_processes(var: Path, host: str, offset: int) -> list[Proc]:
+    sandbox = sandbox_process(host, offset)
+    return [*web_processes(host, offset), *celery_processes(var, host, offset),
+            *([sandbox] if sandbox else [])]
+
+
+# --- what it prints -----------------------------------------------------------------------------
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def banner(offset: int, embedded_dir: Path | None) -> str:
+    lines = ["", "AXA Platform: every process under one supervisor; Ctrl-C stops them all.", ""]
+    for sub in SUBSYSTEMS:
+        base = f"http://localhost:{PORTS[sub] + offset}"
+        lines.append(f"  {sub:<9} {base}/   health {base}/health/   docs {base}/api/v1/docs/")
+    lines += [f"  API docs  http://localhost:{PORTS['auth'] + offset}{DOCS_PATH}",
+              f"  Flower    http://localhost:{FLOWER_PORT + offset}/   (AXA_FLOWER_USER/_PASSWORD)"]
+    if runnable(SANDBOX_MODULE):
+        lines.append(f"  sandbox   http://localhost:{SANDBOX_PORT + offset}/")
+    where = f"embedded, under {embedded_dir}" if embedded_dir else "named by the AXA_* URLs"
+    lines += ["", f"  services ({where}):"]
+    for name in ("AXA_POSTGRES_URL", *REDIS_URLS, "AXA_MAIL_URL"):
+        lines.append(f"    {name:<17} {redact(os.environ.get(name, '(default)'))}")
+    return "\n".join([*lines, ""])
+
+
+def main() -> int:
+    var = var_dir()
+    var.mkdir(parents=True, exist_ok=True)
+    env, started = service_env(var)
+    os.environ.update(env)
+    os.environ.setdefault("AXA_MAIL_URL", f"file://{var / 'outbox'}")
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    try:
+        from ops.migrate import migrate
+        migrate()
+        offset = port_offset()
+        procs = all_processes(var, bind_host(), offset)
+        if any(proc.name == "sandbox" for proc in procs):  # the clients follow the sandbox's port
+            for vendor in VENDORS:
+                os.environ.setdefault(f"AXA_{vendor.upper()}_BASE_URL",
+                                      f"http://127.0.0.1:{SANDBOX_PORT + offset}/{vendor}")
+        say(banner(offset, var if env else None))
+        return supervise(procs)
+    finally:
+        if started:
+            from ops import embedded
+            say(f"stopping the embedded PostgreSQL and Redis under {var}")
+            embedded.stop(var)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,138 @@
+"""``python -m ops.run``: every app, worker, beat and Flower under one supervisor; Ctrl-C stops all."""
+from __future__ import annotations
+
+import io
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import psutil
+import psycopg
+import pytest
+import requests
+from psycopg import sql
+
+from axa.platform.config import PORTS, SUBSYSTEMS
+from ops.migrate import _admin_conninfo
+from ops.run import FLOWER_PORT, SANDBOX_PORT
+from ops.supervisor import Supervisor
+from tests.conftest import ROOT
+
+STARTUP_SECONDS = 50
+FLOWER = ("ops-admin", "flower-test-password")
+
+
+def _ports_free(offset: int) -> bool:
+    for port in (*PORTS.values(), FLOWER_PORT, SANDBOX_PORT):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port + offset))
+            except OSError:
+                return False
+    return True
+
+
+def _free_offset() -> int:
+    for _ in range(50):
+        offset = random.randrange(10_000, 24_000)  # below the ephemeral port range
+        if _ports_free(offset):
+            return offset
+    raise RuntimeError("no free port offset")
+
+
+def _drop_databases(prefix: str) -> None:
+    conninfo, _ = _admin_conninfo(os.environ["AXA_POSTGRES_URL"])
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        for sub in SUBSYSTEMS:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(prefix + sub)))
+
+
+@pytest.fixture
+def platform(tmp_path):
+    """A running ``python -m ops.run`` on the test's services, at a free port offset."""
+    offset, prefix = _free_offset(), os.environ["AXA_DATABASE_PREFIX"] + "run_"
+    env = {**os.environ, "AXA_PORT_OFFSET": str(offset), "AXA_VAR_DIR": str(tmp_path / "var"),
+           "AXA_DATABASE_PREFIX": prefix, "AXA_WEB_WORKERS": "1", "AXA_WORKER_CONCURRENCY": "1",
+           "AXA_FLOWER_USER": FLOWER[0], "AXA_FLOWER_PASSWORD": FLOWER[1]}
+    log = tmp_path / "run.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ops.run"], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        yield proc, offset, log
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
+        _drop_databases(prefix)
+
+
+def _status(url: str, auth=None) -> int | None:
+    try:
+        return requests.get(url, auth=auth, timeout=2).status_code
+    except requests.RequestException:
+        return None
+
+
+def _wait_until(expected: dict[str, int], proc, log) -> None:
+    deadline, pending = time.monotonic() + STARTUP_SECONDS, dict(expected)
+    while pending and time.monotonic() < deadline:
+        assert proc.poll() is None, f"ops.run exited early:\n{log.read_text()[-5000:]}"
+        pending = {url: code for url, code in pending.items() if _status(url) != code}
+        time.sleep(0.2)  # polling interval, bounded by the deadline
+    assert not pending, f"not answering as expected: {pending}\n{log.read_text()[-5000:]}"
+
+
+def _gone(procs: list[psutil.Process]) -> list[psutil.Process]:
+    _, alive = psutil.wait_procs(procs, timeout=10)
+    return [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_run_brings_up_everything_and_sigint_stops_every_child(platform):
+    proc, offset, log = platform
+    flower = f"http://127.0.0.1:{FLOWER_PORT + offset}/"
+    health = {f"http://127.0.0.1:{port + offset}/health/": 200 for port in PORTS.values()}
+    _wait_until({**health, flower: 401}, proc, log)
+    assert _status(flower, auth=FLOWER) == 200
+    assert _status(flower, auth=(FLOWER[0], "wrong")) == 401
+
+    output = log.read_text()
+    assert f"http://localhost:{PORTS['auth'] + offset}/api/v1/docs/all" in output
+    assert f"http://localhost:{FLOWER_PORT + offset}/" in output
+    for name in ("worker.sync", "worker.mail", "worker.pipeline", "beat", "flower",
+                 *(f"web.{s}" for s in SUBSYSTEMS)):
+        assert re.search(rf"{re.escape(name)} started \(pid=\d+\)", output), name
+    children = psutil.Process(proc.pid).children(recursive=True)
+    assert len(children) >= 6 * 2 + 5  # gunicorn masters and workers, three workers, beat, flower
+
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+    assert _gone(children) == []
+    output = log.read_text()
+    assert "SIGINT received" in output
+    assert "CRASH" not in output
+
+
+def test_a_crashed_child_is_reported_loudly_and_stops_the_others(tmp_path):
+    script = ("import sys; from ops.supervisor import Proc, supervise; sys.exit(supervise(["
+              "Proc('steady', 'exec sleep 60'), Proc('crasher', 'sleep 1; exit 3')]))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 3
+    assert "CRASH: crasher exited with code 3" in done.stdout
+    steady = int(re.search(r"steady started \(pid=(\d+)\)", done.stdout).group(1))
+    assert "sending SIGTERM to steady" in done.stdout
+    assert not psutil.pid_exists(steady) or psutil.Process(steady).status() == psutil.STATUS_ZOMBIE
+
+
+def test_stopping_before_a_child_reported_its_start_does_not_fail():
+    supervisor = Supervisor(io.StringIO())  # honcho 2.0.0 alone raises KeyError('pid') here
+    supervisor.add_process("never-started", "exec sleep 60")
+    supervisor.terminate()
+    supervisor.kill()
+    assert supervisor.stopping
