@@ -1,0 +1,177 @@
+"""HTTP/1.1 keep-alive load: a small client, and a process pool of clients driving one server.
+
+The client is a raw socket speaking just enough HTTP/1.1 (Content-Length bodies, keep-alive,
+reconnect on ``Connection: close``) so that the load generator spends as little CPU per request
+as possible on a machine it shares with the servers it measures. Every response's status is
+counted; a benchmark must see nothing but the status it expects.
+"""
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)")
+START_MARGIN = 0.3  # seconds between dispatching a run and its synchronized start
+
+
+class ProtocolError(OSError):
+    """The server said something this small client does not handle."""
+
+
+def build_request(method: str, path: str, port: int, headers: dict | None = None,
+                  body: bytes = b"") -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "User-Agent: axa-bench",
+             "Accept: application/json"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    if body or method in ("POST", "PUT", "PATCH"):
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+class Connection:
+    """One persistent connection; ``exchange`` sends a request and returns (status, body)."""
+
+    def __init__(self, host: str, port: int, timeout: float = 30.0):
+        self.address, self.timeout = (host, port), timeout
+        self.sock: socket.socket | None = None
+        self.buf = b""
+
+    def connect(self) -> None:
+        self.close()
+        self.sock = socket.create_connection(self.address, timeout=self.timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+        self.sock, self.buf = None, b""
+
+    def _fill(self) -> None:
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionResetError("server closed the connection")
+        self.buf += chunk
+
+    def exchange(self, request: bytes) -> tuple[int, bytes]:
+        if self.sock is None:
+            self.connect()
+        self.sock.sendall(request)
+        while (end := self.buf.find(b"\r\n\r\n")) < 0:
+            self._fill()
+        head, self.buf = self.buf[:end].lower(), self.buf[end + 4:]
+        found = _CONTENT_LENGTH.search(head)
+        if not head.startswith(b"http/1.") or found is None:
+            raise ProtocolError(f"unsupported response head: {head[:80]!r}")
+        length = int(found.group(1))
+        while len(self.buf) < length:
+            self._fill()
+        body, self.buf = self.buf[:length], self.buf[length:]
+        if b"\r\nconnection: close" in head:
+            self.close()
+        return int(head[9:12]), body
+
+
+@dataclass(frozen=True)
+class Target:
+    host: str
+    port: int
+    request: bytes
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    statuses: dict[int, int]  # status -> count; 0 counts transport errors
+    seconds: float
+    expected: int = 200
+
+    @property
+    def ok(self) -> int:
+        return self.statuses.get(self.expected, 0)
+
+    @property
+    def unexpected(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status != self.expected)
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds if self.seconds > 0 else 0.0
+
+
+def _sleep_until(moment: float) -> None:
+    delay = moment - time.time()
+    if delay > 0:
+        time.sleep(delay)
+
+
+def _connection_loop(target: Target, start_at: float, deadline: float, tally: Counter) -> None:
+    conn = Connection(target.host, target.port)
+    try:
+        conn.connect()
+    except OSError:
+        tally[0] += 1  # reconnects inside the loop
+    _sleep_until(start_at)
+    while time.time() < deadline:
+        try:
+            status, _ = conn.exchange(target.request)
+        except OSError:
+            status = 0
+            conn.close()
+        tally[status] += 1
+    conn.close()
+
+
+def drive(target: Target, connections: int, start_at: float, duration: float) -> tuple[dict, float]:
+    """Run ``connections`` keep-alive clients (threads) until ``start_at + duration``.
+
+    Returns the status counts and the wall-clock time the last client finished."""
+    tallies = [Counter() for _ in range(connections)]
+    deadline = start_at + duration
+    threads = [threading.Thread(target=_connection_loop, args=(target, start_at, deadline, t))
+               for t in tallies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return dict(sum(tallies, Counter())), time.time()
+
+
+def _ready() -> int:
+    time.sleep(0.2)
+    return 0
+
+
+class LoadPool:
+    """``processes`` client processes sharing ``connections`` keep-alive connections."""
+
+    def __init__(self, processes: int, connections: int):
+        if connections < processes:
+            raise ValueError("need at least one connection per client process")
+        self.processes, self.connections = processes, connections
+        self.executor = ProcessPoolExecutor(processes, mp_context=get_context("spawn"))
+        for job in [self.executor.submit(_ready) for _ in range(processes)]:
+            job.result()
+
+    def __enter__(self) -> LoadPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.executor.shutdown()
+
+    def run(self, target: Target, duration: float, expected: int = 200) -> LoadResult:
+        share, extra = divmod(self.connections, self.processes)
+        start_at = time.time() + START_MARGIN
+        jobs = [self.executor.submit(drive, target, share + (i < extra), start_at, duration)
+                for i in range(self.processes)]
+        results = [job.result() for job in jobs]
+        statuses = sum((Counter(s) for s, _ in results), Counter())
+        finished = max(end for _, end in results)
+        return LoadResult(dict(statuses), finished - start_at, expected)
+
+    def describe(self) -> str:
+        return f"{self.processes} client processes x {self.connections} keep-alive connections in all"

@@ -1,0 +1,37 @@
+"""Smoke tests of the benchmarks: each runs with tiny sizes and prints its RESULT line.
+
+No thresholds: the figures depend on the machine; the benchmarks themselves print the targets.
+"""
+import re
+import subprocess
+import sys
+
+import pytest
+
+from bench import BENCHMARKS
+from bench.load import LoadPool, Target, build_request
+from bench.servers import ROOT, ServerSettings, gunicorn
+
+
+def test_every_benchmark_runs_and_prints_its_result_line():
+    proc = subprocess.run([sys.executable, "-m", "bench", "--quick"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=240)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name in BENCHMARKS:
+        found = re.search(rf"^RESULT {name} ratio=(\d+\.\d+) .*$", proc.stdout, re.M)
+        assert found, f"no RESULT line for {name}:\n{proc.stdout}\n{proc.stderr}"
+        assert float(found.group(1)) > 0, found.group(0)
+        assert " ERROR" not in found.group(0)
+    assert "target>=0.6" in proc.stdout
+    assert re.search(r"argon2id m=19456 KiB \(19 MiB\), t=2, p=1", proc.stdout)
+
+
+@pytest.mark.parametrize("worker_class", ["gthread", "sync"])
+def test_load_counts_every_status_over_keep_alive_and_reconnects(worker_class):
+    settings = ServerSettings(workers=1, worker_class=worker_class, threads=2)
+    with gunicorn("bench.bare_app:app", settings) as port, LoadPool(1, 2) as pool:
+        ok = pool.run(Target("127.0.0.1", port, build_request("GET", "/api/v1/me", port)), 0.3)
+        missing = pool.run(Target("127.0.0.1", port, build_request("GET", "/nope", port)), 0.3)
+    assert ok.ok > 10 and ok.unexpected == 0 and set(ok.statuses) == {200}
+    assert missing.ok == 0 and missing.unexpected > 10 and set(missing.statuses) == {404}
+    assert missing.rate == 0
