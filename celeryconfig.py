@@ -16,12 +16,27 @@ TASK_QUEUES = {
     "auth.sessions.prune_sessions": "auth.sessions",
     "auth.mail.send_message": "mail",
     **{f"{sub}.sync.upsert_users": f"{sub}.sync" for sub in REPLICA_SUBSYSTEMS},
+    # market data: beat -> dispatch -> poll (one queue per vendor) -> format (bulk upserts)
+    "stocks.dispatch.start_run": "stocks.dispatch",
+    "stocks.dispatch.run_due": "stocks.dispatch",
+    "stocks.poll.fetch_fmp": "stocks.poll.fmp",
+    "stocks.poll.fetch_cbonds": "stocks.poll.cbonds",
+    "stocks.poll.fetch_terrapin": "stocks.poll.terrapin",
+    "stocks.format.store_batch": "stocks.format",
+    "cmc.dispatch.start_run": "cmc.dispatch",
+    "cmc.dispatch.run_due": "cmc.dispatch",
+    "cmc.poll.fetch_cmc": "cmc.poll.cmc",
+    "cmc.format.store_batch": "cmc.format",
 }
-QUEUE_NAMES = ("auth.sync", "auth.sessions", "mail", *(f"{s}.sync" for s in REPLICA_SUBSYSTEMS))
+MARKET_QUEUES = ("stocks.dispatch", "stocks.poll.fmp", "stocks.poll.cbonds", "stocks.poll.terrapin",
+                 "stocks.format", "cmc.dispatch", "cmc.poll.cmc", "cmc.format")
+QUEUE_NAMES = ("auth.sync", "auth.sessions", "mail", *(f"{s}.sync" for s in REPLICA_SUBSYSTEMS),
+               *MARKET_QUEUES)
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
 imports = ("axa.tasks.auth.sync", "axa.tasks.auth.sessions", "axa.tasks.auth.mail",
-           *(f"axa.tasks.{s}.sync" for s in REPLICA_SUBSYSTEMS))
+           *(f"axa.tasks.{s}.sync" for s in REPLICA_SUBSYSTEMS),
+           *(f"axa.tasks.{s}.{stage}" for s in ("stocks", "cmc") for stage in ("dispatch", "poll", "format")))
 
 broker_url = _settings.broker_url
 result_backend = _settings.result_url
@@ -78,5 +93,8 @@ beat_schedule = {
                         "options": {"expires": 600}},
     "prune-sessions": {"task": "auth.sessions.prune_sessions", "schedule": 900.0,
                        "options": {"expires": 300}},
+    # every dataset's own schedule (AXA_SCHEDULE_<DATASET>) is checked against its runs table
+    "stocks-run-due": {"task": "stocks.dispatch.run_due", "schedule": 20.0, "options": {"expires": 18}},
+    "cmc-run-due": {"task": "cmc.dispatch.run_due", "schedule": 20.0, "options": {"expires": 18}},
 }
 beat_max_loop_interval = 5

@@ -7,20 +7,14 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 
 from axa.clients.records import CoinInfoRecord, GlobalMetricsRecord, InstrumentRecord, QuoteRecord
-from axa.models.bulk import upsert
+from axa.models.bulk import upsert, upsert_newer
 from axa.models.cmc import Coin, CoinDaily, CoinQuote, GlobalMetrics, db
 from axa.tasks.pipeline import Dataset
 
 
 def _coalescing_upsert(rows: list[dict]) -> int:
     """Upsert coins; a field one dataset leaves out (None) keeps what another one stored."""
-    rows = list({row["id"]: row for row in rows}.values())
-    if not rows:
-        return 0
-    table = Coin.__table__
-    stmt = insert(table).values(rows)
-    keep = {c: func.coalesce(stmt.excluded[c], table.c[c]) for c in rows[0] if c != "id"}
-    db.session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=keep))
+    upsert(db.session, Coin.__table__, rows, ["id"], only_if_changed=False, coalesce=True)
     return len(rows)
 
 
@@ -52,13 +46,9 @@ def store_quotes(records: list[QuoteRecord]) -> int:
     rows = list({(x["coin_id"], x["quote_currency"]): x for x in rows}.values())
     if not rows:
         return 0
-    stmt = insert(table).values(rows)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["coin_id", "quote_currency"],
-        set_={c: stmt.excluded[c] for c in rows[0] if c not in ("coin_id", "quote_currency")},
-        where=table.c.as_of <= stmt.excluded.as_of)
-    db.session.execute(stmt)
-    store_daily(rows)
+    upsert_newer(db.session, table, rows, ["coin_id", "quote_currency"])
+    for start in range(0, len(rows), 2000):
+        store_daily(rows[start:start + 2000])
     return len(rows)
 
 

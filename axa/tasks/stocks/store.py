@@ -4,11 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from sqlalchemy import func
-from sqlalchemy.dialects.postgresql import insert
-
 from axa.clients.records import BondTermsRecord, InstrumentRecord, IssuerRecord, QuoteRecord
-from axa.models.bulk import upsert
+from axa.models.bulk import upsert, upsert_newer
 from axa.models.stocks import BondTerms, DailyBar, Instrument, LatestQuote, db
 from axa.tasks.pipeline import Dataset
 
@@ -25,14 +22,8 @@ def _pick(record, columns) -> dict:
 def store_instruments(records: list[InstrumentRecord]) -> int:
     """Upsert; a field a vendor left out (None) never erases what another dataset stored."""
     rows = [{**_pick(r, INSTRUMENT_COLUMNS), "updated_at": datetime.now(UTC)} for r in records]
-    if not rows:
-        return 0
-    table = Instrument.__table__
-    stmt = insert(table).values(list({(r["source"], r["source_instrument_id"]): r for r in rows}.values()))
-    keep = {c: func.coalesce(stmt.excluded[c], table.c[c]) for c in INSTRUMENT_COLUMNS
-            if c not in ("source", "source_instrument_id")}
-    db.session.execute(stmt.on_conflict_do_update(index_elements=["source", "source_instrument_id"],
-                                                  set_=keep))
+    upsert(db.session, Instrument.__table__, rows, ["source", "source_instrument_id"],
+           only_if_changed=False, coalesce=True)
     return len(rows)
 
 
@@ -60,15 +51,8 @@ def store_quotes(dataset: Dataset, records: list[QuoteRecord]) -> int:
         key = (row["source"], row["source_instrument_id"])
         if key not in newest or row["as_of"] > newest[key]["as_of"]:
             newest[key] = row
-    written = 0
-    if newest:
-        table = LatestQuote.__table__
-        stmt = insert(table).values(list(newest.values()))
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["source", "source_instrument_id"],
-            set_={c: stmt.excluded[c] for c in QUOTE_COLUMNS if c not in ("source", "source_instrument_id")},
-            where=table.c.as_of <= stmt.excluded.as_of)
-        written = db.session.execute(stmt, execution_options={"preserve_rowcount": True}).rowcount
+    written = upsert_newer(db.session, LatestQuote.__table__, list(newest.values()),
+                           ["source", "source_instrument_id"])
     store_bars([r for r in records if r.as_of_precision == "day"])
     return written
 
