@@ -165,8 +165,12 @@ def main() -> int:
         procs = all_processes(var, bind_host(), offset)
         if any(proc.name == "sandbox" for proc in procs):  # the clients follow the sandbox's port
             for vendor in VENDORS:
-                os.environ.setdefault(f"AXA_{vendor.upper()}_BASE_URL",
-                                      f"http://127.0.0.1:{SANDBOX_PORT + offset}/{vendor}")
+                name = vendor.upper()
+                if os.environ.get(f"AXA_{name}_BASE_URL"):
+                    continue  # a real vendor: its plan's quotas apply
+                os.environ[f"AXA_{name}_BASE_URL"] = f"http://127.0.0.1:{SANDBOX_PORT + offset}/{vendor}"
+                for period in ("DAILY", "MONTHLY"):  # the sandbox is no paid plan: no quota
+                    os.environ.setdefault(f"AXA_{name}_{period}_QUOTA", "0")
         say(banner(offset, var if env else None))
         return supervise(procs)
     finally:
