@@ -57,6 +57,11 @@ def databases():
     migrate(SUBSYSTEMS, drop=True)
     celery.loader.import_default_modules()
     yield
+    from axa.platform import celery_app
+    for app in celery_app._apps.values():  # apps built for eager cross-subsystem tasks
+        with app.app_context():
+            app.extensions["sqlalchemy"].engine.dispose()
+    celery_app._apps.clear()
 
 
 @pytest.fixture
