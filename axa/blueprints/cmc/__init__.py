@@ -1,8 +1,17 @@
-"""Blueprints of the `cmc` subsystem, in registration order."""
+"""Blueprints of the `cmc` subsystem (port 8081), in registration order."""
+from axa.blueprints.cmc.coins.routes import blp as coins_blp
+from axa.blueprints.cmc.listings.routes import blp as listings_blp
+from axa.blueprints.cmc.metrics.routes import blp as metrics_blp
+from axa.blueprints.market.admin.routes import blp as admin_blp
 from axa.blueprints.replica.me.routes import blp as me_blp
 
-BLUEPRINTS = [me_blp]
+BLUEPRINTS = [me_blp, listings_blp, coins_blp, metrics_blp, admin_blp]
+
+# Which refresh selection narrows which dataset (the others only run whole).
+REFRESH_SELECTORS = {"cmc.quotes": "ids", "cmc.info": "ids"}
 
 
 def init_app(app):
-    """No subsystem-specific set-up yet."""
+    from axa.blueprints.market import init_market
+    from axa.tasks.cmc.flows import PIPELINE
+    init_market(app, PIPELINE, REFRESH_SELECTORS)

@@ -1,0 +1,29 @@
+"""Schemas of the crypto listings. Decimals are strings (no precision lost); USD quotes."""
+from marshmallow import Schema, fields, validate
+
+SORTS = ("market_cap", "price", "volume_24h", "percent_change_24h")
+DECIMAL = {"as_string": True, "allow_none": True}
+
+
+class ListingQuerySchema(Schema):
+    sort = fields.String(load_default="market_cap", validate=validate.OneOf(SORTS))
+    dir = fields.String(load_default="desc", validate=validate.OneOf(("asc", "desc")))
+
+
+class CoinQuoteSchema(Schema):
+    quote_currency = fields.String()
+    price = fields.Decimal(**DECIMAL)
+    volume_24h = fields.Decimal(**DECIMAL)
+    market_cap = fields.Decimal(**DECIMAL)
+    percent_change_24h = fields.Decimal(**DECIMAL, metadata={"description": "Percent units"})
+    as_of = fields.DateTime(metadata={"description": "CMC's last_updated for the quote"})
+    fetched_at = fields.DateTime()
+    stale = fields.Boolean(metadata={"description": "Older than the listings' freshness window"})
+
+
+class ListingSchema(CoinQuoteSchema):
+    id = fields.Integer(metadata={"description": "CMC id"})
+    symbol = fields.String()
+    name = fields.String()
+    slug = fields.String(allow_none=True)
+    asset_class = fields.String(metadata={"description": "crypto or token"})

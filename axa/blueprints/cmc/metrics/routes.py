@@ -1,0 +1,28 @@
+"""``GET /api/v1/global-metrics``: the newest global crypto market metrics."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from axa.blueprints.cmc.listings.routes import CURRENCY
+from axa.blueprints.cmc.metrics.schemas import GlobalMetricsSchema
+from axa.models.cmc import GlobalMetrics, db
+from axa.platform.auth_hook import login_required
+
+blp = Blueprint("global_metrics", __name__, url_prefix="/api/v1/global-metrics",
+                description="Global crypto market metrics")
+
+
+@blp.route("")
+class GlobalMetricsLatest(MethodView):
+    @login_required
+    @blp.response(200, GlobalMetricsSchema)
+    @blp.alt_response(404, description="No metrics fetched yet")
+    def get(self):
+        """Total market cap and volume, dominance, counts: the newest USD snapshot"""
+        latest = db.session.scalar(select(GlobalMetrics).where(GlobalMetrics.quote_currency == CURRENCY)
+                                   .order_by(GlobalMetrics.as_of.desc()).limit(1))
+        if latest is None:
+            abort(404, message="No global metrics yet; they arrive with the next cmc.global run.")
+        return latest

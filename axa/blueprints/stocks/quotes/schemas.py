@@ -1,0 +1,67 @@
+"""The latest quote as the Redis contract holds it (axa.platform.quotes): numbers are decimal
+strings exactly as the vendor sent them, times ISO-8601 UTC, ``stale`` against the freshness
+window of the dataset that wrote the quote. Fields the vendor left empty are omitted."""
+from marshmallow import Schema, ValidationError, fields, post_load, validate
+from webargs.fields import DelimitedList
+
+from axa.blueprints.market.schemas import PLAIN
+
+MAX_SYMBOLS = 200
+
+
+class QuoteSchema(Schema):
+    source = fields.String(metadata={"description": "Vendor: fmp, cbonds, terrapin"})
+    id = fields.String(metadata={"description": "The vendor's instrument id"})
+    dataset = fields.String()
+    price = fields.String(metadata={"description": "Decimal"})
+    price_unit = fields.String(metadata={"description": "currency or pct_of_nominal (bonds)"})
+    quote_currency = fields.String()
+    change_abs = fields.String()
+    change_pct = fields.String(metadata={"description": "Percent units (1.5 means 1.5 %)"})
+    volume = fields.String()
+    volume_unit = fields.String()
+    market_cap = fields.String()
+    yield_pct = fields.String(metadata={"description": "Percent units"})
+    bid = fields.String()
+    ask = fields.String()
+    as_of = fields.String(metadata={"description": "When the price was observed (ISO-8601 UTC)"})
+    as_of_precision = fields.String(metadata={"description": "instant, or day for end-of-day prices"})
+    fetched_at = fields.String(metadata={"description": "When it was fetched (ISO-8601 UTC)"})
+    stale = fields.Boolean(metadata={"description": "Older than its dataset's freshness window"})
+
+
+class QuotesQuerySchema(Schema):
+    symbols = DelimitedList(fields.String(validate=[validate.Length(min=1, max=64), PLAIN]), required=True,
+                            validate=validate.Length(min=1, max=MAX_SYMBOLS), metadata={
+                                "description": f"Comma-separated symbols or ISINs, 1 to {MAX_SYMBOLS}"})
+
+    @post_load
+    def normalize(self, data: dict, **_) -> dict:
+        symbols = list(dict.fromkeys(s.strip().upper() for s in data["symbols"] if s.strip()))
+        if not symbols:
+            raise ValidationError("Name at least one symbol.", field_name="symbols")
+        return {"symbols": symbols}
+
+
+QUOTE_FIELDS = frozenset(QuoteSchema().fields)
+
+
+class QuoteMap(fields.Dict):
+    """SYMBOL -> quote, documented as ``QuoteSchema``. The hot path: the quotes come from the
+    Redis contract already as strings (plus the ``stale`` bool), so dumping is a dict copy that
+    keeps the declared fields instead of a nested schema dump per quote."""
+
+    def __init__(self, **kwargs):
+        super().__init__(keys=fields.String(), values=fields.Nested(QuoteSchema), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return {str(symbol): {k: v for k, v in quote.items() if k in QUOTE_FIELDS}
+                for symbol, quote in value.items()}
+
+
+class QuotesSchema(Schema):
+    quotes = QuoteMap(metadata={"description": "SYMBOL -> its latest quote"})
+    missing = fields.List(fields.String(), metadata={
+        "description": "Symbols with no quote (unknown, or not yet fetched)"})

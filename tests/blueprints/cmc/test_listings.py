@@ -1,0 +1,54 @@
+"""``GET /api/v1/listings``: coins with USD quotes, sorted either way, paginated, stale-flagged."""
+import json
+from decimal import Decimal
+
+import pytest
+
+from tests.blueprints.cmc.conftest import LISTED
+
+SORTS = ("market_cap", "price", "volume_24h", "percent_change_24h")
+
+
+def _listings(cmc, **query):
+    response = cmc.get("cmc", "/api/v1/listings", query_string=query)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json(), json.loads(response.headers["X-Pagination"])
+
+
+def _values(rows, key):
+    return [Decimal(r[key]) for r in rows if r[key] is not None]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_sorted_both_directions(cmc, sort):
+    down, meta = _listings(cmc, sort=sort, dir="desc", page_size=100)
+    up, _ = _listings(cmc, sort=sort, dir="asc", page_size=100)
+    assert len(down) == len(up) == 100 and meta["total"] == LISTED
+    assert _values(down, sort) == sorted(_values(down, sort), reverse=True)
+    assert _values(up, sort) == sorted(_values(up, sort))
+    assert _values(up, sort)[0] < _values(down, sort)[0]
+
+
+def test_default_is_market_cap_descending_and_pages_chain(cmc):
+    first, meta = _listings(cmc)
+    assert len(first) == 10 and meta["next_page"] == 2 and meta["total_pages"] == LISTED // 10
+    assert first[0]["symbol"] == "BTC" and first[0]["slug"] == "bitcoin"
+    second, _ = _listings(cmc, page=2)
+    whole, _ = _listings(cmc, page_size=20)
+    assert first + second == whole
+    last, meta = _listings(cmc, page=LISTED // 10)
+    assert "next_page" not in meta and meta["previous_page"] == LISTED // 10 - 1 and len(last) == 10
+
+
+def test_rows_carry_quote_and_stale_flag(cmc):
+    rows, _ = _listings(cmc, page_size=50)
+    for row in rows:
+        assert row["quote_currency"] == "USD" and Decimal(row["price"]) > 0
+        assert row["as_of"] and row["stale"] is False and row["asset_class"] in ("crypto", "token")
+
+
+def test_bad_parameters_and_anonymous(cmc):
+    for bad in ({"sort": "name"}, {"dir": "up"}, {"page_size": 0}, {"page": "x"}):
+        response = cmc.get("cmc", "/api/v1/listings", query_string=bad)
+        assert response.status_code == 422 and response.get_json()["errors"], bad
+    assert cmc.get("cmc", "/api/v1/listings", who=None).status_code == 401

@@ -1,0 +1,82 @@
+"""``GET /api/v1/quotes``: latest quotes from Redis only, with as_of, stale and the missing ones."""
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import event
+
+from axa.blueprints.stocks.quotes.schemas import QuoteSchema, QuotesSchema
+from axa.platform import quotes
+from axa.platform.redis_client import client_for
+
+
+def _quotes(stocks, symbols, who="user"):
+    return stocks.get("stocks", "/api/v1/quotes", who=who, query_string={"symbols": ",".join(symbols)})
+
+
+def test_fifty_symbols_with_missing_ones(stocks):
+    asked = [*stocks.data["symbols"][:45], "NOPE1", "NOPE2", "ZZZZZZ", "XS0000000000", "Q.Q"]
+    response = _quotes(stocks, asked)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert sorted(body["missing"]) == sorted(["NOPE1", "NOPE2", "ZZZZZZ", "XS0000000000", "Q.Q"])
+    assert sorted(body["quotes"]) == sorted(stocks.data["symbols"][:45])
+    for symbol, quote in body["quotes"].items():
+        assert quote["source"] == "fmp" and quote["id"] == symbol
+        assert float(quote["price"]) > 0 and quote["price_unit"] == "currency"
+        assert datetime.fromisoformat(quote["as_of"]).tzinfo is not None
+        assert quote["stale"] is False and "fresh_for" not in quote
+
+
+def test_lower_case_duplicates_and_isins_resolve(stocks):
+    symbol = stocks.data["symbols"][0]
+    isin = stocks.get("stocks", "/api/v1/instruments", query_string={"q": symbol}).get_json()[0]["isin"]
+    body = _quotes(stocks, [symbol.lower(), f" {symbol} ", isin]).get_json()
+    assert list(body["quotes"]) == [symbol, isin] and body["missing"] == []
+    assert body["quotes"][symbol]["price"] == body["quotes"][isin]["price"]
+
+
+def test_an_old_quote_is_flagged_stale(stocks):
+    symbol = stocks.data["symbols"][5]
+    redis = client_for(stocks.apps["stocks"].config["AXA"].redis_url)
+    key = quotes.QUOTE_KEY.format(source="fmp", id=symbol)
+    fresh = redis.hget(key, "as_of")
+    try:
+        redis.hset(key, "as_of", (datetime.now(UTC) - timedelta(minutes=10)).isoformat())
+        body = _quotes(stocks, [symbol, stocks.data["symbols"][6]]).get_json()
+        assert body["quotes"][symbol]["stale"] is True
+        assert body["quotes"][stocks.data["symbols"][6]]["stale"] is False
+    finally:
+        redis.hset(key, "as_of", fresh)
+
+
+def test_symbol_count_is_bounded(stocks):
+    too_many = [f"S{i}" for i in range(201)]
+    response = _quotes(stocks, too_many)
+    assert response.status_code == 422 and "symbols" in json.dumps(response.get_json()["errors"])
+    assert _quotes(stocks, [f"S{i}" for i in range(200)]).status_code == 200
+    for bad in ({}, {"symbols": ""}, {"symbols": ",,"}, {"symbols": "A" * 65}):
+        assert stocks.get("stocks", "/api/v1/quotes", query_string=bad).status_code == 422, bad
+
+
+def test_reads_no_database_and_needs_a_session(stocks):
+    statements = []
+    with stocks.apps["stocks"].app_context():
+        engine = stocks.apps["stocks"].extensions["sqlalchemy"].engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert _quotes(stocks, stocks.data["symbols"][:50]).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert statements == []
+    anonymous = _quotes(stocks, ["A"], who=None)
+    assert anonymous.status_code == 401 and anonymous.get_json()["message"]
+
+
+def test_fast_dump_matches_the_documented_schema(stocks):
+    redis = client_for(stocks.apps["stocks"].config["AXA"].redis_url)
+    found = quotes.read_by_symbols(redis, stocks.data["symbols"][:3])
+    found[stocks.data["symbols"][0]]["added_later"] = "not in the schema"
+    fast = QuotesSchema().dump({"quotes": found, "missing": []})["quotes"]
+    assert fast == {s: QuoteSchema().dump(q) for s, q in found.items()}
+    assert "added_later" not in fast[stocks.data["symbols"][0]]
