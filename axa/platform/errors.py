@@ -24,6 +24,12 @@ def handle_unavailable(exc: Exception):
     return response
 
 
+def handle_bad_value(exc: Exception):
+    """A value the database cannot hold (out-of-range number, NUL byte): the client's input."""
+    log.info("rejected a value the database cannot hold: %s", type(exc.orig).__name__)
+    return _body(400, "Bad Request", "A value in the request is out of range or malformed.")
+
+
 def handle_unexpected(exc: Exception):
     if isinstance(exc, HTTPException):  # handled by flask-smorest; keep it JSON anyway
         return _body(exc.code or 500, exc.name, exc.description or exc.name)
@@ -35,4 +41,5 @@ def register_error_handlers(app) -> None:
     app.register_error_handler(redis.RedisError, handle_unavailable)
     app.register_error_handler(sqlalchemy.exc.OperationalError, handle_unavailable)
     app.register_error_handler(sqlalchemy.exc.InterfaceError, handle_unavailable)
+    app.register_error_handler(sqlalchemy.exc.DataError, handle_bad_value)
     app.register_error_handler(Exception, handle_unexpected)

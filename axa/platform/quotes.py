@@ -2,7 +2,7 @@
 stocks and cmc APIs and the terminal, so no read path ever calls a vendor.
 
   axa:quote:<source>:<source_instrument_id>   hash, one per instrument:
-      source, id, dataset, price, price_unit (currency | pct_of_nominal), currency,
+      source, id, dataset, price, price_unit (currency | pct_of_nominal), quote_currency,
       change_abs, change_pct (percent units), volume, volume_unit, market_cap, yield_pct,
       bid, ask, as_of (ISO-8601 UTC), as_of_precision (instant | day), fetched_at, fresh_for (s)
   axa:quote:index                             hash: SYMBOL or ISIN (upper case) -> "<source>:<id>"

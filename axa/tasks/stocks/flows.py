@@ -23,8 +23,11 @@ class StocksPipeline(Pipeline):
                 for name in (r.symbol if r.source == "fmp" else None, r.isin):
                     if name:
                         symbols[name] = ref
-        quotes.index_symbols(client, symbols)
         live = [r for r in records if isinstance(r, QuoteRecord)]
+        for r in live:  # FMP ids are symbols, Terrapin ids are ISINs: findable as typed
+            if r.source in ("fmp", "terrapin"):
+                symbols.setdefault(r.source_instrument_id, f"{r.source}:{r.source_instrument_id}")
+        quotes.index_symbols(client, symbols)
         if dataset.fresh_for and live:
             quotes.write_latest(client, live, dataset.name, dataset.fresh_for)
 
