@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,9 +52,14 @@ class Dataset:
         return FETCHERS[self.vendor][self.fetcher]
 
 
+def backoff_base() -> float:
+    """The first retry delay in seconds: ``AXA_INGEST_BACKOFF_BASE`` (default 1; tests lower it)."""
+    return float(os.environ.get("AXA_INGEST_BACKOFF_BASE") or 1.0)
+
+
 def backoff(retries: int) -> float:
-    """Exponential backoff with full jitter: 1, 2, 4 … s, capped."""
-    return random.uniform(0.5, 1.0) * min(BACKOFF_CAP, 2.0 ** retries)
+    """Exponential backoff with jitter: base * 1, 2, 4 … s (each * 0.5-1 at random), capped."""
+    return random.uniform(0.5, 1.0) * min(BACKOFF_CAP, backoff_base() * 2.0 ** retries)
 
 
 _clients: dict[str, object] = {}

@@ -1,9 +1,16 @@
 """Real Celery workers for integration tests: a ``celery worker`` subprocess on every queue of
-celeryconfig, with the test process's AXA_* environment, consuming from this run's vhost.
+celeryconfig, with the test process's AXA_* environment, consuming from this run's broker
+(RabbitMQ vhost in CI, the Redis broker of the embedded default on a bare machine).
 
 One worker serves the whole session; a test that kills it gets a fresh one started. Every test
-starts with the worker consuming, its queues purged and fresh databases (``live_apps``: no eager
-mode, the web apps publish to the real broker).
+starts with the worker consuming (it answers ``active_queues`` for every queue: a broker-neutral
+check), its queues purged and fresh databases (``live_apps``: no eager mode, the web apps
+publish to the real broker). The worker's vendor clients point at the session's vendor sandbox
+(a thread of this process) with loose limits, set before it starts.
+
+What only RabbitMQ does is marked: ``rabbitmq_redelivery`` (a killed worker's unacked messages
+come back at once) and ``rabbitmq_confirms`` (publisher confirms); on another broker those tests
+are skipped with that reason.
 """
 from __future__ import annotations
 
@@ -21,9 +28,30 @@ from kombu import Connection
 
 import celeryconfig
 from axa.platform.celery_app import celery
+from ops.sandbox.state import VENDORS
 from tests.conftest import ROOT
+from tests.tasks.ingest_helpers import START, sandbox_server  # noqa: F401 (the session's vendor sandbox)
 
 WORKER_START_TIMEOUT = 30.0
+ON_RABBITMQ = os.environ["AXA_BROKER_URL"].startswith(("amqp://", "amqps://", "pyamqp://"))
+rabbitmq_redelivery = pytest.mark.skipif(
+    not ON_RABBITMQ, reason="RabbitMQ-only: it redelivers a SIGKILLed worker's unacked messages as "
+    "soon as the connection drops; a Redis broker redelivers them only after the visibility "
+    f"timeout ({celeryconfig.VISIBILITY_TIMEOUT} s)")
+rabbitmq_confirms = pytest.mark.skipif(
+    not ON_RABBITMQ, reason="RabbitMQ-only: publisher confirms (confirm_timeout) bound a publish to "
+    "a silent broker; a Redis broker has no confirms")
+BACKOFF_BASE = 0.1  # AXA_INGEST_BACKOFF_BASE of the test worker: poll retries after 0.1, 0.2, 0.4 … s
+
+
+def vendor_env(base_url: str) -> dict[str, str]:
+    """The worker's vendor settings: every vendor at the sandbox, loose limits, no quotas."""
+    env = {"AXA_INGEST_BACKOFF_BASE": str(BACKOFF_BASE)}
+    for vendor in VENDORS:
+        key = f"AXA_{vendor.upper()}_"
+        env.update({key + "BASE_URL": f"{base_url}/{vendor}", key + "RATE_PER_MIN": "600000",
+                    key + "BURST": "10000", key + "DAILY_QUOTA": "0", key + "MONTHLY_QUOTA": "0"})
+    return env
 
 
 def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
@@ -44,6 +72,7 @@ def broker_connection() -> Connection:
 
 
 def consumer_counts() -> dict[str, int]:
+    """RabbitMQ's consumers per queue (a Redis broker does not count consumers)."""
     with broker_connection() as conn:
         channel = conn.channel()
         try:
@@ -64,8 +93,10 @@ def purge_queues() -> None:
 class WorkerProcess:
     """``celery worker`` as a subprocess in its own process group (main process + pool children)."""
 
-    def __init__(self, log_path: Path):
+    def __init__(self, log_path: Path, env: dict[str, str] | None = None):
         self.log_path = log_path
+        self.env = dict(env or {})
+        self.name = ""
         self.proc: subprocess.Popen | None = None
         self._log = None
 
@@ -76,12 +107,12 @@ class WorkerProcess:
     def command(self) -> list[str]:
         return [sys.executable, "-m", "celery", "-A", "axa.platform.celery_app", "worker",
                 "-Q", ",".join(celeryconfig.QUEUE_NAMES), "-c", "2", "--without-gossip",
-                "--without-mingle", "-E", "-n", f"axa-test-{uuid.uuid4().hex[:8]}@localhost",
-                "--loglevel", "INFO"]
+                "--without-mingle", "-E", "-n", self.name, "--loglevel", "INFO"]
 
     def start(self) -> None:
+        self.name = f"axa-test-{uuid.uuid4().hex[:8]}@localhost"
         self._log = open(self.log_path, "ab")  # closed in _reap
-        self.proc = subprocess.Popen(self.command(), cwd=ROOT, env=dict(os.environ),
+        self.proc = subprocess.Popen(self.command(), cwd=ROOT, env={**os.environ, **self.env},
                                      stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + WORKER_START_TIMEOUT
@@ -92,10 +123,13 @@ class WorkerProcess:
             time.sleep(0.1)
 
     def _consuming(self) -> bool:
-        try:
-            return all(count >= 1 for count in consumer_counts().values())
-        except Exception:  # queues not declared yet by a first worker
-            return False
+        """The worker answers remote control with every queue among its consumers (its control
+        consumer starts after the task consumers, on any broker)."""
+        with broker_connection() as conn:
+            replies = celery.control.inspect([self.name], timeout=0.5, connection=conn,
+                                             limit=1).active_queues() or {}
+        queues = {queue["name"] for queue in replies.get(self.name) or ()}
+        return queues >= set(celeryconfig.QUEUE_NAMES)
 
     def kill(self) -> None:
         """SIGKILL the whole process group: no warm or cold shutdown, no acks."""
@@ -124,12 +158,9 @@ class WorkerProcess:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(databases):
-    # redelivery on worker loss and publisher confirms are RabbitMQ's (a Redis broker redelivers
-    # only after the visibility timeout): these tests need the real broker, as CI names it
-    assert os.environ["AXA_BROKER_URL"].startswith("amqp://"), "set AXA_BROKER_URL to RabbitMQ"
+def celery_worker(databases, sandbox_server):  # noqa: F811
     log_dir = Path(tempfile.mkdtemp(prefix="axa-test-worker-"))
-    worker = WorkerProcess(log_dir / "worker.log")
+    worker = WorkerProcess(log_dir / "worker.log", vendor_env(sandbox_server.base_url))
     with broker_connection() as conn:  # declare every queue, drop what earlier runs left
         celery.amqp.TaskConsumer(conn).purge()
     worker.start()
@@ -151,3 +182,38 @@ def platform(worker, live_apps):
     """Fresh databases and apps publishing to the broker the worker consumes from."""
     assert not celery.conf.task_always_eager
     return live_apps
+
+
+# ---- market data: the session's vendor sandbox and ingest runs through the worker ------------
+@pytest.fixture
+def vendors(platform, sandbox_server):  # noqa: F811
+    """The session's vendor sandbox, reset: clock at START, no faults, empty request log."""
+    state = sandbox_server.app.extensions["sandbox"]
+    sandbox_server.clock.now = START
+    for vendor in VENDORS:
+        state.reset_vendor(vendor)
+    state.clear_requests()
+    sandbox_server.state = state
+    return sandbox_server
+
+
+def start_run(app, pipeline, dataset: str, params: dict | None = None) -> int:
+    """Dispatch a run as beat's dispatcher does (here, in the test process): its batches go to
+    the broker, the worker polls and stores them."""
+    with app.app_context():
+        return pipeline.start_run(dataset, params, trigger="test")["run_id"]
+
+
+def run_record(app, pipeline, run_id: int) -> dict:
+    with app.app_context():
+        return pipeline.models.db.session.get(pipeline.models.IngestRun, run_id).to_dict()
+
+
+def wait_for_run(app, pipeline, run_id: int, timeout: float, progress: list | None = None) -> dict:
+    """The run's record once it is no longer running; ``progress`` collects batches_done seen."""
+    def finished():
+        run = run_record(app, pipeline, run_id)
+        if progress is not None and (not progress or progress[-1] != run["batches_done"]):
+            progress.append(run["batches_done"])
+        return run["status"] != "running" and run
+    return wait_until(finished, timeout, f"run {run_id} finished", interval=0.02)

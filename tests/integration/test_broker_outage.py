@@ -1,5 +1,5 @@
 """Broker outage as the web app sees it (security.md T2): the app publishes through a TCP proxy in
-front of RabbitMQ, the proxy is cut mid-run. Registration still answers 201 at once, its outbox
+front of the broker, the proxy is cut mid-run. Registration still answers 201 at once, its outbox
 rows wait, and once the broker is back the sweep publishes them and every replica catches up."""
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import importlib
 import os
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
-from kombu.utils.url import parse_url
 from sqlalchemy import select, update
 
 from axa.models.auth import OutboxEntry, db
@@ -17,8 +17,10 @@ from axa.platform.celery_app import celery
 from axa.platform.config import REPLICA_SUBSYSTEMS
 from axa.tasks.auth.sync import CONFIRM_TIMEOUT, QUICK_RETRY, SWEEP_GRACE, relay_outbox
 from tests.conftest import register
-from tests.integration.conftest import wait_until
+from tests.integration.conftest import rabbitmq_confirms, wait_until
 from tests.integration.proxy import TcpProxy
+
+DEFAULT_PORTS = {"amqp": 5672, "redis": 6379}
 
 
 def _use_broker(url: str) -> None:
@@ -31,9 +33,11 @@ def _use_broker(url: str) -> None:
 @pytest.fixture
 def broker_proxy(platform):
     real = celery.conf.broker_url
-    parts = parse_url(real)
-    proxy = TcpProxy((parts["hostname"], parts["port"] or 5672)).start()
-    _use_broker(f"amqp://{parts['userid']}:{parts['password']}@127.0.0.1:{proxy.port}/{parts['virtual_host']}")
+    parts = urlsplit(real)
+    proxy = TcpProxy((parts.hostname, parts.port or DEFAULT_PORTS[parts.scheme])).start()
+    credentials = parts.netloc.rpartition("@")[0]
+    netloc = f"{credentials}@127.0.0.1:{proxy.port}" if credentials else f"127.0.0.1:{proxy.port}"
+    _use_broker(parts._replace(netloc=netloc).geturl())
     yield proxy
     celery.amqp.producer_pool.force_close_all()
     celery.pool.force_close_all()
@@ -92,6 +96,7 @@ def test_broker_down_registration_answers_at_once_and_the_sweep_catches_up(platf
     _recover(platform, broker_proxy)
 
 
+@rabbitmq_confirms
 def test_silent_broker_does_not_hang_registration(platform, broker_proxy):
     """Connections open but nothing answers (a partition): the publish gives up after the confirm
     timeout and a reconnect attempt per retry (broker_connection_timeout each), about 5 s, where

@@ -1,4 +1,4 @@
-"""User sync through a real Celery worker on RabbitMQ: registration reaches every replica within
+"""User sync through a real Celery worker: registration reaches every replica within
 seconds, and a worker killed with SIGKILL mid fan-out loses nothing once a new one runs."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from axa.models.auth import OutboxEntry, User, db
 from axa.platform.config import REPLICA_SUBSYSTEMS, database_url
 from tests.conftest import bearer, login, mails, register
-from tests.integration.conftest import consumer_counts, wait_until
+from tests.integration.conftest import consumer_counts, rabbitmq_redelivery, wait_until
 
 USERS = 30
 
@@ -59,6 +59,7 @@ def _converged(apps, expected: dict[int, int]):
     return all(rows == expected for rows in found.values()) and found
 
 
+@rabbitmq_redelivery
 def test_worker_killed_mid_fan_out_then_replaced_converges(platform, worker):
     auth = platform["auth"].test_client()
     with platform["stream"].app_context():

@@ -1,7 +1,6 @@
 """Where the stocks datasets' standard records land: bulk upserts on natural keys."""
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import UTC, datetime
 
 from axa.clients.records import BondTermsRecord, InstrumentRecord, IssuerRecord, QuoteRecord
@@ -15,8 +14,7 @@ TERMS_COLUMNS = [c.name for c in BondTerms.__table__.columns]
 
 
 def _pick(record, columns) -> dict:
-    data = asdict(record)
-    return {c: data.get(c) for c in columns}
+    return {c: getattr(record, c, None) for c in columns}
 
 
 def store_instruments(records: list[InstrumentRecord]) -> int:

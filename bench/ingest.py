@@ -1,0 +1,291 @@
+"""Ingest rate: FMP quotes end to end through the pipeline against a raw bulk upsert.
+
+The pipeline: the vendor sandbox (its own process, on a manual clock) → ``stocks.poll.fetch_fmp``
+→ ``stocks.format.store_batch`` (normalize, validate, upsert ``latest_quotes``, quotes to Redis,
+run bookkeeping) in a real ``celery worker`` on the pipeline's queues, runs dispatched from this
+process as beat's dispatcher does. ~5,200 quotes a run; the sandbox clock moves one price tick
+between runs, so every run updates every row. Timed from the first dispatch until the last run is
+complete. The reference: the same records (fetched again from the sandbox at the same clock
+offsets, untimed) upserted run by run through psycopg: ``COPY`` into a temporary table, then
+``INSERT … ON CONFLICT DO UPDATE`` into a copy of ``latest_quotes`` in the same start state.
+The vendor floor: one client fetching those quotes from the sandbox (HTTP and JSON only).
+
+    python -m bench.ingest [--quotes N] [--concurrency N] [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from contextlib import ExitStack
+from datetime import UTC, datetime
+
+from bench import environment
+from bench.servers import ROOT, free_port
+
+NAME = "ingest"
+TARGET = 0.25
+TICK = 60  # the sandbox's price bucket: one tick between runs
+START = datetime(2026, 6, 17, 15, 0, 10, tzinfo=UTC).timestamp()  # a Wednesday, markets open
+UNIVERSE = 5200
+QUEUES = ("stocks.dispatch", "stocks.poll.fmp", "stocks.format")
+COLUMNS_SQL = "SELECT column_name FROM information_schema.columns WHERE table_name = 'latest_quotes'"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.split("\n")[0])
+    parser.add_argument("--quotes", type=int, default=100_000, help="quotes to ingest (default 100000)")
+    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("AXA_WORKER_CONCURRENCY") or 2),
+                        help="worker pool processes (default: AXA_WORKER_CONCURRENCY or 2, as make run)")
+    parser.add_argument("--symbols", type=int, default=UNIVERSE, help="symbols per run (default all)")
+    parser.add_argument("--duration", type=float, help="ignored: ingest measures a fixed amount of work")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.quotes, args.symbols = 2000, 1000
+    return args
+
+
+def serve_sandbox(port: int, start: float) -> None:
+    """The vendor sandbox on a manual clock, no per-minute windows (run in a child process)."""
+    from ops.sandbox.__main__ import warm_up
+    from ops.sandbox.app import create_sandbox_app, serve
+    from ops.sandbox.state import VENDORS, ManualClock, SandboxConfig
+    config = SandboxConfig(rpm=dict.fromkeys(VENDORS, 0))
+    warm_up(config.seed)
+    serve(create_sandbox_app(config, clock=ManualClock(start)), "127.0.0.1", port, quiet=True).serve_forever()
+
+
+class SandboxProcess:
+    def __init__(self, start: float):
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        code = f"from bench.ingest import serve_sandbox; serve_sandbox({self.port}, {start!r})"
+        self.proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.DEVNULL)
+
+    def call(self, method: str, path: str, body: dict | None = None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base_url + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            try:
+                self.call("GET", "/_sandbox/health")
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit("the vendor sandbox did not start")
+
+    def advance(self, seconds: float) -> None:
+        self.call("POST", "/_sandbox/clock", {"advance_seconds": seconds})
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=15)
+
+
+def vendor_env(base_url: str) -> dict[str, str]:
+    """The clients pointed at the sandbox, limits out of the way (the bench measures throughput)."""
+    env = {}
+    for vendor in ("fmp", "cmc", "cbonds", "terrapin"):
+        key = f"AXA_{vendor.upper()}_"
+        env.update({key + "BASE_URL": f"{base_url}/{vendor}", key + "RATE_PER_MIN": "100000000",
+                    key + "BURST": "1000000", key + "DAILY_QUOTA": "0", key + "MONTHLY_QUOTA": "0"})
+    return env
+
+
+class PipelineWorker:
+    """``celery worker`` on the stocks pipeline's queues (emptied first), as ``make run`` starts it."""
+
+    def __init__(self, env: dict[str, str], concurrency: int):
+        from axa.platform.celery_app import celery
+        self.celery, self.name = celery, f"bench-ingest-{uuid.uuid4().hex[:8]}@localhost"
+        with celery.connection_for_write() as conn:
+            for queue in QUEUES:
+                bound = celery.amqp.queues[queue](conn.default_channel)
+                bound.declare()
+                bound.purge()
+        self.log = tempfile.NamedTemporaryFile(prefix="axa-bench-worker-", suffix=".log")
+        cmd = [sys.executable, "-m", "celery", "-A", "axa.platform.celery_app", "worker", "-Q",
+               ",".join(QUEUES), "-c", str(concurrency), "--without-gossip", "--without-mingle",
+               "-n", self.name, "--loglevel", "WARNING"]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=self.log,
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     start_new_session=True)
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            replies = self.celery.control.inspect([self.name], timeout=0.5, limit=1).active_queues() or {}
+            if {q["name"] for q in replies.get(self.name) or ()} >= set(QUEUES):
+                return
+        self.log.seek(0)
+        raise SystemExit(f"the worker did not start consuming:\n{self.log.read().decode()[-3000:]}")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+
+
+def stocks_app():
+    from axa.platform.apps import FACTORIES
+    return FACTORIES["stocks"]()
+
+
+def sql(app, statement: str, params: dict | None = None) -> list:
+    from sqlalchemy import text
+    with app.app_context():
+        session = app.extensions["sqlalchemy"].session
+        rows = session.execute(text(statement), params or {})
+        found = list(rows) if rows.returns_rows else []
+        session.commit()
+        return found
+
+
+def run_and_wait(app, poller, dataset: str, params: dict | None, timeout: float = 300.0) -> dict:
+    """Dispatch a run (as beat's dispatcher does), then poll its record every 10 ms until it is
+    complete (through a plain connection: the bench's own CPU stays off the measurement)."""
+    from axa.tasks.stocks.flows import PIPELINE
+    with app.app_context():
+        run_id = PIPELINE.start_run(dataset, params, trigger="bench")["run_id"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status, stored, errors = poller.execute(
+            "SELECT status, records_stored, errors FROM ingest_runs WHERE id = %s", (run_id,)).fetchone()
+        if status == "succeeded":
+            return {"id": run_id, "records_stored": stored}
+        if status != "running":
+            raise SystemExit(f"run {run_id} of {dataset} ended {status}: {str(errors)[:500]}")
+        time.sleep(0.01)
+    raise SystemExit(f"run {run_id} of {dataset} not complete within {timeout:.0f} s")
+
+
+def pipeline_phase(app, poller, sandbox: SandboxProcess, runs: int, params: dict | None) -> tuple[int, float]:
+    """``runs`` runs back to back, the clock one tick further each time: (records, seconds)."""
+    records, started = 0, time.monotonic()
+    for _ in range(runs):
+        sandbox.advance(TICK)
+        records += run_and_wait(app, poller, "fmp.quotes", params)["records_stored"]
+    return records, time.monotonic() - started
+
+
+def fetch_same_records(sandbox: SandboxProcess, symbols: list[str], runs: int, env: dict):
+    """Each run's quotes again, from the sandbox at the same clock offsets: (rows per run, the
+    seconds the HTTP fetches took: the vendor floor)."""
+    from axa.clients.registry import FETCHERS, make_client
+    from axa.tasks.stocks.store import QUOTE_COLUMNS
+    fetcher, client = FETCHERS["fmp"]["batch-quote"], make_client("fmp", env=env)
+    query = fetcher.transform_query({"symbols": symbols, "batch_size": 100})
+    sandbox.advance(-TICK * runs)
+    batches, fetching = [], 0.0
+    for _ in range(runs):
+        sandbox.advance(TICK)
+        started = time.monotonic()
+        raw = fetcher.extract_data(client, query)
+        fetching += time.monotonic() - started
+        records, _ = fetcher.transform_data(query, raw)
+        batches.append([[getattr(r, c, None) for c in QUOTE_COLUMNS if c != "dataset"] + ["fmp.quotes"]
+                        for r in records])
+    client.close()
+    return batches, [c for c in QUOTE_COLUMNS if c != "dataset"] + ["dataset"], fetching
+
+
+def raw_upsert(url: str, columns: list[str], batches: list[list]) -> float:
+    """Each run's rows: COPY into a temporary table, INSERT … ON CONFLICT DO UPDATE (newer only),
+    one transaction per run, into ``bench_raw_quotes`` (a copy of latest_quotes' start state)."""
+    import psycopg
+    names = ", ".join(columns)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in ("source", "source_instrument_id"))
+    with psycopg.connect(url) as conn:
+        started = time.monotonic()
+        for rows in batches:
+            with conn.cursor() as cur:
+                cur.execute("CREATE TEMP TABLE incoming (LIKE latest_quotes) ON COMMIT DROP")
+                with cur.copy(f"COPY incoming ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                cur.execute(f"INSERT INTO bench_raw_quotes ({names}) SELECT {names} FROM incoming "
+                            f"ON CONFLICT (source, source_instrument_id) DO UPDATE SET {updates} "
+                            "WHERE bench_raw_quotes.as_of <= EXCLUDED.as_of")
+            conn.commit()
+        return time.monotonic() - started
+
+
+def report(records: int, seconds: float, raw_records: int, raw_seconds: float, fetch_seconds: float,
+           runs: int, concurrency: int) -> None:
+    rate, raw_rate, floor_rate = records / seconds, raw_records / raw_seconds, raw_records / fetch_seconds
+    ratio = rate / raw_rate
+    print(f"   pipeline     {rate:9.0f} records/s  ({records} quotes in {runs} runs, {seconds:.2f} s, "
+          f"worker -c {concurrency})")
+    print(f"   raw upsert   {raw_rate:9.0f} records/s  ({raw_records} rows, {raw_seconds:.2f} s)")
+    print(f"   vendor floor {floor_rate:9.0f} records/s  (the sandbox serving them to one client, "
+          f"{fetch_seconds:.2f} s)")
+    print(f"   pipeline / raw upsert = {ratio:.2f} (target >= {TARGET}); pipeline / vendor floor = "
+          f"{rate / floor_rate:.2f}")
+    verdict = "PASS" if ratio >= TARGET else "BELOW"
+    print(f"RESULT {NAME} ratio={ratio:.2f} target>={TARGET} {verdict} pipeline_rps={rate:.0f} "
+          f"raw_rps={raw_rate:.0f} vendor_floor_rps={floor_rate:.0f} records={records}")
+
+
+def measure(args, stack: ExitStack) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from axa.platform.config import database_url
+    url = make_url(database_url("stocks")).set(drivername="postgresql").render_as_string(hide_password=False)
+    poller = stack.enter_context(psycopg.connect(url, autocommit=True))
+    sandbox = SandboxProcess(START)
+    stack.callback(sandbox.close)
+    sandbox.wait_ready()
+    env, app = vendor_env(sandbox.base_url), stocks_app()
+    sql(app, "TRUNCATE instruments, latest_quotes, daily_bars, ingest_runs, ingest_batches, quarantine")
+    worker = PipelineWorker(env, args.concurrency)
+    stack.callback(worker.close)
+    worker.wait_ready()
+    run_and_wait(app, poller, "fmp.symbols", None)
+    symbols = [s for (s,) in sql(app, "SELECT source_instrument_id FROM instruments WHERE source = 'fmp' "
+                                      "ORDER BY 1 LIMIT :n", {"n": args.symbols})]
+    params = None if args.symbols >= UNIVERSE else {"symbols": symbols}
+    run_and_wait(app, poller, "fmp.quotes", params)  # warm-up: the sandbox's daily caches, the worker's pools
+    sql(app, "DROP TABLE IF EXISTS bench_raw_quotes; CREATE TABLE bench_raw_quotes (LIKE latest_quotes "
+             "INCLUDING ALL); INSERT INTO bench_raw_quotes SELECT * FROM latest_quotes")
+    stack.callback(sql, app, "DROP TABLE IF EXISTS bench_raw_quotes")
+    runs = max(1, math.ceil(args.quotes / len(symbols)))
+    environment.header(NAME, [
+        f"{runs} runs x {len(symbols)} FMP quotes: sandbox -> poll -> format -> upsert in a worker "
+        f"(-c {args.concurrency}) vs COPY + INSERT … ON CONFLICT through psycopg, same records"])
+    records, seconds = pipeline_phase(app, poller, sandbox, runs, params)
+    batches, columns, fetch_seconds = fetch_same_records(sandbox, symbols, runs, env)
+    raw_seconds = raw_upsert(url, columns, batches)
+    report(records, seconds, sum(map(len, batches)), raw_seconds, fetch_seconds, runs, args.concurrency)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    environment.configure()
+    environment.prepare_databases()
+    with ExitStack() as stack:
+        measure(args, stack)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Authenticated ``GET /api/v1/quotes`` of 50 symbols on stocks against a bare Flask JSON endpoint.
+
+Both apps are served by gunicorn with the same settings on loopback ports; one pool of keep-alive
+client processes drives them in alternating rounds. stocks answers from the Redis quote contract
+(axa/platform/quotes.py) after the session check: a Bearer session (one EVALSHA), the symbol index
+(HMGET) and the 50 quote hashes (one pipeline), then the response schema. The bare endpoint
+answers the very same JSON body (taken from stocks' answer before measuring) with no hooks and no
+I/O, so the ratio is what authentication, Redis and the schema cost. The quotes are real sandbox
+quotes (FMP batch quotes from the vendor sandbox in a thread), written by the pipeline's own
+Redis writer.
+
+    python -m bench.quotes_read [--duration SECONDS] [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from contextlib import ExitStack
+
+from bench import environment
+from bench.load import Connection, LoadPool, LoadResult, Target, build_request
+from bench.servers import add_server_arguments, gunicorn, settings_from
+
+NAME = "quotes_read"
+TARGET = 0.5
+SYMBOLS = 50
+BODY_ENV = "AXA_BENCH_QUOTES_BODY"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.quotes_read", description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=12.0,
+                        help="measured seconds per server, split over the rounds (default 12)")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds (default 4)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds per server")
+    parser.add_argument("--processes", type=int, default=2, help="client processes (default 2)")
+    parser.add_argument("--connections", type=int, default=8, help="keep-alive connections (default 8)")
+    parser.add_argument("--symbols", type=int, default=SYMBOLS, help="symbols per request (default 50)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
+    add_server_arguments(parser)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.rounds, args.warmup, args.connections = 0.6, 1, 0.3, 4
+    return args
+
+
+def bare_quotes_app():
+    """The reference (``gunicorn 'bench.quotes_read:bare_quotes_app()'``): a bare Flask app that
+    answers GET /api/v1/quotes with the JSON body in the file named by AXA_BENCH_QUOTES_BODY."""
+    from flask import Flask
+    with open(os.environ[BODY_ENV]) as file:
+        body = json.load(file)
+    app = Flask("bench.bare_quotes")
+    app.add_url_rule("/api/v1/quotes", "quotes", lambda: body)
+    return app
+
+
+def seed_quotes(count: int) -> list[str]:
+    """Fetch ``count`` FMP quotes from a vendor sandbox (in a thread) and store them as the
+    pipeline does: the latest-quote hashes and the symbol index in the platform's Redis."""
+    from axa.clients.registry import FETCHERS, make_client
+    from axa.platform import quotes
+    from axa.platform.config import load_settings
+    from axa.platform.redis_client import client_for
+    from ops.sandbox.app import start_in_thread
+    from ops.sandbox.state import VENDORS, SandboxConfig
+    from ops.sandbox.synth.equities import equity_universe
+    server, base = start_in_thread(config=SandboxConfig(rpm=dict.fromkeys(VENDORS, 0)))
+    try:
+        symbols = [e.symbol for e in equity_universe(SandboxConfig().seed).items[:count]]
+        client = make_client("fmp", env={"AXA_FMP_BASE_URL": f"{base}/fmp"})
+        records = FETCHERS["fmp"]["batch-quote"].fetch(client, {"symbols": symbols}).records
+        client.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    redis = client_for(load_settings().redis_url)
+    quotes.write_latest(redis, records, "fmp.quotes", 3600)
+    quotes.index_symbols(redis, {r.source_instrument_id: f"fmp:{r.source_instrument_id}" for r in records})
+    if len(records) != count:
+        raise SystemExit(f"the sandbox answered {len(records)} quotes for {count} symbols")
+    return symbols
+
+
+def first_answer(target: Target, label: str) -> bytes:
+    conn = Connection(target.host, target.port)
+    try:
+        status, body = conn.exchange(target.request)
+    finally:
+        conn.close()
+    if status != 200:
+        raise SystemExit(f"{label}: answered {status} before measuring: {body[:300]!r}")
+    return body
+
+
+def measure(pool: LoadPool, targets: dict[str, Target], args) -> dict[str, LoadResult]:
+    for target in targets.values():
+        pool.run(target, args.warmup)
+    seconds = dict.fromkeys(targets, 0.0)
+    statuses = {name: {} for name in targets}
+    for _ in range(args.rounds):
+        for name, target in targets.items():
+            result = pool.run(target, args.duration / args.rounds)
+            seconds[name] += result.seconds
+            for status, count in result.statuses.items():
+                statuses[name][status] = statuses[name].get(status, 0) + count
+    return {name: LoadResult(statuses[name], seconds[name]) for name in targets}
+
+
+def report(results: dict[str, LoadResult], symbols: int) -> int:
+    for name, result in results.items():
+        print(f"   {name:<10} {result.rate:8.1f} req/s   ({result.ok} x 200 in {result.seconds:.1f} s, "
+              f"non-200: {result.unexpected})")
+    bare, app = results["bare Flask"].rate, results["stocks"].rate
+    ratio = app / bare if bare else 0.0
+    errors = sum(result.unexpected for result in results.values())
+    verdict = "ERROR" if errors else ("PASS" if ratio >= TARGET else "BELOW")
+    if errors:
+        print(f"   {errors} responses were not 200: the figures are not valid")
+    print(f"   stocks / bare Flask = {ratio:.2f} (target >= {TARGET}); {app * symbols:.0f} quotes/s served")
+    print(f"RESULT {NAME} ratio={ratio:.2f} target>={TARGET} {verdict} stocks_rps={app:.0f} "
+          f"bare_rps={bare:.0f} symbols={symbols}")
+    return 1 if errors else 0
+
+
+def serve_and_measure(args, user: environment.BenchUser, symbols: list[str], stack: ExitStack) -> int:
+    settings = settings_from(args)
+    auth = {"Authorization": f"Bearer {user.session_id}"}
+    path = "/api/v1/quotes?symbols=" + ",".join(symbols)
+    port = stack.enter_context(gunicorn("wsgi:app", settings, {"AXA_SUBSYSTEM": "stocks"}))
+    targets = {"stocks": Target("127.0.0.1", port, build_request("GET", path, port, auth))}
+    body = json.loads(first_answer(targets["stocks"], "stocks"))
+    if sorted(body["quotes"]) != sorted(symbols) or body["missing"]:
+        raise SystemExit(f"stocks did not answer every quote: missing {body['missing']}")
+    body_file = stack.enter_context(tempfile.NamedTemporaryFile("w", suffix=".json"))
+    json.dump(body, body_file)
+    body_file.flush()
+    port = stack.enter_context(gunicorn("bench.quotes_read:bare_quotes_app()", settings,
+                                        {BODY_ENV: body_file.name}))
+    targets["bare Flask"] = Target("127.0.0.1", port, build_request("GET", path, port, auth))
+    if json.loads(first_answer(targets["bare Flask"], "bare Flask")) != body:
+        raise SystemExit("the bare endpoint does not answer the same body")
+    pool = stack.enter_context(LoadPool(args.processes, args.connections))
+    environment.header(NAME, [
+        f"authenticated GET /api/v1/quotes?symbols=<{len(symbols)}> (Bearer session) on stocks vs a "
+        f"bare Flask endpoint answering the same body",
+        f"servers: {settings.describe()} each; load: {pool.describe()}",
+        f"{args.rounds} alternating rounds, {args.duration:.1f} s measured per server "
+        f"after {args.warmup:.1f} s warm-up"])
+    return report(measure(pool, targets, args), len(symbols))
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    environment.configure()
+    environment.prepare_databases()
+    symbols = seed_quotes(args.symbols)
+    user = environment.create_user()
+    try:
+        with ExitStack() as stack:
+            return serve_and_measure(args, user, symbols, stack)
+    finally:
+        environment.clean_up(user)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
