@@ -12,6 +12,7 @@ prices, which vendors date by trading day) is older than ``fresh_for`` seconds.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -72,15 +73,37 @@ def present(quote: dict, now: datetime | None = None) -> dict:
     return body
 
 
+# ARGV = symbols (upper case). One JSON array back: per symbol its hash as an object, or false.
+_READ_MANY = """
+local out = {}
+for i, symbol in ipairs(ARGV) do
+  local ref = redis.call('HGET', KEYS[1], symbol)
+  local quote = false
+  if ref then
+    local flat = redis.call('HGETALL', 'axa:quote:' .. ref)
+    if #flat > 0 then
+      quote = {}
+      for j = 1, #flat, 2 do quote[flat[j]] = flat[j + 1] end
+    end
+  end
+  out[i] = quote
+end
+return cjson.encode(out)
+"""
+_scripts: dict[int, object] = {}
+
+
 def read_by_symbols(client: redis.Redis, symbols: list[str]) -> dict[str, dict | None]:
-    """Two round trips whatever the count: resolve the index, then fetch every hash."""
-    refs = client.hmget(INDEX_KEY, [s.upper() for s in symbols]) if symbols else []
-    with client.pipeline(transaction=False) as pipe:
-        for ref in refs:
-            source, _, ident = (ref or ":").partition(":")
-            pipe.hgetall(QUOTE_KEY.format(source=source, id=ident))
-        found = pipe.execute()
-    return {s: (present(q) if q else None) for s, q in zip(symbols, found, strict=True)}
+    """One round trip whatever the count: a Lua script resolves the index and returns every hash
+    as one JSON document (parsed once, in C), instead of a reply per key."""
+    if not symbols:
+        return {}
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(_READ_MANY)
+    found = json.loads(script(keys=[INDEX_KEY], args=[s.upper() for s in symbols]))
+    now = datetime.now(UTC)
+    return {s: (present(q, now) if q else None) for s, q in zip(symbols, found, strict=True)}
 
 
 def read_one(client: redis.Redis, source: str, ident: str) -> dict | None:
