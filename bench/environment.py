@@ -111,15 +111,19 @@ def replicate(user: BenchUser, subsystem: str = "socweb") -> None:
 
 
 def clean_up(user: BenchUser | None) -> None:
-    """End every session the run created; remove the temporary mail folder."""
+    """End every session the run created, drop its replica-cache entries, remove the mail folder."""
     while _mail_dirs:
         shutil.rmtree(_mail_dirs.pop(), ignore_errors=True)
     if user is None:
         return
+    from axa.models.replica import cache_key
     from axa.platform.auth_hook import session_store
+    from axa.platform.config import REPLICA_SUBSYSTEMS
     app = _auth_app()
     with app.app_context():
-        session_store().end_all(user.id)
+        store = session_store()
+        store.end_all(user.id)
+        store.redis.delete(*(cache_key(sub, user.id) for sub in REPLICA_SUBSYSTEMS))
         app.extensions["sqlalchemy"].engine.dispose()
 
 

@@ -1,7 +1,8 @@
 """The I/O floor of ``auth_me``: a bare Flask endpoint doing the I/O that socweb's ``/api/v1/me``
-must do, through the raw drivers — the same session check (one EVALSHA of the platform's script
-on a plain redis-py client) and the same replica row by primary key (psycopg, autocommit, one
-connection per thread) — without flask-smorest, hooks, SQLAlchemy or marshmallow.
+must do, through the raw drivers — the same single EVALSHA of the platform's session script on a
+plain redis-py client, which also returns the cached replica row (axa/models/replica.py), and on
+a miss the row by primary key (psycopg, autocommit, one connection per thread) written back with
+the platform's fill script — without flask-smorest, hooks, SQLAlchemy or marshmallow.
 
     gunicorn bench.raw_app:app     (AXA_* settings from the environment, like socweb)
 """
@@ -14,13 +15,16 @@ import redis
 from flask import Flask, abort, request
 from sqlalchemy.engine import make_url
 
+from axa.models.replica import CACHE_SECONDS, FIELDS, PUT_SCRIPT
 from axa.platform.config import database_url, load_settings
-from axa.platform.sessions import SessionStore
+from axa.platform.sessions import REPLICA_PREFIX, SessionStore
 
 QUERY = "SELECT id, email, display_name, status, version, synced_at FROM users WHERE id = %s"
+PREFIX = REPLICA_PREFIX.format(subsystem="socweb")
 _settings = load_settings()
-_store = SessionStore(redis.Redis.from_url(_settings.redis_url, decode_responses=True),
-                      _settings.session_idle_seconds, _settings.session_absolute_seconds)
+_redis = redis.Redis.from_url(_settings.redis_url, decode_responses=True)
+_store = SessionStore(_redis, _settings.session_idle_seconds, _settings.session_absolute_seconds)
+_fill = _redis.register_script(PUT_SCRIPT)
 _dsn = make_url(database_url("socweb")).set(drivername="postgresql").render_as_string(hide_password=False)
 _local = threading.local()
 app = Flask("bench.raw")
@@ -33,14 +37,27 @@ def _connection() -> psycopg.Connection:
     return conn
 
 
+def _from_database(user_id: int) -> dict:
+    row = _connection().execute(QUERY, (user_id,)).fetchone()
+    if row is None:
+        abort(404)
+    body = dict(zip(FIELDS, row, strict=True))
+    body["synced_at"] = row[5].isoformat()
+    _fill(keys=[PREFIX + str(user_id)], args=[CACHE_SECONDS, body["version"],
+                                             *(item for name in FIELDS for item in (name, body[name]))])
+    return body
+
+
 @app.get("/api/v1/me")
 def me():
     header = request.headers.get("Authorization", "")
-    session = _store.validate(header[7:]) if header[:7].lower() == "bearer " else None
+    session, cached = (_store.validate_with_replica(header[7:], PREFIX) if header[:7].lower() == "bearer "
+                       else (None, None))
     if session is None:
         abort(401)
-    row = _connection().execute(QUERY, (session.user_id,)).fetchone()
-    if row is None:
-        abort(404)
-    return {"id": row[0], "email": row[1], "display_name": row[2], "status": row[3],
-            "version": row[4], "synced_at": row[5].isoformat()}
+    fields = dict(zip(cached[::2], cached[1::2], strict=True))
+    if "version" not in fields:
+        return _from_database(session.user_id)
+    return {"id": int(fields["id"]), "email": fields["email"], "display_name": fields["display_name"],
+            "status": fields["status"], "version": int(fields["version"]),
+            "synced_at": fields["synced_at"]}

@@ -1,14 +1,86 @@
-"""The ``users`` replica every non-auth subsystem keeps, fed by user sync.
+"""The ``users`` replica every non-auth subsystem keeps, fed by user sync, and its Redis copy.
 
 Rows are upserted only when the snapshot's version is newer than the stored one.
+
+The Redis copy (``axa:replica:<subsystem>:<uid>``, a hash with the row's fields and ``version``)
+lets ``/api/v1/me`` answer from the session check's own round trip. It only ever holds a version
+PostgreSQL has committed, and a version only ever replaces an older one:
+
+* after its commit, ``apply_snapshots`` reads back the rows of its batch and writes each one
+  into the cache if the user is cached (a full entry or a fill lease) and the version is newer;
+* a request that misses (the session script leaves a fill lease) reads PostgreSQL and fills the
+  entry under the same rule, and only while the lease or an entry is still there.
+
+A reader that read an old row before a sync committed therefore cannot overwrite the newer entry,
+and a sync that ran before the miss is seen by the read that follows it. Entries expire after
+``CACHE_SECONDS``, which also bounds staleness if a sync's cache write failed for good (a failed
+write fails the task, whose retry reads back and writes again). Memory is bounded by the users
+active within that time.
 """
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, String, func
+import redis
+from flask import current_app
+from sqlalchemy import BigInteger, DateTime, Integer, String, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, mapped_column
+
+from axa.platform.redis_client import get_redis
+from axa.platform.sessions import REPLICA_PREFIX
+
+log = logging.getLogger(__name__)
+CACHE_SECONDS = 3600
+FIELDS = ("id", "email", "display_name", "status", "version", "synced_at")
+
+# KEYS[1] = cache key; ARGV = ttl, version, then field/value pairs.  Writes only over a lease or
+# an older entry; returns 1 when written.
+PUT_SCRIPT = """
+local have = redis.call('HMGET', KEYS[1], 'version', 'lease')
+if not have[1] and not have[2] then return 0 end
+if have[1] and tonumber(have[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+"""
+
+
+def cache_key(subsystem: str, user_id: int) -> str:
+    return REPLICA_PREFIX.format(subsystem=subsystem) + str(user_id)
+
+
+def _cache_args(row) -> list:
+    values = {"id": row.id, "email": row.email, "display_name": row.display_name,
+              "status": row.status, "version": row.version, "synced_at": row.synced_at.isoformat()}
+    return [CACHE_SECONDS, row.version, *(item for name in FIELDS for item in (name, values[name]))]
+
+
+def cache_put(rows) -> int:
+    """Write committed rows into the cache of the current subsystem (one round trip)."""
+    if not rows:
+        return 0
+    client = get_redis()
+    put = client.register_script(PUT_SCRIPT)
+    subsystem = current_app.config["AXA_SUBSYSTEM"]
+    with client.pipeline(transaction=False) as pipe:
+        for row in rows:
+            put(keys=[cache_key(subsystem, row.id)], args=_cache_args(row), client=pipe)
+        return sum(pipe.execute())
+
+
+def from_cache(fields: list | None) -> dict | None:
+    """The ``to_dict`` shape from the raw hash fields the session check returned, or None."""
+    if not fields:
+        return None
+    row = dict(zip(fields[::2], fields[1::2], strict=True))
+    if "version" not in row:  # only a fill lease
+        return None
+    return {"id": int(row["id"]), "email": row["email"], "display_name": row["display_name"],
+            "status": row["status"], "version": int(row["version"]),
+            "synced_at": datetime.fromisoformat(row["synced_at"])}
 
 
 def define_user_replica(db):
@@ -27,8 +99,23 @@ def define_user_replica(db):
                     "status": self.status, "version": self.version, "synced_at": self.synced_at}
 
         @classmethod
+        def read_through(cls, user_id: int) -> dict | None:
+            """A cache miss: the row from PostgreSQL (autocommit, no transaction), filled back."""
+            table = cls.__table__
+            query = select(*(table.c[name] for name in FIELDS)).where(table.c.id == user_id)
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                row = conn.execute(query).first()
+            if row is None:
+                return None
+            try:
+                cache_put([row])
+            except redis.RedisError as exc:  # the fill is an optimisation; the answer stands
+                log.warning("replica cache fill failed: %s", type(exc).__name__)
+            return dict(row._mapping)
+
+        @classmethod
         def apply_snapshots(cls, snapshots: list[dict]) -> int:
-            """Bulk upsert-if-newer; returns how many rows changed."""
+            """Bulk upsert-if-newer, then refresh the cache; returns how many rows changed."""
             if not snapshots:
                 return 0
             newest: dict[int, dict] = {}
@@ -46,6 +133,10 @@ def define_user_replica(db):
                                                     "version", "synced_at")},
                 where=cls.__table__.c.version < stmt.excluded.version)
             result = db.session.execute(stmt, execution_options={"preserve_rowcount": True})
+            db.session.commit()
+            table = cls.__table__
+            cache_put(db.session.execute(select(*(table.c[name] for name in FIELDS))
+                                         .where(table.c.id.in_(newest))).all())
             db.session.commit()
             return result.rowcount
 

@@ -4,7 +4,18 @@ Key contract (documented in README):
   ``axa:sess:<sha256(id)>``  hash {uid, created, seen, auth, ip, ua, handle}; TTL = idle timeout,
                              never past the absolute lifetime.
   ``axa:user:<uid>:sess``    set of session hashes for that user (pruned by the beat cleanup).
-The raw id never reaches Redis; validation is one EVALSHA round trip.
+  ``axa:replica:<sub>:<uid>`` a subsystem's cached replica row (axa/models/replica.py).
+The raw id never reaches Redis; validation is one EVALSHA round trip, never cached in the apps.
+
+Idle refresh: a valid request rewrites ``seen`` and the TTL only when ``seen`` is at least
+``refresh_slack`` old (60 s, at most a tenth of the idle timeout), not on every request. A session
+therefore ends between ``idle - slack`` and ``idle`` seconds after its last request, never later;
+``last_seen`` in the session list is accurate to the slack. The absolute lifetime is exact.
+
+The check can also return the caller's row of a subsystem's user replica in the same round trip
+(``replica_prefix``, see axa/models/replica.py): the script reads ``<prefix><uid>`` from the uid it
+has just validated, and on a miss leaves a short fill lease there. That key is not declared in
+KEYS, which a standalone Redis (as deployed) allows and Redis Cluster would not.
 """
 from __future__ import annotations
 
@@ -17,22 +28,32 @@ import redis
 
 SESSION_PREFIX = "axa:sess:"
 INDEX_KEY = "axa:user:{uid}:sess"
+REPLICA_PREFIX = "axa:replica:{subsystem}:"
 
-# KEYS[1] = session key; ARGV = now, idle, absolute.  Returns the hash fields or nil.
+REFRESH_SLACK = 60  # seconds; see the module docstring
+LEASE_SECONDS = 30  # how long a replica-cache miss holds its fill lease
+
+# KEYS[1] = session key; ARGV = now, idle, absolute, refresh slack, replica prefix ('' = none),
+# lease seconds.  Returns nil, or {uid, created, seen, auth[, replica row as a flat field list]}.
 _VALIDATE = """
-local data = redis.call('HGETALL', KEYS[1])
-if #data == 0 then return nil end
-local created, seen = 0, 0
-for i = 1, #data, 2 do
-  if data[i] == 'created' then created = tonumber(data[i+1]) end
-  if data[i] == 'seen' then seen = tonumber(data[i+1]) end
-end
-local now = tonumber(ARGV[1])
+local f = redis.call('HMGET', KEYS[1], 'uid', 'created', 'seen', 'auth')
+if not f[1] then return nil end
+local now, idle = tonumber(ARGV[1]), tonumber(ARGV[2])
+local created = tonumber(f[2]) or 0
+local seen = tonumber(f[3]) or created
 local left = created + tonumber(ARGV[3]) - now
-if left <= 0 or seen + tonumber(ARGV[2]) <= now then redis.call('DEL', KEYS[1]) return nil end
-redis.call('HSET', KEYS[1], 'seen', ARGV[1])
-redis.call('EXPIRE', KEYS[1], math.max(1, math.min(tonumber(ARGV[2]), math.floor(left))))
-return data
+if left <= 0 or seen + idle <= now then redis.call('DEL', KEYS[1]) return nil end
+if now - seen >= tonumber(ARGV[4]) then
+  redis.call('HSET', KEYS[1], 'seen', ARGV[1])
+  redis.call('EXPIRE', KEYS[1], math.max(1, math.min(idle, math.floor(left))))
+  f[3] = ARGV[1]
+end
+if ARGV[5] == '' then return f end
+local key = ARGV[5] .. f[1]
+local row = redis.call('HGETALL', key)
+if #row == 0 then redis.call('HSET', key, 'lease', ARGV[1]) redis.call('EXPIRE', key, ARGV[6]) end
+f[5] = row
+return f
 """
 
 
@@ -43,9 +64,9 @@ class Session:
     created: float
     seen: float
     auth_time: float
-    ip: str
-    user_agent: str
-    handle: str
+    ip: str = ""  # ip, user_agent and handle come with list_for_user and create, not validate
+    user_agent: str = ""
+    handle: str = ""
 
 
 def hash_id(session_id: str) -> str:
@@ -66,6 +87,7 @@ class SessionStore:
         self.idle = idle
         self.absolute = absolute
         self.clock = clock
+        self.refresh_slack = min(REFRESH_SLACK, idle // 10)
         self._validate = client.register_script(_VALIDATE)
 
     def create(self, user_id: int, ip: str, user_agent: str) -> tuple[str, Session]:
@@ -84,14 +106,25 @@ class SessionStore:
         return session_id, _from_fields(key_hash, {k: str(v) for k, v in fields.items()})
 
     def validate(self, session_id: str) -> Session | None:
+        return self.validate_with_replica(session_id, "")[0]
+
+    def validate_with_replica(self, session_id: str,
+                              replica_prefix: str) -> tuple[Session | None, list | None]:
+        """The session, plus the raw ``<replica_prefix><uid>`` hash fields when a prefix is given.
+
+        One EVALSHA either way; the replica list is empty on a cache miss (a lease is left)."""
         if not session_id or len(session_id) > 128:
-            return None
+            return None, None
         key_hash = hash_id(session_id)
         raw = self._validate(keys=[SESSION_PREFIX + key_hash],
-                             args=[self.clock(), self.idle, self.absolute])
+                             args=[self.clock(), self.idle, self.absolute, self.refresh_slack,
+                                   replica_prefix, LEASE_SECONDS])
         if not raw:
-            return None
-        return _from_fields(key_hash, dict(zip(raw[::2], raw[1::2], strict=True)))
+            return None, None
+        created = float(raw[1])
+        session = Session(key_hash, int(raw[0]), created, float(raw[2] or created),
+                          float(raw[3] or created))
+        return session, (raw[4] if len(raw) > 4 else None)
 
     def expires_at(self, session: Session) -> float:
         return min(session.seen + self.idle, session.created + self.absolute)

@@ -1,4 +1,9 @@
-"""``GET /api/v1/me`` on every non-auth subsystem: its local replica of the signed-in user."""
+"""``GET /api/v1/me`` on every non-auth subsystem: its local replica of the signed-in user.
+
+The row normally comes from the Redis copy of the replica, fetched by the session check itself
+(one Redis round trip, no PostgreSQL); a miss reads PostgreSQL and fills the copy
+(axa/models/replica.py).
+"""
 from __future__ import annotations
 
 import importlib
@@ -8,19 +13,24 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from axa.blueprints.replica.me.schemas import ReplicaUserSchema
-from axa.platform.auth_hook import current_session, login_required
+from axa.models.replica import from_cache
+from axa.platform.auth_hook import current_session, login_required, replica_cache_hit, with_replica_user
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
                 description="This subsystem's replica of the signed-in user")
 
 
-def replica_user(user_id: int):
+def replica_user(user_id: int) -> dict | None:
+    cached = from_cache(replica_cache_hit())
+    if cached is not None:
+        return cached
     module = importlib.import_module(f"axa.models.{current_app.config['AXA_SUBSYSTEM']}")
-    return module.db.session.get(module.User, user_id)
+    return module.User.read_through(user_id)
 
 
 @blp.route("")
 class Me(MethodView):
+    @with_replica_user
     @login_required
     @blp.response(200, ReplicaUserSchema)
     @blp.alt_response(404, description="The user has not reached this subsystem yet")
@@ -29,6 +39,6 @@ class Me(MethodView):
         user = replica_user(current_session().user_id)
         if user is None:
             abort(404, message="User not yet synced to this subsystem; retry in a moment.")
-        if user.status != "active":
+        if user["status"] != "active":
             abort(401, message="Authentication required.")
-        return user.to_dict()
+        return user
