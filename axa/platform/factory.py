@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib
 
 from flask import Flask
+from flask.sessions import SessionInterface
 from flask_cors import CORS
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -14,6 +15,17 @@ from axa.platform.errors import register_error_handlers
 from axa.platform.health import blp as health_blp
 
 MIGRATIONS = "axa/models/{sub}/migrations"
+
+
+class NoCookieSession(SessionInterface):
+    """Sessions live in Redis (axa.platform.sessions); Flask's signed-cookie session is never
+    used, so it is neither opened nor signed on any request."""
+
+    def open_session(self, app, request):
+        return self.make_null_session(app)
+
+    def save_session(self, app, session, response) -> None:
+        return None
 
 
 def configure(app: Flask, subsystem: str, overrides: dict | None) -> None:
@@ -41,7 +53,8 @@ def init_extensions(app: Flask, subsystem: str) -> None:
     db = importlib.import_module(f"axa.models.{subsystem}").db
     db.init_app(app)
     Migrate(app, db, directory=MIGRATIONS.format(sub=subsystem), compare_type=True)
-    CORS(app, origins=app.config["AXA"].cors_origins, supports_credentials=True,
+    app.session_interface = NoCookieSession()
+    CORS(app, origins=app.config["AXA"].cors_origins, supports_credentials=True, always_send=False,
          resources={r"/api/*": {}, r"/health/*": {}})
 
 
