@@ -20,6 +20,7 @@ TASK_QUEUES = {
     "stocks.dispatch.start_run": "stocks.dispatch",
     "stocks.dispatch.run_due": "stocks.dispatch",
     "stocks.poll.fetch_fmp": "stocks.poll.fmp",
+    "stocks.poll.fetch_fmp_bulk": "stocks.poll.fmp_bulk",
     "stocks.poll.fetch_cbonds": "stocks.poll.cbonds",
     "stocks.poll.fetch_terrapin": "stocks.poll.terrapin",
     "stocks.format.store_batch": "stocks.format",
@@ -28,7 +29,8 @@ TASK_QUEUES = {
     "cmc.poll.fetch_cmc": "cmc.poll.cmc",
     "cmc.format.store_batch": "cmc.format",
 }
-MARKET_QUEUES = ("stocks.dispatch", "stocks.poll.fmp", "stocks.poll.cbonds", "stocks.poll.terrapin",
+MARKET_QUEUES = ("stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
+                 "stocks.poll.terrapin",
                  "stocks.format", "cmc.dispatch", "cmc.poll.cmc", "cmc.format")
 QUEUE_NAMES = ("auth.sync", "auth.sessions", "mail", *(f"{s}.sync" for s in REPLICA_SUBSYSTEMS),
                *MARKET_QUEUES)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import redis
+from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from sqlalchemy import text
 
@@ -46,6 +48,7 @@ class Dataset:
     fresh_for: int = 0  # freshness window of quotes from this dataset (0: no quotes)
     description: str = ""
     defaults: dict = field(default_factory=dict)
+    bulk: bool = False  # thousands of calls (backfills): its own queue, so live quotes never wait
 
     @property
     def fetcher_class(self):
@@ -127,8 +130,8 @@ class Pipeline:
         self.store = store
         self.order = order or tuple(datasets)
 
-    def poll_task(self, vendor: str) -> str:
-        return f"{self.subsystem}.poll.fetch_{vendor}"
+    def poll_task(self, vendor: str, bulk: bool = False) -> str:
+        return f"{self.subsystem}.poll.fetch_{vendor}{'_bulk' if bulk else ''}"
 
     @property
     def format_task(self) -> str:
@@ -144,14 +147,17 @@ class Pipeline:
         from celery import chain, signature
         dataset, m = self.dataset(name), self.models
         params = {**dataset.defaults, **(params or {})}
-        run = m.IngestRun.start(name, dataset.vendor, trigger, params)
         batches = dataset.plan(params)
+        if not batches and trigger == "beat":
+            m.db.session.rollback()  # nothing to read yet (reference data pending): due again next tick
+            return {"skipped": "nothing to refresh yet"}
+        run = m.IngestRun.start(name, dataset.vendor, trigger, params)
         run.batches_total = len(batches)
         if not batches:
             run.status, run.finished_at = "succeeded", now_utc()
         m.db.session.commit()
         for number, batch in enumerate(batches):
-            chain(signature(self.poll_task(dataset.vendor), args=(run.id, name, number, batch)),
+            chain(signature(self.poll_task(dataset.vendor, dataset.bulk), args=(run.id, name, number, batch)),
                   signature(self.format_task)).apply_async()
         log.info("run %s of %s: %d batches", run.id, name, len(batches))
         return {"run_id": run.id, "batches": len(batches)}
@@ -162,7 +168,9 @@ class Pipeline:
         started = []
         for name in self.order:
             if self._due(self.dataset(name)):
-                started.append({"dataset": name, **self.start_run(name, None, "beat")})
+                result = self.start_run(name, None, "beat")
+                if "run_id" in result:
+                    started.append({"dataset": name, **result})
             else:
                 self.models.db.session.rollback()  # releases the advisory lock
         return started
@@ -196,6 +204,15 @@ class Pipeline:
             return None
         except ValueError as exc:  # the params themselves are invalid
             self.fail_batch(run_id, batch_no, f"invalid parameters: {exc}")
+            return None
+        except redis.RedisError as exc:  # the shared limiter is unreachable: fail closed, retry
+            if task.request.retries >= MAX_POLL_RETRIES:
+                self.fail_batch(run_id, batch_no, f"limiter unavailable: {type(exc).__name__}")
+                return None
+            raise task.retry(exc=exc, countdown=backoff(task.request.retries),
+                             max_retries=MAX_POLL_RETRIES) from exc
+        except SoftTimeLimitExceeded:  # a slow vendor or a long wait for tokens: never hang the run
+            self.fail_batch(run_id, batch_no, "timed out (soft time limit)")
             return None
         return {"run_id": run_id, "dataset": name, "batch_no": batch_no, "params": params,
                 **extracted}

@@ -114,3 +114,13 @@ def _symbols(app, n):
     with app.app_context():
         return list(m.db.session.scalars(select(m.Instrument.source_instrument_id)
                                          .where(m.Instrument.source == "fmp").limit(n)))
+
+
+def test_a_dataset_with_nothing_to_read_yet_stays_due(apps, sandbox):
+    order = ("fmp.quotes", "fmp.symbols")  # quotes first: no instruments exist yet
+    pipeline = Pipeline("stocks", m, {n: STOCKS.datasets[n] for n in order}, STOCKS.store, order)
+    with apps["stocks"].app_context():
+        first = [r["dataset"] for r in pipeline.run_due()]
+        second = [r["dataset"] for r in pipeline.run_due()]
+    assert first == ["fmp.symbols"]  # quotes had no symbols to poll: no run recorded
+    assert second == ["fmp.quotes"]  # due at once, now that the symbols are there

@@ -32,10 +32,11 @@ def single(params: dict) -> list[dict]:
     return [params]
 
 
-def chunked(key: str, size: int, source: str, asset_class: str | None = None):
+def chunked(key: str, size: int, source: str, asset_class: str | None = None,
+            column=Instrument.source_instrument_id):
     """One batch per ``size`` symbols (or ISINs): the given ones, else every known one."""
     def plan(params: dict) -> list[dict]:
-        items = params.get(key) or _ids(source, asset_class=asset_class)
+        items = params.get(key) or _ids(source, column, asset_class)
         rest = {k: v for k, v in params.items() if k != key}
         return [{**rest, key: list(items[i:i + size])} for i in range(0, len(items), size)]
     return plan
@@ -50,24 +51,26 @@ def history_plan(params: dict) -> list[dict]:
     return [{"symbol": s, "start": start, "end": end} for s in symbols]
 
 
-def _dataset(name, vendor, fetcher, plan, default_schedule, fresh_for=0, description="", **defaults):
+def _dataset(name, vendor, fetcher, plan, default_schedule, fresh_for=0, description="", bulk=False,
+             **defaults):
     return Dataset(name, "stocks", vendor, fetcher, plan, schedule(name, default_schedule), fresh_for,
-                   description, defaults)
+                   description, defaults, bulk)
 
 
 DATASETS = {d.name: d for d in (
     _dataset("fmp.symbols", "fmp", "stock-list", single, DAY, description="FMP symbol list"),
-    _dataset("fmp.profiles", "fmp", "profile", chunked("symbols", 25, "fmp"), DAY,
+    _dataset("fmp.profiles", "fmp", "profile", chunked("symbols", 25, "fmp"), DAY, bulk=True,
              description="FMP company profiles (ISIN, currency, sector)"),
     _dataset("fmp.quotes", "fmp", "batch-quote", chunked("symbols", 100, "fmp"), MINUTE,
              fresh_for=180, description="FMP batch quotes, 100 symbols a call", batch_size=100),
-    _dataset("fmp.history", "fmp", "historical-price-eod/full", history_plan, DAY,
+    _dataset("fmp.history", "fmp", "historical-price-eod/full", history_plan, DAY, bulk=True,
              description="FMP daily bars (after the close)"),
     _dataset("cbonds.emissions", "cbonds", "get_emissions", single, DAY,
              description="Cbonds bond issues and terms"),
     _dataset("cbonds.emitents", "cbonds", "get_emitents", single, DAY, description="Cbonds issuers"),
-    _dataset("cbonds.tradings", "cbonds", "get_tradings_new", single, HOUR, fresh_for=2 * 3600,
-             description="Cbonds trading results (bond prices)"),
+    _dataset("cbonds.tradings", "cbonds", "get_tradings_new",
+             chunked("isins", 50, "cbonds", column=Instrument.isin), HOUR, fresh_for=2 * 3600,
+             description="Cbonds trading results (bond prices), 50 ISINs a batch"),
     _dataset("terrapin.bonds", "terrapin", "bond_search", single, DAY,
              description="Terrapin bond universe (search)"),
     _dataset("terrapin.reference", "terrapin", "bond_reference", chunked("isins", 1000, "terrapin"),

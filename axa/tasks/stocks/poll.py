@@ -21,3 +21,9 @@ def fetch_cbonds(self, run_id: int, dataset: str, batch_no: int, params: dict):
 @shared_task(name="stocks.poll.fetch_terrapin", **OPTIONS)
 def fetch_terrapin(self, run_id: int, dataset: str, batch_no: int, params: dict):
     return PIPELINE.poll(self, run_id, dataset, batch_no, params)
+
+
+@shared_task(name="stocks.poll.fetch_fmp_bulk", **OPTIONS)
+def fetch_fmp_bulk(self, run_id: int, dataset: str, batch_no: int, params: dict):
+    """Backfills (profiles, daily history): a queue of their own beside the live quotes."""
+    return PIPELINE.poll(self, run_id, dataset, batch_no, params)
