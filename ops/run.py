@@ -68,13 +68,19 @@ def service_env(var: Path) -> tuple[dict[str, str], bool]:
 # --- the processes ------------------------------------------------------------------------------
 def worker_groups(queues) -> dict[str, list[str]]:
     """Dev worker groups, so that one slow family cannot hold up another: ``sync`` (user sync and
-    session cleanup), ``mail``, and ``pipeline`` (market data and any other family)."""
-    groups: dict[str, list[str]] = {"sync": [], "mail": [], "pipeline": []}
+    session cleanup), ``mail``, ``poll`` (live vendor polls: I/O, waiting on the shared token
+    buckets), ``backfill`` (bulk vendor polls) and ``pipeline`` (dispatch, format, anything else)."""
+    groups: dict[str, list[str]] = {"sync": [], "mail": [], "poll": [], "backfill": [], "pipeline": []}
     for queue in queues:
         stage = queue.split(".")[1] if "." in queue else queue
-        group = "mail" if queue == "mail" else "sync" if stage in ("sync", "sessions") else "pipeline"
+        group = ("mail" if queue == "mail" else "sync" if stage in ("sync", "sessions")
+                 else "backfill" if stage == "poll" and queue.endswith("_bulk")
+                 else "poll" if stage == "poll" else "pipeline")
         groups[group].append(queue)
     return {name: queues for name, queues in groups.items() if queues}
+
+
+GROUP_CONCURRENCY = {"poll": 4}  # polls mostly wait on vendors and token buckets
 
 
 def web_processes(host: str, offset: int) -> list[Proc]:
@@ -90,7 +96,8 @@ def celery_processes(var: Path, host: str, offset: int) -> list[Proc]:
     py, q = shlex.quote(sys.executable), shlex.quote
     concurrency = int(os.environ.get("AXA_WORKER_CONCURRENCY") or 2)
     procs = [Proc(f"worker.{name}", f"exec {py} {CELERY} worker -Q {','.join(queues)} -n {name}@%h "
-                                    f"--concurrency {concurrency} -E -l INFO")
+                                    f"--concurrency {max(concurrency, GROUP_CONCURRENCY.get(name, 0))} "
+                                    f"-E -l INFO")
              for name, queues in worker_groups(QUEUE_NAMES).items()]
     procs.append(Proc("beat", f"exec {py} {CELERY} beat -l INFO -s {q(str(var / 'celerybeat-schedule'))} "
                               f"--pidfile {q(str(var / 'celerybeat.pid'))}"))
