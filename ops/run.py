@@ -70,17 +70,21 @@ def worker_groups(queues) -> dict[str, list[str]]:
     """Dev worker groups, so that one slow family cannot hold up another: ``sync`` (user sync and
     session cleanup), ``mail``, ``poll`` (live vendor polls: I/O, waiting on the shared token
     buckets), ``backfill`` (bulk vendor polls) and ``pipeline`` (dispatch, format, anything else)."""
-    groups: dict[str, list[str]] = {"sync": [], "mail": [], "poll": [], "backfill": [], "pipeline": []}
+    groups: dict[str, list[str]] = {"sync": [], "mail": [], "backfill": [], "pipeline": []}
     for queue in queues:
-        stage = queue.split(".")[1] if "." in queue else queue
-        group = ("mail" if queue == "mail" else "sync" if stage in ("sync", "sessions")
-                 else "backfill" if stage == "poll" and queue.endswith("_bulk")
-                 else "poll" if stage == "poll" else "pipeline")
-        groups[group].append(queue)
+        parts = queue.split(".")
+        stage = parts[1] if len(parts) > 1 else queue
+        if queue == "mail" or stage in ("sync", "sessions"):
+            group = "mail" if queue == "mail" else "sync"
+        elif stage == "poll":  # one group per vendor: a slow vendor never holds up another
+            group = "backfill" if queue.endswith("_bulk") else f"poll-{parts[-1]}"
+        else:
+            group = "pipeline"
+        groups.setdefault(group, []).append(queue)
     return {name: queues for name, queues in groups.items() if queues}
 
 
-GROUP_CONCURRENCY = {"poll": 4}  # polls mostly wait on vendors and token buckets
+GROUP_CONCURRENCY: dict[str, int] = {}  # per group override of AXA_WORKER_CONCURRENCY
 
 
 def web_processes(host: str, offset: int) -> list[Proc]:
