@@ -19,6 +19,7 @@ import time
 import uuid
 
 import pytest
+from amqp.exceptions import ChannelError
 from kombu import Exchange, Queue
 
 from axa.models.auth import SentMail, db
@@ -139,4 +140,8 @@ def test_worker_refuses_pickle_and_keeps_consuming_json(mail_worker, queue, tmp_
     assert not marker.exists(), "the pickle payload was deserialized"
     assert [p.name for p in outbox.iterdir()] == [f"{json_id}.eml"]
     with celery.connection_for_write() as conn:
-        assert queue(conn.default_channel).queue_declare(passive=True).message_count == 0
+        try:
+            left = queue(conn.default_channel).queue_declare(passive=True).message_count
+        except ChannelError:  # a Redis broker keeps no empty queue: nothing was left behind
+            left = 0
+    assert left == 0, "the refused message was requeued"
