@@ -16,7 +16,7 @@ import sys
 from contextlib import ExitStack
 
 from bench import environment
-from bench.load import Connection, LoadPool, LoadResult, Target, build_request
+from bench.load import Connection, LoadPool, LoadResult, Target, build_request, measure_alternating
 from bench.servers import add_server_arguments, gunicorn, settings_from
 
 NAME = "auth_me"
@@ -55,18 +55,6 @@ def expect_200(target: Target, label: str) -> None:
         raise SystemExit(f"{label}: GET {PATH} answered {status} before measuring: {body[:300]!r}")
 
 
-def measure(pool: LoadPool, targets: dict[str, Target], args) -> dict[str, LoadResult]:
-    for target in targets.values():
-        pool.run(target, args.warmup)
-    seconds = dict.fromkeys(targets, 0.0)
-    statuses = {name: {} for name in targets}
-    for _ in range(args.rounds):
-        for name, target in targets.items():
-            result = pool.run(target, args.duration / args.rounds)
-            seconds[name] += result.seconds
-            for status, count in result.statuses.items():
-                statuses[name][status] = statuses[name].get(status, 0) + count
-    return {name: LoadResult(statuses[name], seconds[name]) for name in targets}
 
 
 def report(results: dict[str, LoadResult]) -> int:
@@ -104,7 +92,7 @@ def serve_and_measure(args, user: environment.BenchUser) -> int:
             f"servers: {settings.describe()} each; load: {pool.describe()}",
             f"{args.rounds} alternating rounds, {args.duration:.1f} s measured per server "
             f"after {args.warmup:.1f} s warm-up"])
-        return report(measure(pool, targets, args))
+        return report(measure_alternating(pool, targets, args.warmup, args.duration, args.rounds))
 
 
 def main(argv=None) -> int:

@@ -175,3 +175,19 @@ class LoadPool:
 
     def describe(self) -> str:
         return f"{self.processes} client processes x {self.connections} keep-alive connections in all"
+
+
+def measure_alternating(pool: LoadPool, targets: dict[str, Target], warmup: float, duration: float,
+                        rounds: int) -> dict[str, LoadResult]:
+    """Warm every target up, then load them in turn for ``rounds`` rounds (``duration`` seconds
+    each in all), so machine noise falls on every side alike; totals per target."""
+    for target in targets.values():
+        pool.run(target, warmup)
+    seconds = dict.fromkeys(targets, 0.0)
+    statuses: dict[str, Counter] = {name: Counter() for name in targets}
+    for _ in range(rounds):
+        for name, target in targets.items():
+            result = pool.run(target, duration / rounds)
+            seconds[name] += result.seconds
+            statuses[name].update(result.statuses)
+    return {name: LoadResult(dict(statuses[name]), seconds[name]) for name in targets}

@@ -21,7 +21,7 @@ import tempfile
 from contextlib import ExitStack
 
 from bench import environment
-from bench.load import Connection, LoadPool, LoadResult, Target, build_request
+from bench.load import Connection, LoadPool, LoadResult, Target, build_request, measure_alternating
 from bench.servers import add_server_arguments, gunicorn, settings_from
 
 NAME = "quotes_read"
@@ -96,18 +96,6 @@ def first_answer(target: Target, label: str) -> bytes:
     return body
 
 
-def measure(pool: LoadPool, targets: dict[str, Target], args) -> dict[str, LoadResult]:
-    for target in targets.values():
-        pool.run(target, args.warmup)
-    seconds = dict.fromkeys(targets, 0.0)
-    statuses = {name: {} for name in targets}
-    for _ in range(args.rounds):
-        for name, target in targets.items():
-            result = pool.run(target, args.duration / args.rounds)
-            seconds[name] += result.seconds
-            for status, count in result.statuses.items():
-                statuses[name][status] = statuses[name].get(status, 0) + count
-    return {name: LoadResult(statuses[name], seconds[name]) for name in targets}
 
 
 def report(results: dict[str, LoadResult], symbols: int) -> int:
@@ -150,7 +138,7 @@ def serve_and_measure(args, user: environment.BenchUser, symbols: list[str], sta
         f"servers: {settings.describe()} each; load: {pool.describe()}",
         f"{args.rounds} alternating rounds, {args.duration:.1f} s measured per server "
         f"after {args.warmup:.1f} s warm-up"])
-    return report(measure(pool, targets, args), len(symbols))
+    return report(measure_alternating(pool, targets, args.warmup, args.duration, args.rounds), len(symbols))
 
 
 def main(argv=None) -> int:

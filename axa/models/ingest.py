@@ -13,8 +13,6 @@ from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, case, 
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-RUN_STATUSES = ("running", "succeeded", "partial", "failed")
-
 
 def _fragment(raw, limit: int = 4000) -> str:
     try:

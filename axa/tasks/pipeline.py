@@ -1,9 +1,11 @@
 """The market-data ingest pipeline shared by ``stocks`` and ``cmc`` (DESIGN.md §4 rules 6-7, §6).
 
-    beat → dispatch.start_run(dataset) → per batch: chain(poll.fetch_<vendor> | format.store_batch)
+    beat → dispatch.run_due → start_run(dataset) → per batch: chain(poll.fetch_<vendor> | format.store_batch)
 
+* ``run_due`` starts each dataset whose last run (in ``ingest_runs``) began more than its schedule
+  ago, under a PostgreSQL advisory lock, and closes runs that outlived their deadline.
 * ``start_run`` records an IngestRun, plans the batches, commits, then enqueues one chain per
-  batch. A Redis lock keeps two runs of one dataset from overlapping.
+  batch. (A manual refresh may overlap a scheduled run; upserts never move a quote backwards.)
 * ``poll`` is the only I/O: the fetcher's ``extract_data`` through the shared limiter; it
   retries transient errors with backoff and jitter, honours Retry-After, and on a permanent
   failure records the batch as failed (the run ends ``partial``, never hung).

@@ -1,13 +1,5 @@
 """``cmc.format.store_batch``: normalize, validate, bulk-upsert, quarantine, count."""
-from __future__ import annotations
-
-from celery import shared_task
-from sqlalchemy.exc import OperationalError
-
 from axa.tasks.cmc.flows import PIPELINE
+from axa.tasks.stage_tasks import format_task
 
-
-@shared_task(name="cmc.format.store_batch", autoretry_for=(OperationalError,), retry_backoff=True,
-             retry_jitter=True, max_retries=5, soft_time_limit=50, time_limit=60)
-def store_batch(payload: dict | None):
-    return PIPELINE.format(payload)
+store_batch = format_task(PIPELINE)

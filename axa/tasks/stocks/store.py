@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import case
+
 from axa.clients.records import BondTermsRecord, InstrumentRecord, IssuerRecord, QuoteRecord
 from axa.models.bulk import upsert, upsert_newer
 from axa.models.stocks import BondTerms, DailyBar, Instrument, LatestQuote, db
@@ -33,11 +35,12 @@ def store_terms(records: list[BondTermsRecord]) -> int:
 def store_issuers(records: list[IssuerRecord]) -> int:
     """Issuer cards name the issuer on every bond of theirs that Cbonds knows."""
     names = {r.source_issuer_id: r.name or r.full_name for r in records if r.name or r.full_name}
-    table = Instrument.__table__
-    for issuer_id, name in names.items():
-        db.session.execute(table.update().where(table.c.source == "cbonds",
-                                                table.c.vendor_issuer_id == issuer_id,
-                                                table.c.issuer_name.is_(None)).values(issuer_name=name))
+    if names:  # one statement for all issuers, not an UPDATE per issuer
+        table = Instrument.__table__
+        db.session.execute(table.update().where(
+            table.c.source == "cbonds", table.c.vendor_issuer_id.in_(list(names)),
+            table.c.issuer_name.is_(None)).values(
+                issuer_name=case(names, value=table.c.vendor_issuer_id)))
     return len(records)
 
 

@@ -1,12 +1,5 @@
 """`terminal.sync.upsert_users`: apply user snapshots to the local replica if newer."""
-from celery import shared_task
-from redis import RedisError
-from sqlalchemy.exc import OperationalError
-
 from axa.models.terminal import User
+from axa.tasks.stage_tasks import replica_upsert_task
 
-
-@shared_task(name="terminal.sync.upsert_users", autoretry_for=(OperationalError, RedisError),
-             retry_backoff=True, retry_jitter=True, max_retries=8, soft_time_limit=25, time_limit=30)
-def upsert_users(snapshots: list[dict]) -> int:
-    return User.apply_snapshots(snapshots)
+upsert_users = replica_upsert_task("terminal", User)
