@@ -1,19 +1,21 @@
 """The session hook every subsystem runs: who is calling, decided by Redis alone.
 
 ``login_required`` both enforces and documents 401 in the OpenAPI spec. A view marked with
-``with_replica_user`` also gets the caller's replica row from the same Redis round trip
-(``replica_cache_hit``); the session check itself is never cached.
+``rides_session`` has a read of its own run in the session check's Redis round trip (``ridden``):
+the caller's replica row (``with_replica_user``), the latest quotes. The session check itself is
+never cached.
 """
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import redis
 from flask import Flask, Request, current_app, g, request
 from flask_smorest import abort
 
 from axa.platform.redis_client import client_for
-from axa.platform.sessions import REPLICA_PREFIX, Session, SessionStore
+from axa.platform.sessions import LEASE_SECONDS, REPLICA_PREFIX, REPLICA_RIDER, Rider, Session, SessionStore
 
 
 def session_store() -> SessionStore:
@@ -35,23 +37,38 @@ def _store_for(app: Flask) -> SessionStore:
     return store
 
 
+RiderArgs = Callable[[Flask, Request], "list | None"]
+
+
+def rides_session(rider: Rider, args_from: RiderArgs):
+    """Mark a view: for a request with a credential, ``rider`` runs in the session check's round
+    trip with the arguments ``args_from(app, request)`` gives (None: it does not ride this time).
+    The view reads the result with ``ridden(args)``; a view must still work when nothing rode."""
+    def mark(view):
+        view.axa_rider = (rider, args_from)
+        return view
+    return mark
+
+
+def _replica_args(app: Flask, _req: Request) -> list:
+    return [REPLICA_PREFIX.format(subsystem=app.config["AXA_SUBSYSTEM"]), LEASE_SECONDS]
+
+
 def with_replica_user(view):
     """Mark a view: its session check also reads the caller's replica row (one round trip)."""
-    view.axa_replica_user = True
-    return view
+    return rides_session(REPLICA_RIDER, _replica_args)(view)
 
 
-def _replica_prefix(app: Flask, req: Request) -> str:
-    """The replica-cache prefix for a ``with_replica_user`` view, else ''; memoised per endpoint."""
+def _rider_for(app: Flask, req: Request) -> tuple[Rider, RiderArgs] | None:
+    """The endpoint's ``rides_session`` mark, memoised per endpoint and method."""
     if req.endpoint is None:  # unrouted: nothing to fetch, and nothing to remember
-        return ""
-    known = app.extensions.setdefault("axa_replica_views", {})
+        return None
+    known = app.extensions.setdefault("axa_riders", {})
     key = (req.endpoint, req.method)  # a routed request's method is one its rule allows
     if key not in known:
         view = app.view_functions.get(req.endpoint)
         handler = getattr(getattr(view, "view_class", None), req.method.lower(), view)
-        marked = getattr(handler, "axa_replica_user", False)
-        known[key] = REPLICA_PREFIX.format(subsystem=app.config["AXA_SUBSYSTEM"]) if marked else ""
+        known[key] = getattr(handler, "axa_rider", None)
     return known[key]
 
 
@@ -71,21 +88,33 @@ def presented_credential() -> tuple[str | None, str | None]:
 def load_session() -> None:
     """before_request: one Redis round trip when a credential is presented."""
     app, req, ctx = current_app._get_current_object(), request._get_current_object(), g._get_current_object()
-    ctx.session = ctx.auth_via = ctx.session_error = ctx.replica_row = None
+    ctx.session = ctx.auth_via = ctx.session_error = ctx.ridden = ctx.ridden_args = None
     session_id, how = _credential(app, req)
     if not session_id:
         return
     ctx.auth_via = how
+    marked = _rider_for(app, req)
+    args = marked[1](app, req) if marked else None
     try:
-        ctx.session, ctx.replica_row = _store_for(app).validate_with_replica(
-            session_id, _replica_prefix(app, req))
+        ctx.session, ctx.ridden = _store_for(app).validate_with(
+            session_id, marked[0] if args is not None else None, args or ())
     except redis.RedisError:
         ctx.session_error = "session store unavailable"
+        return
+    ctx.ridden_args = args
+
+
+def ridden(args: list | None = None):
+    """What the view's rider returned in the session check, or None when nothing rode (no
+    session, the rider's arguments did not parse) or it rode with other ``args`` than these."""
+    if args is not None and args != getattr(g, "ridden_args", None):
+        return None
+    return getattr(g, "ridden", None)
 
 
 def replica_cache_hit() -> list | None:
     """The raw replica-cache fields fetched with the session (``with_replica_user`` views)."""
-    return getattr(g, "replica_row", None)
+    return ridden()
 
 
 def current_session() -> Session:

@@ -4,24 +4,38 @@ stocks and cmc APIs and the terminal, so no read path ever calls a vendor.
   axa:quote:<source>:<source_instrument_id>   hash, one per instrument:
       source, id, dataset, price, price_unit (currency | pct_of_nominal), quote_currency,
       change_abs, change_pct (percent units), volume, volume_unit, market_cap, yield_pct,
-      bid, ask, as_of (ISO-8601 UTC), as_of_precision (instant | day), fetched_at, fresh_for (s)
+      bid, ask, as_of (ISO-8601 UTC), as_of_precision (instant | day), fetched_at, fresh_for (s),
+      stale_at (epoch seconds: reference time + fresh_for)
   axa:quote:index                             hash: SYMBOL or ISIN (upper case) -> "<source>:<id>"
 
 A quote is stale when its reference time (``as_of`` for instants; ``fetched_at`` for day-precision
-prices, which vendors date by trading day) is older than ``fresh_for`` seconds.
+prices, which vendors date by trading day) is older than ``fresh_for`` seconds, i.e. from
+``stale_at`` on. The writer stores ``stale_at`` so a reader decides with one comparison.
+
+``GET /api/v1/quotes`` is answered by ``QUOTES_RIDER``: Lua that resolves the symbols and writes
+the response body itself, run in the session check's round trip (axa/platform/sessions.py), so
+the request costs one Redis call and no JSON work in Python.
 """
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import redis
 
+from axa.platform.sessions import Rider, run_alone, script_for
+
 QUOTE_KEY = "axa:quote:{source}:{id}"
 INDEX_KEY = "axa:quote:index"
 FIELDS = ("price", "price_unit", "quote_currency", "change_abs", "change_pct", "volume",
           "volume_unit", "market_cap", "yield_pct", "bid", "ask")
+
+
+def stale_at(as_of: datetime, fetched_at: datetime, precision: str, fresh_for: float) -> float:
+    """Epoch seconds from which a quote is stale (see the module docstring)."""
+    return (fetched_at if precision == "day" else as_of).timestamp() + float(fresh_for or 0)
 
 
 def _text(value) -> str:
@@ -30,27 +44,58 @@ def _text(value) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
+# KEYS = quote keys; ARGV[1] = m, then per key: its as_of epoch and m field/value pairs. A key is
+# written only when Redis does not hold a newer quote (as_of_epoch). Returns how many were written.
+_WRITE = """
+local m = tonumber(ARGV[1])
+local stride, written = 1 + 2 * m, 0
+for i, key in ipairs(KEYS) do
+  local base = 2 + (i - 1) * stride
+  local held = tonumber(redis.call('HGET', key, 'as_of_epoch') or '-1')
+  if tonumber(ARGV[base]) >= held then
+    redis.call('HSET', key, 'as_of_epoch', ARGV[base], unpack(ARGV, base + 1, base + 2 * m))
+    written = written + 1
+  end
+end
+return written
+"""
+WRITE_CHUNK = 500  # quotes per script call: Redis runs a script alone, so keep each one short
+
+
+def _stored(record, dataset: str, fresh_for: int) -> dict[str, str]:
+    """The hash of one quote: its fields as text, the pre-rendered API object (``json``, without
+    ``stale``), and the numbers readers compare (``stale_at``; ``as_of_epoch`` is set apart)."""
+    mapping = {f: _text(getattr(record, f, None)) for f in FIELDS}
+    mapping.update(source=record.source, id=record.source_instrument_id, dataset=dataset,
+                   as_of=_text(record.as_of), as_of_precision=record.as_of_precision,
+                   fetched_at=_text(record.fetched_at))
+    shown = {k: v for k, v in mapping.items() if v != ""}
+    mapping.update(json=json.dumps(shown, separators=(",", ":"))[1:-1], fresh_for=str(fresh_for),
+                   stale_at=repr(stale_at(record.as_of, record.fetched_at, record.as_of_precision,
+                                          fresh_for)))
+    return mapping
+
+
 def write_latest(client: redis.Redis, records: Iterable, dataset: str, fresh_for: int,
                  symbols: dict | None = None) -> int:
-    """Store each record as the latest quote unless Redis already holds a newer one."""
+    """Store each record as the latest quote unless Redis already holds a newer one; returns
+    how many were stored."""
     newest: dict[tuple, object] = {}
     for record in records:
         key = (record.source, record.source_instrument_id)
         if key not in newest or record.as_of > newest[key].as_of:
             newest[key] = record
-    if not newest:
-        return 0
-    with client.pipeline(transaction=False) as pipe:
-        for (source, ident), record in newest.items():
-            mapping = {f: _text(getattr(record, f, None)) for f in FIELDS}
-            mapping.update(source=source, id=ident, dataset=dataset, as_of=_text(record.as_of),
-                           as_of_precision=record.as_of_precision,
-                           fetched_at=_text(record.fetched_at), fresh_for=fresh_for)
-            pipe.hset(QUOTE_KEY.format(source=source, id=ident), mapping=mapping)
-        for symbol, ref in (symbols or {}).items():
-            pipe.hset(INDEX_KEY, symbol.upper(), ref)
-        pipe.execute()
-    return len(newest)
+    script, written, items = script_for(client, "quotes:write", _WRITE), 0, list(newest.items())
+    for start in range(0, len(items), WRITE_CHUNK):
+        keys, args = [], []
+        for (source, ident), record in items[start:start + WRITE_CHUNK]:
+            stored = _stored(record, dataset, fresh_for)
+            keys.append(QUOTE_KEY.format(source=source, id=ident))
+            args.append(repr(record.as_of.timestamp()))
+            args.extend(item for pair in stored.items() for item in pair)
+        written += script(keys=keys, args=[len(stored), *args])
+    index_symbols(client, symbols or {})
+    return written
 
 
 def index_symbols(client: redis.Redis, symbols: dict[str, str]) -> None:
@@ -61,49 +106,53 @@ def index_symbols(client: redis.Redis, symbols: dict[str, str]) -> None:
 
 def is_stale(quote: dict, now: datetime | None = None) -> bool:
     now = now or datetime.now(UTC)
-    ref = quote["fetched_at"] if quote.get("as_of_precision") == "day" else quote["as_of"]
-    age = (now - datetime.fromisoformat(ref)).total_seconds()
-    return age > float(quote.get("fresh_for") or 0)
+    if quote.get("stale_at"):
+        return now.timestamp() >= float(quote["stale_at"])
+    precision = quote.get("as_of_precision", "instant")
+    return now.timestamp() >= stale_at(datetime.fromisoformat(quote["as_of"]),
+                                       datetime.fromisoformat(quote["fetched_at"]), precision,
+                                       quote.get("fresh_for") or 0)
+
+
+HIDDEN = frozenset({"fresh_for", "stale_at", "as_of_epoch", "json"})
 
 
 def present(quote: dict, now: datetime | None = None) -> dict:
-    """A stored hash as an API object: empty fields dropped, ``stale`` added."""
-    body = {k: v for k, v in quote.items() if v != "" and k != "fresh_for"}
+    """A stored hash as an API object: empty and internal fields dropped, ``stale`` added."""
+    body = {k: v for k, v in quote.items() if v != "" and k not in HIDDEN}
     body["stale"] = is_stale(quote, now)
     return body
 
 
-# ARGV = symbols (upper case). One JSON array back: per symbol its hash as an object, or false.
-_READ_MANY = """
-local out = {}
-for i, symbol in ipairs(ARGV) do
-  local ref = redis.call('HGET', KEYS[1], symbol)
-  local quote = false
-  if ref then
-    local flat = redis.call('HGETALL', 'axa:quote:' .. ref)
-    if #flat > 0 then
-      quote = {}
-      for j = 1, #flat, 2 do quote[flat[j]] = flat[j + 1] end
+# RARGV = symbols (upper case). Returns the body {"quotes": {SYMBOL: quote}, "missing": [SYMBOL]}
+# as JSON text: each quote's pre-rendered ``json`` plus "stale" from ``stale_at``.
+QUOTES_RIDER = Rider("quotes", """
+  local found, missing = {}, {}
+  for _, symbol in ipairs(RARGV) do
+    local ref = redis.call('HGET', 'axa:quote:index', symbol)
+    local q = ref and redis.call('HMGET', 'axa:quote:' .. ref, 'json', 'stale_at')
+    if q and q[1] then
+      local stale = now >= (tonumber(q[2]) or 0) and ',"stale":true}' or ',"stale":false}'
+      found[#found + 1] = cjson.encode(symbol) .. ':{' .. q[1] .. stale
+    else
+      missing[#missing + 1] = cjson.encode(symbol)
     end
   end
-  out[i] = quote
-end
-return cjson.encode(out)
-"""
-_scripts: dict[int, object] = {}
+  return '{"quotes":{' .. table.concat(found, ',') .. '},"missing":[' .. table.concat(missing, ',') .. ']}'
+""")
+
+
+def render(client: redis.Redis, symbols: list[str], now: float | None = None) -> str:
+    """The ``GET /api/v1/quotes`` body for upper-case ``symbols``, rendered in Redis (one call)."""
+    return run_alone(client, QUOTES_RIDER, symbols, time.time() if now is None else now)
 
 
 def read_by_symbols(client: redis.Redis, symbols: list[str]) -> dict[str, dict | None]:
-    """One round trip whatever the count: a Lua script resolves the index and returns every hash
-    as one JSON document (parsed once, in C), instead of a reply per key."""
+    """SYMBOL -> its quote as the API shows it, or None (one round trip whatever the count)."""
     if not symbols:
         return {}
-    script = _scripts.get(id(client))
-    if script is None:
-        script = _scripts[id(client)] = client.register_script(_READ_MANY)
-    found = json.loads(script(keys=[INDEX_KEY], args=[s.upper() for s in symbols]))
-    now = datetime.now(UTC)
-    return {s: (present(q, now) if q else None) for s, q in zip(symbols, found, strict=True)}
+    body = json.loads(render(client, [s.upper() for s in symbols]))
+    return {s: body["quotes"].get(s.upper()) for s in symbols}
 
 
 def read_one(client: redis.Redis, source: str, ident: str) -> dict | None:

@@ -1,6 +1,8 @@
 """CSRF defence for cookie-authenticated unsafe requests, and security headers."""
 from __future__ import annotations
 
+import functools
+
 from flask import current_app, request
 from flask_smorest import abort
 
@@ -32,16 +34,43 @@ def check_csrf() -> None:
         abort(415, message="Send JSON (Content-Type: application/json).")
 
 
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+BASE_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
+                ("X-Frame-Options", "DENY"))
+
+
+@functools.lru_cache(maxsize=8)
+def _wanted(docs: bool, api: bool, production: bool) -> tuple[tuple[str, str, str], ...]:
+    """The security headers a response of that kind gets: (name, value, lower-case name)."""
+    items = [*BASE_HEADERS, ("Content-Security-Policy", DOCS_CSP if docs else API_CSP)]
+    if production:
+        items.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    if api:
+        items.append(("Cache-Control", "no-store"))
+    return tuple((name, value, name.lower()) for name, value in items)
+
+
 def add_security_headers(response):
-    headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("X-Frame-Options", "DENY")
-    docs = request.path.startswith("/api/v1/docs")
-    headers.setdefault("Content-Security-Policy",
-                       DOCS_CSP if docs else "default-src 'none'; frame-ancestors 'none'")
-    if current_app.config["AXA"].production:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if request.path.startswith("/api/"):
-        headers.setdefault("Cache-Control", "no-store")
+    """Add each security header the view did not set itself (one pass over the headers)."""
+    path = request.path
+    wanted = _wanted(path.startswith("/api/v1/docs"), path.startswith("/api/"),
+                     current_app.config["AXA"].production)
+    held = {name.lower() for name in response.headers.keys()}
+    response.headers.extend([(name, value) for name, value, low in wanted if low not in held])
     return response
+
+
+def cors_only_with_origin(app) -> None:
+    """Run flask-cors' after_request only for requests that carry an ``Origin`` header: without
+    one it adds nothing (``always_send=False``), but it would still match every resource rule."""
+    hooks = app.after_request_funcs[None]
+    for position, hook in enumerate(hooks):
+        if hook.__name__ == "cors_after_request":
+            hooks[position] = _when_origin(hook)
+
+
+def _when_origin(cors_hook):
+    @functools.wraps(cors_hook)
+    def hook(response):
+        return cors_hook(response) if "Origin" in request.headers else response
+    return hook

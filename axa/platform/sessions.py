@@ -12,10 +12,11 @@ Idle refresh: a valid request rewrites ``seen`` and the TTL only when ``seen`` i
 therefore ends between ``idle - slack`` and ``idle`` seconds after its last request, never later;
 ``last_seen`` in the session list is accurate to the slack. The absolute lifetime is exact.
 
-The check can also return the caller's row of a subsystem's user replica in the same round trip
-(``replica_prefix``, see axa/models/replica.py): the script reads ``<prefix><uid>`` from the uid it
-has just validated, and on a miss leaves a short fill lease there. That key is not declared in
-KEYS, which a standalone Redis (as deployed) allows and Redis Cluster would not.
+A read can ride the same round trip (``Rider``): its Lua runs right after the check, only for a
+valid session, and its result comes back with the session. The caller's user-replica row
+(``REPLICA_RIDER``, axa/models/replica.py) and the latest quotes (axa/platform/quotes.py) ride so;
+a rider's keys are not declared in KEYS, which a standalone Redis (as deployed) allows and Redis
+Cluster would not.
 """
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ REPLICA_PREFIX = "axa:replica:{subsystem}:"
 REFRESH_SLACK = 60  # seconds; see the module docstring
 LEASE_SECONDS = 30  # how long a replica-cache miss holds its fill lease
 
-# KEYS[1] = session key; ARGV = now, idle, absolute, refresh slack, replica prefix ('' = none),
-# lease seconds.  Returns nil, or {uid, created, seen, auth[, replica row as a flat field list]}.
+# KEYS[1] = session key; ARGV = now, idle, absolute, refresh slack, then the rider's own args.
+# Returns nil, or {uid, created, seen, auth[, what the rider returned]}.
 _VALIDATE = """
 local f = redis.call('HMGET', KEYS[1], 'uid', 'created', 'seen', 'auth')
 if not f[1] then return nil end
@@ -48,13 +49,59 @@ if now - seen >= tonumber(ARGV[4]) then
   redis.call('EXPIRE', KEYS[1], math.max(1, math.min(idle, math.floor(left))))
   f[3] = ARGV[1]
 end
-if ARGV[5] == '' then return f end
-local key = ARGV[5] .. f[1]
-local row = redis.call('HGETALL', key)
-if #row == 0 then redis.call('HSET', key, 'lease', ARGV[1]) redis.call('EXPIRE', key, ARGV[6]) end
-f[5] = row
+"""
+_RIDE = """
+local function rider(uid, now, RARGV)
+%s
+end
+f[5] = rider(f[1], now, {unpack(ARGV, 5)})
 return f
 """
+# A rider run alone (no session): ARGV = now, then its args.
+_ALONE = """
+local function rider(uid, now, RARGV)
+%s
+end
+return rider(nil, tonumber(ARGV[1]), {unpack(ARGV, 2)})
+"""
+
+
+@dataclass(frozen=True)
+class Rider:
+    """A read that rides the session check's round trip. ``lua`` is a function body run only
+    after the session has been validated, with ``uid`` (the user id, a string), ``now`` (the
+    store's clock, a number) and ``RARGV`` (the rider's own arguments); what it returns comes
+    back with the session. Keys it touches are not declared in KEYS, which a standalone Redis
+    (as deployed) allows and Redis Cluster would not."""
+
+    name: str
+    lua: str
+
+
+# The caller's row of a subsystem's user replica (axa/models/replica.py). RARGV = key prefix,
+# lease seconds; on a miss a short fill lease is left so one reader fills the copy.
+REPLICA_RIDER = Rider("replica", """
+  local key = RARGV[1] .. uid
+  local row = redis.call('HGETALL', key)
+  if #row == 0 then redis.call('HSET', key, 'lease', now) redis.call('EXPIRE', key, RARGV[2]) end
+  return row
+""")
+
+
+def run_alone(client: redis.Redis, rider: Rider, args: list, now: float) -> object:
+    """Run a rider's Lua on its own (no session check): the same code, one round trip."""
+    return script_for(client, "alone:" + rider.name, _ALONE % rider.lua)(args=[now, *args])
+
+
+_scripts: dict[tuple[int, str], object] = {}
+
+
+def script_for(client: redis.Redis, name: str, source: str):
+    """A registered Lua script, one per client and name (EVALSHA, reloaded if Redis lost it)."""
+    script = _scripts.get((id(client), name))
+    if script is None:
+        script = _scripts[(id(client), name)] = client.register_script(source)
+    return script
 
 
 @dataclass(frozen=True)
@@ -88,7 +135,7 @@ class SessionStore:
         self.absolute = absolute
         self.clock = clock
         self.refresh_slack = min(REFRESH_SLACK, idle // 10)
-        self._validate = client.register_script(_VALIDATE)
+        self._validate = client.register_script(_VALIDATE + "return f")
 
     def create(self, user_id: int, ip: str, user_agent: str) -> tuple[str, Session]:
         session_id = secrets.token_urlsafe(32)  # 256 bits
@@ -106,25 +153,31 @@ class SessionStore:
         return session_id, _from_fields(key_hash, {k: str(v) for k, v in fields.items()})
 
     def validate(self, session_id: str) -> Session | None:
-        return self.validate_with_replica(session_id, "")[0]
+        return self.validate_with(session_id)[0]
 
-    def validate_with_replica(self, session_id: str,
-                              replica_prefix: str) -> tuple[Session | None, list | None]:
-        """The session, plus the raw ``<replica_prefix><uid>`` hash fields when a prefix is given.
-
-        One EVALSHA either way; the replica list is empty on a cache miss (a lease is left)."""
+    def validate_with(self, session_id: str, rider: Rider | None = None,
+                      args: list | tuple = ()) -> tuple[Session | None, object]:
+        """The session, plus what ``rider`` returned when one rides along (None without a valid
+        session: a rider runs only for a valid one). One EVALSHA either way."""
         if not session_id or len(session_id) > 128:
             return None, None
         key_hash = hash_id(session_id)
-        raw = self._validate(keys=[SESSION_PREFIX + key_hash],
-                             args=[self.clock(), self.idle, self.absolute, self.refresh_slack,
-                                   replica_prefix, LEASE_SECONDS])
+        script = self._validate if rider is None else script_for(
+            self.redis, "ride:" + rider.name, _VALIDATE + _RIDE % rider.lua)
+        raw = script(keys=[SESSION_PREFIX + key_hash],
+                     args=[self.clock(), self.idle, self.absolute, self.refresh_slack, *args])
         if not raw:
             return None, None
         created = float(raw[1])
         session = Session(key_hash, int(raw[0]), created, float(raw[2] or created),
                           float(raw[3] or created))
         return session, (raw[4] if len(raw) > 4 else None)
+
+    def validate_with_replica(self, session_id: str,
+                              replica_prefix: str) -> tuple[Session | None, list | None]:
+        """The session and the raw ``<replica_prefix><uid>`` hash fields (empty on a cache miss,
+        where a fill lease is left)."""
+        return self.validate_with(session_id, REPLICA_RIDER, (replica_prefix, LEASE_SECONDS))
 
     def expires_at(self, session: Session) -> float:
         return min(session.seen + self.idle, session.created + self.absolute)

@@ -69,13 +69,15 @@ def test_bond_detail_has_terms_and_a_stale_flag(stocks):
     assert body["quote"]["price_unit"] == "pct_of_nominal" and body["quote"]["stale"] is False
     redis = client_for(stocks.apps["stocks"].config["AXA"].redis_url)
     key = quotes.QUOTE_KEY.format(source="cbonds", id=bond.source_instrument_id)
-    fetched_at, fresh_for = redis.hmget(key, ["fetched_at", "fresh_for"])
-    old = datetime.fromisoformat(fetched_at) - timedelta(seconds=int(fresh_for) + 60)
-    try:
-        redis.hset(key, "fetched_at", old.isoformat())  # day-precision prices age by fetch time
+    held = redis.hgetall(key)
+    old = datetime.fromisoformat(held["fetched_at"]) - timedelta(seconds=int(held["fresh_for"]) + 60)
+    as_of = datetime.fromisoformat(held["as_of"])
+    try:  # day-precision prices age by fetch time, whatever their as_of
+        redis.hset(key, mapping={"fetched_at": old.isoformat(),
+                                 "stale_at": quotes.stale_at(as_of, old, "day", int(held["fresh_for"]))})
         assert stocks.get("stocks", f"/api/v1/instruments/{bond.id}").get_json()["quote"]["stale"] is True
     finally:
-        redis.hset(key, "fetched_at", fetched_at)
+        redis.hset(key, mapping=held)
 
 
 def test_detail_404_and_401(stocks):

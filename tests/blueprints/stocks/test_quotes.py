@@ -39,14 +39,17 @@ def test_an_old_quote_is_flagged_stale(stocks):
     symbol = stocks.data["symbols"][5]
     redis = client_for(stocks.apps["stocks"].config["AXA"].redis_url)
     key = quotes.QUOTE_KEY.format(source="fmp", id=symbol)
-    fresh = redis.hget(key, "as_of")
+    fresh = redis.hgetall(key)
+    old = datetime.now(UTC) - timedelta(minutes=10)
     try:
-        redis.hset(key, "as_of", (datetime.now(UTC) - timedelta(minutes=10)).isoformat())
+        redis.hset(key, mapping={"as_of": old.isoformat(), "stale_at": quotes.stale_at(
+            old, old, "instant", int(fresh["fresh_for"]))})
         body = _quotes(stocks, [symbol, stocks.data["symbols"][6]]).get_json()
         assert body["quotes"][symbol]["stale"] is True
         assert body["quotes"][stocks.data["symbols"][6]]["stale"] is False
+        assert quotes.read_one(redis, "fmp", symbol)["stale"] is True
     finally:
-        redis.hset(key, "as_of", fresh)
+        redis.hset(key, mapping=fresh)
 
 
 def test_symbol_count_is_bounded(stocks):
@@ -73,10 +76,18 @@ def test_reads_no_database_and_needs_a_session(stocks):
     assert anonymous.status_code == 401 and anonymous.get_json()["message"]
 
 
-def test_fast_dump_matches_the_documented_schema(stocks):
+def test_body_rendered_in_redis_matches_the_documented_schema(stocks):
+    symbols = stocks.data["symbols"][:3]
+    body = _quotes(stocks, [*symbols, "NOPE"]).get_json()
+    assert QuotesSchema().dump(body) == body and body["missing"] == ["NOPE"]
+    assert body["quotes"] == {s: QuoteSchema().dump(q) for s, q in body["quotes"].items()}
     redis = client_for(stocks.apps["stocks"].config["AXA"].redis_url)
-    found = quotes.read_by_symbols(redis, stocks.data["symbols"][:3])
-    found[stocks.data["symbols"][0]]["added_later"] = "not in the schema"
-    fast = QuotesSchema().dump({"quotes": found, "missing": []})["quotes"]
-    assert fast == {s: QuoteSchema().dump(q) for s, q in found.items()}
-    assert "added_later" not in fast[stocks.data["symbols"][0]]
+    assert body["quotes"] == {s: quotes.read_one(redis, "fmp", s) for s in symbols}
+
+
+def test_quotes_and_session_take_one_redis_call(stocks, monkeypatch):
+    redis = client_for(stocks.apps["stocks"].config["AXA"].redis_url)
+    calls, real = [], redis.execute_command
+    monkeypatch.setattr(redis, "execute_command", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    body = _quotes(stocks, stocks.data["symbols"][:50]).get_json()
+    assert len(body["quotes"]) == 50 and calls == ["EVALSHA"]

@@ -29,6 +29,19 @@ class QuoteSchema(Schema):
     stale = fields.Boolean(metadata={"description": "Older than its dataset's freshness window"})
 
 
+def parse_symbols(text: str) -> list[str]:
+    """Comma-separated symbols -> upper case, trimmed, de-duplicated in order; ValueError if
+    there are none, more than MAX_SYMBOLS, or one is over 64 characters."""
+    symbols = list(dict.fromkeys(filter(None, map(str.strip, text.upper().split(",")))))
+    if not symbols:
+        raise ValueError("Name at least one symbol.")
+    if len(symbols) > MAX_SYMBOLS:
+        raise ValueError(f"At most {MAX_SYMBOLS} symbols.")
+    if max(map(len, symbols)) > 64:
+        raise ValueError("A symbol is at most 64 characters.")
+    return symbols
+
+
 class QuotesQuerySchema(Schema):
     """One string field split after loading: validating 200 list items one by one as marshmallow
     fields costs more than the whole Redis read on this hot path."""
@@ -38,14 +51,10 @@ class QuotesQuerySchema(Schema):
 
     @post_load
     def normalize(self, data: dict, **_) -> dict:
-        symbols = list(dict.fromkeys(s.strip().upper() for s in data["symbols"].split(",") if s.strip()))
-        if not symbols:
-            raise ValidationError("Name at least one symbol.", field_name="symbols")
-        if len(symbols) > MAX_SYMBOLS:
-            raise ValidationError(f"At most {MAX_SYMBOLS} symbols.", field_name="symbols")
-        if any(len(s) > 64 for s in symbols):
-            raise ValidationError("A symbol is at most 64 characters.", field_name="symbols")
-        return {"symbols": symbols}
+        try:
+            return {"symbols": parse_symbols(data["symbols"])}
+        except ValueError as error:
+            raise ValidationError(str(error), field_name="symbols") from None
 
 
 QUOTE_FIELDS = frozenset(QuoteSchema().fields)
