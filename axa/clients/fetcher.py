@@ -12,7 +12,7 @@ A fetcher is a class with three static steps and no state:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -28,6 +28,8 @@ class Raw:
     pages: tuple[Any, ...]
     fetched_at: datetime
     credit_count: int = 0  # CMC ``status.credit_count`` summed over the calls
+    bodies: tuple[bytes, ...] = field(default=(), repr=False)  # each page's JSON as received,
+    # where a page is a whole response body (the pipeline then ships the text, not decoded values)
 
     @property
     def calls(self) -> int:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -54,6 +54,7 @@ class VendorResponse:
     headers: dict[str, str]
     payload: Any  # decoded JSON, or None when the body is empty or not JSON
     body_text: str  # first bytes of the body, for error messages (already redacted)
+    body: bytes = field(default=b"", repr=False)  # the whole body as received (gzip/deflate undone)
 
 
 class VendorClient:
@@ -170,7 +171,7 @@ class VendorClient:
         except ValueError:
             payload = None
         text = self.redact(body[: self.max_error_text].decode("utf-8", "replace"))
-        return VendorResponse(status, headers, payload, text)
+        return VendorResponse(status, headers, payload, text, body)
 
     # ---- errors -----------------------------------------------------------------------
     def redact(self, text: str) -> str:

@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 class RowRejected(ValueError):
     """One row cannot become a record; ``reason`` says why (no vendor data in it)."""
@@ -56,6 +58,10 @@ def decimal(value: Any, name: str, *, required: bool = False, non_negative: bool
 
     ``non_negative`` rejects negative values (prices, volumes); ``zero_is_missing`` reads "0" as
     "not disclosed" (Cbonds prices)."""
+    kind = type(value)  # the common case first: a finite non-zero number, as decode_json gives it
+    if (kind is int or (kind is Decimal and value.is_finite())) and (
+            value > 0 or (value < 0 and not non_negative)):
+        return value if kind is Decimal else Decimal(value)
     number = _as_decimal(value, name)
     if number is not None and not number.is_finite():
         raise RowRejected(f"{name}: not a finite number")
@@ -153,15 +159,17 @@ def epoch_seconds(value: Any, name: str, *, required: bool = False) -> datetime 
     if number is None:
         return None
     try:
-        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=float(number))
+        return _EPOCH + timedelta(seconds=float(number))
     except OverflowError:
         raise RowRejected(f"{name}: out of range") from None
 
 
+_canonical = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":")).encode
+
+
 def raw_ref(fragment: Any) -> str:
     """A stable hash of the raw row, kept on each record for audit (vendors.md §5)."""
-    canonical = json.dumps(fragment, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_canonical(fragment).encode()).hexdigest()
 
 
 def first_present(row: dict, *names: str) -> Any:

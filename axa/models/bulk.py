@@ -2,54 +2,90 @@
 row-by-row ORM. Rows repeated within one call are collapsed (last wins) so PostgreSQL never sees
 the same key twice in one statement.
 
-The rows travel as one array per column, ``INSERT … SELECT * FROM unnest(:a, :b, …)``: a
-statement of constant shape whatever the row count, compiled once per shape and sent to the
-driver as is, so PostgreSQL parses a few dozen parameters instead of thousands. Tables with JSON
-or ARRAY columns (``unnest`` would flatten nested arrays) use a multi-row ``VALUES`` instead.
+The rows travel as one JSON document, ``INSERT … SELECT … FROM json_populate_recordset(NULL::table,
+:rows)``: a statement of constant shape whatever the row count, compiled once per shape and sent to
+the driver as is, with a single parameter that the C JSON encoder writes (Decimal, datetime and
+date as their exact text, which PostgreSQL reads with each column's own input function). Tables
+with JSON or ARRAY columns, or rows with non-finite floats, use a multi-row ``VALUES`` instead.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from uuid import UUID
 
-from sqlalchemy import ARRAY, JSON, Table, bindparam, func, or_, select
+from sqlalchemy import ARRAY, JSON, Table, Text, bindparam, cast, func, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
 CHUNK = 1000
-UNNEST_CHUNK = 10000
+RECORDSET_CHUNK = 10000
 _compiled: dict[tuple, str] = {}
 
 
-def _unnestable(table: Table, columns: Sequence[str]) -> bool:
+def _scalar(table: Table, columns: Sequence[str]) -> bool:
+    """Whether the rows can travel as a JSON recordset (scalar columns only)."""
     return not any(isinstance(table.c[c].type, ARRAY | JSON) for c in columns)
 
 
-def _insert(table: Table, columns: list[str], rows: list[dict]):
-    """``INSERT INTO table (columns)`` of ``rows``: from per-column arrays, else VALUES."""
-    if not _unnestable(table, columns):
+def _as_text(value):
+    if isinstance(value, Decimal | datetime | date | time | UUID):
+        return str(value)  # exact: PostgreSQL parses it with the column's input function
+    raise TypeError(f"{type(value).__name__} has no JSON form")
+
+
+_encode = json.JSONEncoder(default=_as_text, allow_nan=False, separators=(",", ":")).encode
+
+
+def _document(rows: list[dict]) -> str | None:
+    """The rows as one JSON array of objects, or None when a value has no exact JSON form."""
+    try:
+        return _encode(rows)
+    except (TypeError, ValueError):
+        return None
+
+
+def _record_type(table: Table) -> str:
+    names = [table.schema, table.name] if table.schema else [table.name]
+    return ".".join('"' + name.replace('"', '""') + '"' for name in names)
+
+
+def _insert(table: Table, columns: list[str], rows: list[dict], values: bool = False):
+    """``INSERT INTO table (columns)`` of ``rows``: from a JSON recordset, else VALUES."""
+    if values or not _scalar(table, columns):
         return insert(table).values(rows)
-    arrays = [bindparam(f"bulk_{c}", [row[c] for row in rows], type_=ARRAY(table.c[c].type))
-              for c in columns]
-    source = func.unnest(*arrays).table_valued(*columns).render_derived(name="incoming")
-    return insert(table).from_select(columns, select(*(source.c[c] for c in columns)))
+    document = cast(bindparam("bulk_rows", type_=Text), JSON)
+    source = func.json_populate_recordset(literal_column(f"NULL::{_record_type(table)}"), document)
+    incoming = source.table_valued(*columns).alias("incoming")
+    return insert(table).from_select(columns, select(*(incoming.c[c] for c in columns)))
 
 
 def _run(session, build, shape: tuple, table: Table, columns: list[str], rows: list[dict]) -> int:
-    """Execute the statement ``build(rows)`` makes; an unnest statement is built and compiled once
-    per shape, then sent to the driver with this chunk's arrays."""
-    if not _unnestable(table, columns):
-        result = session.execute(build(rows), execution_options={"preserve_rowcount": True})
-        return max(result.rowcount, 0)
+    """Execute the statement ``build(rows)`` makes; a recordset statement is built and compiled
+    once per shape, then sent to the driver with this chunk's JSON document."""
+    document = _document(rows) if _scalar(table, columns) else None
+    if document is None:
+        size, written = _values_size(columns), 0
+        for start in range(0, len(rows), size):  # under PostgreSQL's 65535 parameters
+            result = session.execute(build(rows[start:start + size], values=True),
+                                     execution_options={"preserve_rowcount": True})
+            written += max(result.rowcount, 0)
+        return written
     dialect = session.get_bind().dialect
     key = (dialect.name, *shape)
     if key not in _compiled:
         _compiled[key] = str(build(rows).compile(dialect=dialect))
-    params = {f"bulk_{c}": [row[c] for row in rows] for c in columns}
-    return max(session.connection().exec_driver_sql(_compiled[key], params).rowcount, 0)
+    return max(session.connection().exec_driver_sql(_compiled[key], {"bulk_rows": document}).rowcount, 0)
+
+
+def _values_size(columns: list[str]) -> int:
+    return max(1, min(CHUNK, 30000 // max(1, len(columns))))
 
 
 def _chunks(table: Table, columns: list[str], rows: list[dict]) -> Iterable[list[dict]]:
-    size = UNNEST_CHUNK if _unnestable(table, columns) else max(1, min(CHUNK, 30000 // max(1, len(columns))))
-    for start in range(0, len(rows), size):  # VALUES: under PostgreSQL's 65535 parameters
+    size = RECORDSET_CHUNK if _scalar(table, columns) else _values_size(columns)
+    for start in range(0, len(rows), size):
         yield rows[start:start + size]
 
 
@@ -66,8 +102,8 @@ def upsert(session, table: Table, rows: Iterable[dict], keys: Sequence[str],
     columns = list(next(iter(unique.values())))
     update = [c for c in (update or columns) if c not in keys]
 
-    def build(chunk):
-        stmt = _insert(table, columns, chunk)
+    def build(chunk, values=False):
+        stmt = _insert(table, columns, chunk, values)
         if not update:
             return stmt.on_conflict_do_nothing(index_elements=list(keys))
         new = {c: func.coalesce(stmt.excluded[c], table.c[c]) if coalesce else stmt.excluded[c]
@@ -87,8 +123,8 @@ def upsert_newer(session, table: Table, rows: list[dict], keys: Sequence[str]) -
         return 0
     columns = list(rows[0])
 
-    def build(chunk):
-        stmt = _insert(table, columns, chunk)
+    def build(chunk, values=False):
+        stmt = _insert(table, columns, chunk, values)
         return stmt.on_conflict_do_update(
             index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns if c not in keys},
             where=table.c.as_of <= stmt.excluded.as_of)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, case, func, select, text, update
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -75,36 +75,15 @@ def define_ingest_models(db):
         @classmethod
         def finish(cls, run_id: int, batch_no: int, *, stored: int = 0, rejected: int = 0,
                    error: str | None = None) -> bool:
-            """Record the batch once and roll its totals into the run; False if already recorded.
+            """Record the batch once and roll its totals into the run (closing the run when it
+            was its last batch); False if already recorded. One statement, one round trip.
 
             Call inside the transaction that stored the batch; the caller commits."""
-            status = "failed" if error else "done"
-            inserted = db.session.execute(
-                insert(cls.__table__).values(run_id=run_id, batch_no=batch_no, status=status,
-                                             stored=stored, rejected=rejected, error=error)
-                .on_conflict_do_nothing().returning(cls.__table__.c.run_id)).first()
-            if inserted is None:
-                return False
-            runs = IngestRun.__table__
-            values = {"batches_done": runs.c.batches_done + 1,
-                      "records_stored": runs.c.records_stored + stored,
-                      "records_rejected": runs.c.records_rejected + rejected}
-            if error:
-                values["batches_failed"] = runs.c.batches_failed + 1
-                values["errors"] = text("(errors::jsonb || jsonb_build_array(CAST(:err AS text)))::json"
-                                        ).bindparams(err=f"batch {batch_no}: {error}"[:500])
-            db.session.execute(update(runs).where(runs.c.id == run_id).values(**values))
-            _close_if_complete(run_id)
-            return True
-
-    def _close_if_complete(run_id: int) -> None:
-        runs = IngestRun.__table__
-        db.session.execute(
-            update(runs).where(runs.c.id == run_id, runs.c.status == "running",
-                               runs.c.batches_done >= runs.c.batches_total)
-            .values(finished_at=datetime.now(UTC), status=case(
-                (runs.c.batches_failed == 0, "succeeded"),
-                (runs.c.batches_failed >= runs.c.batches_total, "failed"), else_="partial")))
+            params = {"run_id": run_id, "batch_no": batch_no, "status": "failed" if error else "done",
+                      "stored": stored, "rejected": rejected, "error": error, "failed": int(bool(error)),
+                      "err": f"batch {batch_no}: {error}"[:500] if error else None,
+                      "now": datetime.now(UTC)}
+            return db.session.execute(_FINISH, params).scalar_one() > 0
 
     class QuarantinedRecord(db.Model):
         __tablename__ = "quarantine"
@@ -127,3 +106,33 @@ def define_ingest_models(db):
             return len(rows)
 
     return IngestRun, IngestBatch, QuarantinedRecord
+
+
+# The batch row (once: the natural key (run, batch)), then the run's totals, in one statement; a
+# run whose batches are all recorded closes as succeeded, failed (every batch failed) or partial.
+_FINISH = text("""
+WITH batch AS (
+  INSERT INTO ingest_batches (run_id, batch_no, status, stored, rejected, error, finished_at)
+  VALUES (:run_id, :batch_no, :status, :stored, :rejected, :error, :now)
+  ON CONFLICT DO NOTHING RETURNING run_id
+), totals AS (
+  UPDATE ingest_runs SET
+    batches_done = ingest_runs.batches_done + 1,
+    batches_failed = ingest_runs.batches_failed + :failed,
+    records_stored = ingest_runs.records_stored + :stored,
+    records_rejected = ingest_runs.records_rejected + :rejected,
+    errors = CASE WHEN CAST(:err AS text) IS NULL THEN ingest_runs.errors
+             ELSE (ingest_runs.errors::jsonb || jsonb_build_array(CAST(:err AS text)))::json END,
+    finished_at = CASE WHEN ingest_runs.status = 'running'
+                         AND ingest_runs.batches_done + 1 >= ingest_runs.batches_total
+                       THEN :now ELSE ingest_runs.finished_at END,
+    status = CASE WHEN ingest_runs.status <> 'running'
+                    OR ingest_runs.batches_done + 1 < ingest_runs.batches_total THEN ingest_runs.status
+                  WHEN ingest_runs.batches_failed + :failed = 0 THEN 'succeeded'
+                  WHEN ingest_runs.batches_failed + :failed >= ingest_runs.batches_total THEN 'failed'
+                  ELSE 'partial' END
+  FROM batch WHERE ingest_runs.id = batch.run_id
+  RETURNING ingest_runs.id
+)
+SELECT count(*) FROM batch
+""")

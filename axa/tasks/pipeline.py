@@ -30,6 +30,7 @@ from axa.clients import errors
 from axa.clients.fetcher import Raw
 from axa.clients.limits import VendorLimiter
 from axa.clients.registry import FETCHERS, make_client
+from axa.clients.values import decode_json
 
 log = logging.getLogger(__name__)
 MAX_POLL_RETRIES = 5
@@ -89,22 +90,40 @@ def run_deadline(dataset: Dataset) -> float:
 
 
 def extract(dataset: Dataset, params: dict) -> dict:
-    """The poll step: vendor I/O only. Raises the vendor error hierarchy."""
+    """The poll step: vendor I/O only. Raises the vendor error hierarchy.
+
+    Where each page is a whole response body, the bodies travel to the format step as the JSON
+    text the vendor sent (``bodies``), not as decoded values: the broker then carries one string
+    per call instead of a tagged object per Decimal, and the format step decodes it exactly."""
     fetcher = dataset.fetcher_class
     raw = fetcher.extract_data(vendor_client(dataset.vendor), fetcher.transform_query(params))
-    return {"pages": list(raw.pages), "fetched_at": raw.fetched_at.isoformat(),
-            "credit_count": raw.credit_count}
+    texts = _texts(raw)
+    pages = {"pages": list(raw.pages)} if texts is None else {"bodies": texts}
+    return {**pages, "fetched_at": raw.fetched_at.isoformat(), "credit_count": raw.credit_count}
+
+
+def _texts(raw: Raw) -> list[str] | None:
+    if not raw.pages or len(raw.bodies) != len(raw.pages):
+        return None
+    try:
+        return [body.decode("utf-8") for body in raw.bodies]
+    except UnicodeDecodeError:  # JSON in UTF-16/32: send the decoded pages
+        return None
 
 
 def transform(dataset: Dataset, params: dict, extracted: dict):
     """The format step's pure part: (records, rejects); a body we cannot read is one reject."""
     fetcher = dataset.fetcher_class
-    raw = Raw(tuple(extracted["pages"]), datetime.fromisoformat(extracted["fetched_at"]),
+    try:
+        pages = extracted["pages"] if "pages" in extracted else [decode_json(t) for t in extracted["bodies"]]
+    except ValueError as exc:  # the poll step read these bodies: only a damaged message lands here
+        return [], [(f"unreadable response: {exc}", extracted["bodies"])]
+    raw = Raw(tuple(pages), datetime.fromisoformat(extracted["fetched_at"]),
               extracted.get("credit_count", 0))
     try:
         return fetcher.transform_data(fetcher.transform_query(params), raw)
     except errors.VendorError as exc:
-        return [], [(f"unreadable response: {exc.message}", extracted["pages"])]
+        return [], [(f"unreadable response: {exc.message}", pages)]
 
 
 def classify(exc: Exception, retries: int) -> tuple[str, float | None]:

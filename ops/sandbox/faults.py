@@ -181,6 +181,9 @@ def corrupt(data, strings: bool = False):
     return data
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=True, separators=(",", ":"))
+
+
 def dumps(data) -> bytes:
     """JSON as the vendors write it; NaN goes out as the bare token ``NaN`` (invalid strict JSON)."""
-    return json.dumps(data, ensure_ascii=False, allow_nan=True, separators=(",", ":")).encode()
+    return _ENCODER.encode(data).encode()

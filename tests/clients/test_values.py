@@ -39,6 +39,20 @@ def test_price_rejects_negative_and_missing_when_required():
     assert v.price(0) == Decimal(0)
 
 
+@pytest.mark.parametrize("raw", [Decimal("NaN"), Decimal("sNaN"), Decimal("-Infinity"), Decimal("-0.01"), -3,
+                                 False])
+def test_decoded_numbers_are_checked_like_any_other(raw):
+    """Decimals and ints as decode_json gives them take a short path: it must not skip a check."""
+    with pytest.raises(v.RowRejected):
+        v.price(raw)
+
+
+def test_decoded_numbers_keep_their_value_and_zero_its_meaning():
+    assert v.decimal(Decimal("-2.50"), "x") == Decimal("-2.50") and v.price(Decimal("7.10")) == Decimal("7.10")
+    assert v.decimal(-4, "x") == Decimal(-4) and isinstance(v.price(9), Decimal)
+    assert v.price(Decimal(0), zero_is_missing=True) is None and v.price(Decimal(0)) == Decimal(0)
+
+
 def test_decode_json_keeps_decimals_and_marks_nan():
     data = v.decode_json(b'{"p": 0.1, "n": NaN, "i": 3}')
     assert data["p"] == Decimal("0.1") and isinstance(data["i"], int)

@@ -159,9 +159,9 @@ class BatchQuoteFetcher(Fetcher):
 
     @staticmethod
     def extract_data(client, query: SymbolsQuery) -> Raw:
-        pages = [client.get("/stable/batch-quote", {"symbols": ",".join(batch)}).payload
-                 for batch in chunks(query.symbols, query.batch_size)]
-        return Raw(tuple(pages), now_utc())
+        answers = [client.get("/stable/batch-quote", {"symbols": ",".join(batch)})
+                   for batch in chunks(query.symbols, query.batch_size)]
+        return Raw(tuple(a.payload for a in answers), now_utc(), bodies=tuple(a.body for a in answers))
 
     @staticmethod
     def transform_data(query: SymbolsQuery, raw: Raw) -> tuple[list, list[Reject]]:

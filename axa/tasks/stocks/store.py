@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from operator import attrgetter
 
 from sqlalchemy import case
 
@@ -44,16 +45,21 @@ def store_issuers(records: list[IssuerRecord]) -> int:
     return len(records)
 
 
+_RECORD_COLUMNS = [c for c in QUOTE_COLUMNS if c != "dataset"]
+_record_values = attrgetter(*_RECORD_COLUMNS)
+
+
 def store_quotes(dataset: Dataset, records: list[QuoteRecord]) -> int:
     """Latest quote per instrument (never moving backwards in time); day bars into history."""
-    rows = [{**_pick(r, QUOTE_COLUMNS), "dataset": dataset.name} for r in records]
-    newest: dict[tuple, dict] = {}
-    for row in rows:
-        key = (row["source"], row["source_instrument_id"])
-        if key not in newest or row["as_of"] > newest[key]["as_of"]:
-            newest[key] = row
-    written = upsert_newer(db.session, LatestQuote.__table__, list(newest.values()),
-                           ["source", "source_instrument_id"])
+    newest: dict[tuple, QuoteRecord] = {}
+    for r in records:
+        key = (r.source, r.source_instrument_id)
+        held = newest.get(key)
+        if held is None or r.as_of > held.as_of:
+            newest[key] = r
+    rows = [{**dict(zip(_RECORD_COLUMNS, _record_values(r), strict=True)), "dataset": dataset.name}
+            for r in newest.values()]
+    written = upsert_newer(db.session, LatestQuote.__table__, rows, ["source", "source_instrument_id"])
     store_bars([r for r in records if r.as_of_precision == "day"])
     return written
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, request
@@ -14,6 +15,7 @@ from ops.sandbox.web import csv_arg, json_response, sandbox_state
 
 VENDOR = "fmp"
 STRING_VALUES = False
+BUCKETS_KEPT = 2  # price buckets whose quote JSON is kept
 INVALID_KEY = ("Invalid API KEY. Feel free to create a Free API Key or visit "
                "https://site.financialmodelingprep.com/faqs?search=why-is-my-api-key-invalid "
                "for more information.")
@@ -69,20 +71,46 @@ def profile():
     return json_response(rows)
 
 
+def _quotes_body(state, equities) -> Response:
+    """A JSON array of the quotes of ``equities`` in the current price bucket. Each quote's JSON
+    is made once per bucket (the answer for a bucket is deterministic) and kept for the current
+    and the previous bucket, so a request is lookups and a join."""
+    bucket, tick = state.bucket(), state.config.tick_seconds
+    rows = _bucket_rows((state.config.seed, bucket, tick))
+    parts = []
+    for equity in equities:
+        part = rows.get(equity.symbol)
+        if part is None:
+            part = rows[equity.symbol] = fmp_data.quote_json(equity, bucket, tick)
+        parts.append(part)
+    return Response(b"[" + b",".join(parts) + b"]", mimetype="application/json")
+
+
+_buckets: dict[tuple[int, int, int], dict[str, bytes]] = {}
+_buckets_lock = threading.Lock()
+
+
+def _bucket_rows(key: tuple[int, int, int]) -> dict[str, bytes]:
+    rows = _buckets.get(key)
+    if rows is None:
+        with _buckets_lock:
+            rows = _buckets.setdefault(key, {})
+            while len(_buckets) > BUCKETS_KEPT:
+                del _buckets[next(iter(_buckets))]
+    return rows
+
+
 @blueprint.get("/stable/quote")
 def quote():
-    state = sandbox_state()
     equity = _universe().by_symbol.get(request.args.get("symbol", ""))  # a comma list matches nothing: []
-    rows = [fmp_data.quote(equity, state.bucket(), state.config.tick_seconds)] if equity else []
-    return json_response(rows)
+    return _quotes_body(sandbox_state(), [equity] if equity else [])
 
 
 @blueprint.get("/stable/batch-quote")
 def batch_quote():
-    state = sandbox_state()
     by_symbol = _universe().by_symbol
     found = [by_symbol[s] for s in dict.fromkeys(csv_arg("symbols")) if s in by_symbol]
-    return json_response([fmp_data.quote(e, state.bucket(), state.config.tick_seconds) for e in found])
+    return _quotes_body(sandbox_state(), found)
 
 
 def _date_arg(name: str, default: date) -> date:

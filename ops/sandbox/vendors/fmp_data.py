@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import functools
+import json
+import math
 from datetime import date
 
+from ops.sandbox.faults import dumps
 from ops.sandbox.synth.equities import Equity
 from ops.sandbox.synth.prices import (
     DAY,
@@ -31,42 +34,67 @@ def _year_stats(seed: int, base: float, vol: float, today: int) -> dict:
             "priceAvg50": sum(closes[:10]) / 10, "priceAvg200": sum(closes[:40]) / 40}
 
 
-def _session(equity: Equity, epoch: int, price: float) -> dict:
-    today = int(epoch // DAY)
-    prev_close = daily_close(equity.seed, equity.base, equity.vol, previous_trading_day(today))
-    bar = daily_bar(equity.seed, equity.base, equity.vol, today)
+@functools.lru_cache(maxsize=32768)
+def _day(seed: int, base: float, vol: float, today: int) -> tuple[float, float, float, dict]:
+    """What a quote takes from its day, the same for every bucket of it: (previous close, open,
+    volume factor, year stats); computed once per instrument and day."""
+    prev_close = daily_close(seed, base, vol, previous_trading_day(today))
+    bar = daily_bar(seed, base, vol, today)
     open_ = bar["open"] if is_trading_day(today) else prev_close
-    elapsed = min(1.0, max(0.05, (epoch % DAY - 13.5 * 3600) / (6.5 * 3600)))
-    stats = _year_stats(equity.seed, equity.base, equity.vol, today)
-    return {"open": open_, "prev_close": prev_close, "high": max(open_, price),
-            "low": min(open_, price), "volume": int(equity.avg_volume * bar["volume_factor"] * elapsed),
-            **stats}
+    return prev_close, open_, bar["volume_factor"], _year_stats(seed, base, vol, today)
 
 
 def quote(equity: Equity, bucket: int, tick: int) -> dict:
     epoch = bucket * tick
     price = round_price(bucket_price(equity.seed, equity.base, equity.vol, bucket, tick))
-    s = _session(equity, epoch, price)
-    prev = round_price(s["prev_close"])
+    prev_close, open_, volume_factor, stats = _day(equity.seed, equity.base, equity.vol, int(epoch // DAY))
+    high, low = max(open_, price), min(open_, price)
+    elapsed = min(1.0, max(0.05, (epoch % DAY - 13.5 * 3600) / (6.5 * 3600)))
+    prev = round_price(prev_close)
     return {
         "symbol": equity.symbol,
         "name": equity.name,
         "price": price,
         "changePercentage": round((price / prev - 1.0) * 100.0, 5),
         "change": round(price - prev, 4),
-        "volume": s["volume"],
-        "dayLow": round_price(s["low"]),
-        "dayHigh": round_price(s["high"]),
-        "yearHigh": round_price(max(s["yearHigh"], s["high"])),
-        "yearLow": round_price(min(s["yearLow"], s["low"])),
+        "volume": int(equity.avg_volume * volume_factor * elapsed),
+        "dayLow": round_price(low),
+        "dayHigh": round_price(high),
+        "yearHigh": round_price(max(stats["yearHigh"], high)),
+        "yearLow": round_price(min(stats["yearLow"], low)),
         "marketCap": int(price * equity.shares) if equity.cap_known else None,
-        "priceAvg50": round(s["priceAvg50"], 4),
-        "priceAvg200": round(s["priceAvg200"], 4),
+        "priceAvg50": round(stats["priceAvg50"], 4),
+        "priceAvg200": round(stats["priceAvg200"], 4),
         "exchange": equity.exchange,
-        "open": round_price(s["open"]),
+        "open": round_price(open_),
         "previousClose": prev,
         "timestamp": epoch,
     }
+
+
+# quote() as the JSON text faults.dumps writes for it (compact, keys in order, floats as repr):
+# one %-format instead of the encoder's per-call set-up; quote_json falls back to dumps for a
+# non-finite float (NaN has no repr that JSON shares), and a test holds the two equal.
+_QUOTE_JSON = ('{"symbol":%s,"name":%s,"price":%r,"changePercentage":%r,"change":%r,"volume":%d,'
+               '"dayLow":%r,"dayHigh":%r,"yearHigh":%r,"yearLow":%r,"marketCap":%s,"priceAvg50":%r,'
+               '"priceAvg200":%r,"exchange":%s,"open":%r,"previousClose":%r,"timestamp":%d}')
+
+
+def quote_json(equity: Equity, bucket: int, tick: int) -> bytes:
+    q = quote(equity, bucket, tick)
+    floats = (q["price"], q["changePercentage"], q["change"], q["dayLow"], q["dayHigh"], q["yearHigh"],
+              q["yearLow"], q["priceAvg50"], q["priceAvg200"], q["open"], q["previousClose"])
+    if not all(map(math.isfinite, floats)):
+        return dumps(q)
+    symbol, name, exchange = _texts(equity.symbol, equity.name, equity.exchange)
+    cap = "null" if q["marketCap"] is None else str(q["marketCap"])
+    return (_QUOTE_JSON % (symbol, name, *floats[:3], q["volume"], *floats[3:7], cap, *floats[7:9],
+                           exchange, *floats[9:], q["timestamp"])).encode()
+
+
+@functools.lru_cache(maxsize=32768)
+def _texts(*values: str) -> tuple[str, ...]:
+    return tuple(json.dumps(v, ensure_ascii=False) for v in values)
 
 
 def profile(equity: Equity, bucket: int, tick: int) -> dict:

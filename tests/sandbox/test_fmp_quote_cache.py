@@ -1,0 +1,47 @@
+"""FMP quotes are made once per price bucket: the cached JSON is the quote's JSON, bucket by bucket."""
+from __future__ import annotations
+
+import json
+
+from ops.sandbox.faults import dumps
+from ops.sandbox.state import SandboxConfig
+from ops.sandbox.synth.equities import equity_universe
+from ops.sandbox.vendors import fmp_data
+from tests.sandbox.conftest import START, TICK
+
+SEED = SandboxConfig().seed
+
+
+def test_quote_json_is_the_encoders_json_of_the_quote():
+    bucket = int(START // TICK)
+    for offset in (0, 1, 3 * 1440 + 17, -300 * 1440):  # minutes: same day, other days, weekends
+        for equity in equity_universe(SEED).items:
+            assert fmp_data.quote_json(equity, bucket + offset, TICK) == dumps(
+                fmp_data.quote(equity, bucket + offset, TICK))
+
+
+def _expected(symbols: list[str], bucket: int) -> list[dict]:
+    by_symbol = equity_universe(SEED).by_symbol
+    return [json.loads(dumps(fmp_data.quote(by_symbol[s], bucket, TICK))) for s in symbols]
+
+
+def test_batch_quotes_follow_the_clock_back_and_forth(sandbox):
+    symbols = [e.symbol for e in equity_universe(SEED).items[:40]]
+    seen = {}
+    for minutes in (0, 1, 0, 5, 1, 0):  # revisits a cached bucket and ones already dropped
+        sandbox.clock.now = START + minutes * TICK
+        rows = sandbox.fmp("/stable/batch-quote", symbols=",".join(symbols)).json()
+        assert rows == _expected(symbols, int(sandbox.clock.now // TICK))
+        assert seen.setdefault(minutes, rows) == rows
+    assert seen[0] != seen[1]  # prices move between buckets
+    single = sandbox.fmp("/stable/quote", symbol=symbols[3]).json()
+    assert single == [seen[0][3]]
+
+
+def test_a_spoiled_answer_leaves_the_cache_intact(sandbox):
+    symbols = [e.symbol for e in equity_universe(SEED).items[:10]]
+    clean = sandbox.fmp("/stable/batch-quote", symbols=",".join(symbols)).json()
+    sandbox.state.faults.set("fmp", {"malformed": {"count": 1, "mode": "partly_invalid"}})
+    spoiled = sandbox.fmp("/stable/batch-quote", symbols=",".join(symbols)).json()
+    assert spoiled != clean
+    assert sandbox.fmp("/stable/batch-quote", symbols=",".join(symbols)).json() == clean
