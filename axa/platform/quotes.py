@@ -5,16 +5,19 @@ stocks and cmc APIs and the terminal, so no read path ever calls a vendor.
       source, id, dataset, price, price_unit (currency | pct_of_nominal), quote_currency,
       change_abs, change_pct (percent units), volume, volume_unit, market_cap, yield_pct,
       bid, ask, as_of (ISO-8601 UTC), as_of_precision (instant | day), fetched_at, fresh_for (s),
-      stale_at (epoch seconds: reference time + fresh_for)
+      stale_at (epoch seconds: reference time + fresh_for), as_of_epoch (newer-wins check)
   axa:quote:index                             hash: SYMBOL or ISIN (upper case) -> "<source>:<id>"
+  axa:quote:json                              hash: "<source>:<id>" -> the quote's API object,
+                                              pre-rendered JSON members without braces or stale
+  axa:quote:stale_at                          hash: "<source>:<id>" -> stale_at
 
 A quote is stale when its reference time (``as_of`` for instants; ``fetched_at`` for day-precision
 prices, which vendors date by trading day) is older than ``fresh_for`` seconds, i.e. from
 ``stale_at`` on. The writer stores ``stale_at`` so a reader decides with one comparison.
 
 ``GET /api/v1/quotes`` is answered by ``QUOTES_RIDER``: Lua that resolves the symbols and writes
-the response body itself, run in the session check's round trip (axa/platform/sessions.py), so
-the request costs one Redis call and no JSON work in Python.
+the response body itself (three HMGETs whatever the count), run in the session check's round trip
+(axa/platform/sessions.py), so the request costs one Redis call and no JSON work in Python.
 """
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ from axa.platform.sessions import Rider, run_alone, script_for
 
 QUOTE_KEY = "axa:quote:{source}:{id}"
 INDEX_KEY = "axa:quote:index"
+JSON_KEY = "axa:quote:json"
+STALE_AT_KEY = "axa:quote:stale_at"
 FIELDS = ("price", "price_unit", "quote_currency", "change_abs", "change_pct", "volume",
           "volume_unit", "market_cap", "yield_pct", "bid", "ask")
 
@@ -44,36 +49,39 @@ def _text(value) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
-# KEYS = quote keys; ARGV[1] = m, then per key: its as_of epoch and m field/value pairs. A key is
-# written only when Redis does not hold a newer quote (as_of_epoch). Returns how many were written.
+# KEYS = quote keys; ARGV[1] = m, then per key: its as_of epoch, "<source>:<id>", the API object,
+# stale_at and m field/value pairs. A key is written only when Redis does not hold a newer quote
+# (as_of_epoch). Returns how many were written.
 _WRITE = """
 local m = tonumber(ARGV[1])
-local stride, written = 1 + 2 * m, 0
+local stride, written = 4 + 2 * m, 0
 for i, key in ipairs(KEYS) do
   local base = 2 + (i - 1) * stride
   local held = tonumber(redis.call('HGET', key, 'as_of_epoch') or '-1')
   if tonumber(ARGV[base]) >= held then
-    redis.call('HSET', key, 'as_of_epoch', ARGV[base], unpack(ARGV, base + 1, base + 2 * m))
+    redis.call('HSET', key, 'as_of_epoch', ARGV[base], 'stale_at', ARGV[base + 3],
+               unpack(ARGV, base + 4, base + 3 + 2 * m))
+    redis.call('HSET', 'axa:quote:json', ARGV[base + 1], ARGV[base + 2])
+    redis.call('HSET', 'axa:quote:stale_at', ARGV[base + 1], ARGV[base + 3])
     written = written + 1
   end
 end
 return written
 """
 WRITE_CHUNK = 500  # quotes per script call: Redis runs a script alone, so keep each one short
+_quoted = json.encoder.encode_basestring_ascii  # the C string encoder json.dumps uses
 
 
-def _stored(record, dataset: str, fresh_for: int) -> dict[str, str]:
-    """The hash of one quote: its fields as text, the pre-rendered API object (``json``, without
-    ``stale``), and the numbers readers compare (``stale_at``; ``as_of_epoch`` is set apart)."""
+def _stored(record, dataset: str, fresh_for: int) -> tuple[dict[str, str], str]:
+    """One quote's hash fields as text (``fresh_for`` included) and its API object as JSON
+    members (the non-empty fields; ``stale`` is added by the reader)."""
     mapping = {f: _text(getattr(record, f, None)) for f in FIELDS}
     mapping.update(source=record.source, id=record.source_instrument_id, dataset=dataset,
                    as_of=_text(record.as_of), as_of_precision=record.as_of_precision,
                    fetched_at=_text(record.fetched_at))
-    shown = {k: v for k, v in mapping.items() if v != ""}
-    mapping.update(json=json.dumps(shown, separators=(",", ":"))[1:-1], fresh_for=str(fresh_for),
-                   stale_at=repr(stale_at(record.as_of, record.fetched_at, record.as_of_precision,
-                                          fresh_for)))
-    return mapping
+    members = ",".join(f'"{k}":{_quoted(v)}' for k, v in mapping.items() if v != "")
+    mapping["fresh_for"] = str(fresh_for)
+    return mapping, members
 
 
 def write_latest(client: redis.Redis, records: Iterable, dataset: str, fresh_for: int,
@@ -89,11 +97,13 @@ def write_latest(client: redis.Redis, records: Iterable, dataset: str, fresh_for
     for start in range(0, len(items), WRITE_CHUNK):
         keys, args = [], []
         for (source, ident), record in items[start:start + WRITE_CHUNK]:
-            stored = _stored(record, dataset, fresh_for)
+            fields, members = _stored(record, dataset, fresh_for)
             keys.append(QUOTE_KEY.format(source=source, id=ident))
-            args.append(repr(record.as_of.timestamp()))
-            args.extend(item for pair in stored.items() for item in pair)
-        written += script(keys=keys, args=[len(stored), *args])
+            args.extend((repr(record.as_of.timestamp()), f"{source}:{ident}", members,
+                         repr(stale_at(record.as_of, record.fetched_at, record.as_of_precision, fresh_for))))
+            for pair in fields.items():
+                args.extend(pair)
+        written += script(keys=keys, args=[len(fields), *args])
     index_symbols(client, symbols or {})
     return written
 
@@ -125,20 +135,38 @@ def present(quote: dict, now: datetime | None = None) -> dict:
 
 
 # RARGV = symbols (upper case). Returns the body {"quotes": {SYMBOL: quote}, "missing": [SYMBOL]}
-# as JSON text: each quote's pre-rendered ``json`` plus "stale" from ``stale_at``.
+# as JSON text: each quote's pre-rendered object (JSON_KEY) plus "stale" from STALE_AT_KEY.
 QUOTES_RIDER = Rider("quotes", """
-  local found, missing = {}, {}
-  for _, symbol in ipairs(RARGV) do
-    local ref = redis.call('HGET', 'axa:quote:index', symbol)
-    local q = ref and redis.call('HMGET', 'axa:quote:' .. ref, 'json', 'stale_at')
-    if q and q[1] then
-      local stale = now >= (tonumber(q[2]) or 0) and ',"stale":true}' or ',"stale":false}'
-      found[#found + 1] = cjson.encode(symbol) .. ':{' .. q[1] .. stale
+  local n = #RARGV
+  local refs = redis.call('HMGET', 'axa:quote:index', unpack(RARGV))
+  local known = {}
+  for i = 1, n do if refs[i] then known[#known + 1] = refs[i] end end
+  local bodies, stale_at = {}, {}
+  if #known > 0 then
+    bodies = redis.call('HMGET', 'axa:quote:json', unpack(known))
+    stale_at = redis.call('HMGET', 'axa:quote:stale_at', unpack(known))
+  end
+  -- pieces joined once at the end: Lua strings built per quote cost more than the reads
+  local out, missing, k, sep = {'{"quotes":{'}, {}, 0, ''
+  for i = 1, n do
+    local symbol, body = RARGV[i], false
+    if refs[i] then k = k + 1 body = bodies[k] end
+    local name = symbol:find('[%c"\\\\]') and cjson.encode(symbol) or '"' .. symbol .. '"'
+    if body then
+      out[#out + 1] = sep
+      out[#out + 1] = name
+      out[#out + 1] = ':{'
+      out[#out + 1] = body
+      out[#out + 1] = now >= (tonumber(stale_at[k]) or 0) and ',"stale":true}' or ',"stale":false}'
+      sep = ','
     else
-      missing[#missing + 1] = cjson.encode(symbol)
+      missing[#missing + 1] = name
     end
   end
-  return '{"quotes":{' .. table.concat(found, ',') .. '},"missing":[' .. table.concat(missing, ',') .. ']}'
+  out[#out + 1] = '},"missing":['
+  out[#out + 1] = table.concat(missing, ',')
+  out[#out + 1] = ']}'
+  return table.concat(out)
 """)
 
 

@@ -1,6 +1,6 @@
 """``GET /api/v1/quotes``: latest quotes from Redis only, with as_of, stale and the missing ones."""
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import event
 
@@ -35,21 +35,30 @@ def test_lower_case_duplicates_and_isins_resolve(stocks):
     assert body["quotes"][symbol]["price"] == body["quotes"][isin]["price"]
 
 
+def _set_stale_at(redis, symbol: str, value: float) -> None:
+    redis.hset(quotes.STALE_AT_KEY, f"fmp:{symbol}", value)
+    redis.hset(quotes.QUOTE_KEY.format(source="fmp", id=symbol), "stale_at", value)
+
+
 def test_an_old_quote_is_flagged_stale(stocks):
-    symbol = stocks.data["symbols"][5]
-    redis = client_for(stocks.apps["stocks"].config["AXA"].redis_url)
-    key = quotes.QUOTE_KEY.format(source="fmp", id=symbol)
-    fresh = redis.hgetall(key)
-    old = datetime.now(UTC) - timedelta(minutes=10)
+    """A quote is stale once its freshness window has passed: one quote as if written 10 minutes
+    earlier, then the app's clock moved past the other's ``stale_at`` too."""
+    old, fresh = stocks.data["symbols"][5], stocks.data["symbols"][6]
+    app = stocks.apps["stocks"]
+    redis = client_for(app.config["AXA"].redis_url)
+    ends = dict(zip((old, fresh), map(float, redis.hmget(quotes.STALE_AT_KEY, [f"fmp:{old}", f"fmp:{fresh}"])),
+                    strict=True))
     try:
-        redis.hset(key, mapping={"as_of": old.isoformat(), "stale_at": quotes.stale_at(
-            old, old, "instant", int(fresh["fresh_for"]))})
-        body = _quotes(stocks, [symbol, stocks.data["symbols"][6]]).get_json()
-        assert body["quotes"][symbol]["stale"] is True
-        assert body["quotes"][stocks.data["symbols"][6]]["stale"] is False
-        assert quotes.read_one(redis, "fmp", symbol)["stale"] is True
+        _set_stale_at(redis, old, ends[old] - 600)
+        body = _quotes(stocks, [old, fresh]).get_json()
+        assert (body["quotes"][old]["stale"], body["quotes"][fresh]["stale"]) == (True, False)
+        assert quotes.read_one(redis, "fmp", old)["stale"] is True
+        app.config["AXA_CLOCK"] = lambda: ends[fresh] + 1
+        body = _quotes(stocks, [old, fresh]).get_json()
+        assert (body["quotes"][old]["stale"], body["quotes"][fresh]["stale"]) == (True, True)
     finally:
-        redis.hset(key, mapping=fresh)
+        app.config.pop("AXA_CLOCK", None)
+        _set_stale_at(redis, old, ends[old])
 
 
 def test_symbol_count_is_bounded(stocks):
