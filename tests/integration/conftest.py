@@ -186,8 +186,10 @@ def platform(worker, live_apps):
 
 # ---- market data: the session's vendor sandbox and ingest runs through the worker ------------
 @pytest.fixture
-def vendors(platform, sandbox_server):  # noqa: F811
-    """The session's vendor sandbox, reset: clock at START, no faults, empty request log."""
+def vendors(platform, sandbox_server, monkeypatch):  # noqa: F811
+    """The session's vendor sandbox, reset: clock at START, no faults, empty request log. FMP
+    quote batches of 100 symbols, one vendor call each, so faults land on whole batches."""
+    monkeypatch.setenv("AXA_BATCH_FMP_QUOTES", "100")
     state = sandbox_server.app.extensions["sandbox"]
     sandbox_server.clock.now = START
     for vendor in VENDORS:

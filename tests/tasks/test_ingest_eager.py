@@ -31,8 +31,13 @@ def test_symbols_then_quotes_store_instruments_and_latest_quotes(apps, sandbox):
     assert run["status"] == "succeeded" and run["batches_done"] == run["batches_total"] == 1
     assert run["records_stored"] >= 5000
     assert _count(stocks, m.Instrument) == run["records_stored"]
+    state = sandbox.app.extensions["sandbox"]
+    state.clear_requests()
     run = _run(stocks, STOCKS, "fmp.quotes")
-    assert run["status"] == "succeeded" and run["batches_total"] >= 50
+    symbols = _count(stocks, m.Instrument)
+    # 500 symbols a batch (one poll task), 100 a vendor call
+    assert run["status"] == "succeeded" and run["batches_total"] == -(-symbols // 500)
+    assert len(state.requests("fmp")) == -(-symbols // 100)
     assert run["records_stored"] >= 5000 and run["finished_at"] is not None
     assert _count(stocks, m.LatestQuote) == run["records_stored"]
     redis = client_for(stocks.config["AXA"].redis_url)

@@ -1,7 +1,9 @@
 """The stocks subsystem's datasets: FMP equities, Cbonds and Terrapin bonds.
 
 Schedules are seconds between runs; each can be changed with ``AXA_SCHEDULE_<DATASET>`` (dots
-become underscores, e.g. ``AXA_SCHEDULE_FMP_QUOTES=30``).
+become underscores, e.g. ``AXA_SCHEDULE_FMP_QUOTES=30``). Chunked datasets take their items per
+batch (per poll task) from ``AXA_BATCH_<DATASET>``; a batch may make several vendor calls (FMP
+quotes: 100 symbols a call, 500 a batch, so the per-task cost is paid once per 500 quotes).
 """
 from __future__ import annotations
 
@@ -32,13 +34,20 @@ def single(params: dict) -> list[dict]:
     return [params]
 
 
+def batch_items(name: str, default: int) -> int:
+    raw = os.environ.get("AXA_BATCH_" + name.upper().replace(".", "_"))
+    return max(1, int(raw)) if raw else default
+
+
 def chunked(key: str, size: int, source: str, asset_class: str | None = None,
-            column=Instrument.source_instrument_id):
-    """One batch per ``size`` symbols (or ISINs): the given ones, else every known one."""
+            column=Instrument.source_instrument_id, setting: str | None = None):
+    """One batch per ``size`` symbols (or ISINs; ``AXA_BATCH_<setting>`` when set, read at plan
+    time): the given ones, else every known one."""
     def plan(params: dict) -> list[dict]:
+        size_now = batch_items(setting, size) if setting else size
         items = params.get(key) or _ids(source, column, asset_class)
         rest = {k: v for k, v in params.items() if k != key}
-        return [{**rest, key: list(items[i:i + size])} for i in range(0, len(items), size)]
+        return [{**rest, key: list(items[i:i + size_now])} for i in range(0, len(items), size_now)]
     return plan
 
 
@@ -61,8 +70,9 @@ DATASETS = {d.name: d for d in (
     _dataset("fmp.symbols", "fmp", "stock-list", single, DAY, description="FMP symbol list"),
     _dataset("fmp.profiles", "fmp", "profile", chunked("symbols", 25, "fmp"), DAY, bulk=True,
              description="FMP company profiles (ISIN, currency, sector)"),
-    _dataset("fmp.quotes", "fmp", "batch-quote", chunked("symbols", 100, "fmp"), MINUTE,
-             fresh_for=180, description="FMP batch quotes, 100 symbols a call", batch_size=100),
+    _dataset("fmp.quotes", "fmp", "batch-quote", chunked("symbols", 500, "fmp", setting="fmp.quotes"),
+             MINUTE, fresh_for=180, description="FMP batch quotes, 100 symbols a call, 500 a batch",
+             batch_size=100),
     _dataset("fmp.history", "fmp", "historical-price-eod/full", history_plan, DAY, bulk=True,
              description="FMP daily bars (after the close)"),
     _dataset("cbonds.emissions", "cbonds", "get_emissions", single, DAY,
