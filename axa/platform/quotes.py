@@ -1,23 +1,28 @@
 """The latest-quote contract in Redis (DESIGN.md §6): written by the ingest pipeline, read by the
 stocks and cmc APIs and the terminal, so no read path ever calls a vendor.
 
-  axa:quote:<source>:<source_instrument_id>   hash, one per instrument:
-      source, id, dataset, price, price_unit (currency | pct_of_nominal), quote_currency,
-      change_abs, change_pct (percent units), volume, volume_unit, market_cap, yield_pct,
-      bid, ask, as_of (ISO-8601 UTC), as_of_precision (instant | day), fetched_at, fresh_for (s),
-      stale_at (epoch seconds: reference time + fresh_for), as_of_epoch (newer-wins check)
-  axa:quote:index                             hash: SYMBOL or ISIN (upper case) -> "<source>:<id>"
-  axa:quote:json                              hash: "<source>:<id>" -> the quote's API object,
-                                              pre-rendered JSON members without braces or stale
-  axa:quote:stale_at                          hash: "<source>:<id>" -> stale_at
+Every quote is known by its ref, ``"<source>:<source_instrument_id>"``:
+
+  axa:quote:index     hash: SYMBOL or ISIN (upper case) -> ref
+  axa:quote:json      hash: ref -> the quote as the API shows it, pre-rendered as JSON object
+                      members without braces and without ``stale``: source, id, dataset, price,
+                      price_unit (currency | pct_of_nominal), quote_currency, change_abs,
+                      change_pct (percent units), volume, volume_unit, market_cap, yield_pct, bid,
+                      ask, as_of (ISO-8601 UTC), as_of_precision (instant | day), fetched_at;
+                      numbers are decimal strings exactly as the vendor sent them, empty fields
+                      left out
+  axa:quote:stale_at  hash: ref -> epoch seconds from which the quote is stale
+  axa:quote:as_of     hash: ref -> the quote's as_of in epoch seconds (a write never replaces a
+                      newer quote)
 
 A quote is stale when its reference time (``as_of`` for instants; ``fetched_at`` for day-precision
 prices, which vendors date by trading day) is older than ``fresh_for`` seconds, i.e. from
 ``stale_at`` on. The writer stores ``stale_at`` so a reader decides with one comparison.
 
-``GET /api/v1/quotes`` is answered by ``QUOTES_RIDER``: Lua that resolves the symbols and writes
-the response body itself (three HMGETs whatever the count), run in the session check's round trip
-(axa/platform/sessions.py), so the request costs one Redis call and no JSON work in Python.
+Writes go 500 quotes to a Lua call of four hash commands. ``GET /api/v1/quotes`` is answered by
+``QUOTES_RIDER``: Lua that resolves the symbols and writes the response body itself (three HMGETs
+whatever the count), run in the session check's round trip (axa/platform/sessions.py), so the
+request costs one Redis call and no JSON work in Python.
 """
 from __future__ import annotations
 
@@ -30,10 +35,10 @@ import redis
 
 from axa.platform.sessions import Rider, run_alone, script_for
 
-QUOTE_KEY = "axa:quote:{source}:{id}"
 INDEX_KEY = "axa:quote:index"
 JSON_KEY = "axa:quote:json"
 STALE_AT_KEY = "axa:quote:stale_at"
+AS_OF_KEY = "axa:quote:as_of"
 FIELDS = ("price", "price_unit", "quote_currency", "change_abs", "change_pct", "volume",
           "volume_unit", "market_cap", "yield_pct", "bid", "ask")
 
@@ -49,39 +54,44 @@ def _text(value) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
-# KEYS = quote keys; ARGV[1] = m, then per key: its as_of epoch, "<source>:<id>", the API object,
-# stale_at and m field/value pairs. A key is written only when Redis does not hold a newer quote
-# (as_of_epoch). Returns how many were written.
+# ARGV = per quote: ref, as_of epoch, JSON members, stale_at. A quote is written unless Redis holds
+# a newer one for its ref. Returns how many were written.
 _WRITE = """
-local m = tonumber(ARGV[1])
-local stride, written = 4 + 2 * m, 0
-for i, key in ipairs(KEYS) do
-  local base = 2 + (i - 1) * stride
-  local held = tonumber(redis.call('HGET', key, 'as_of_epoch') or '-1')
-  if tonumber(ARGV[base]) >= held then
-    redis.call('HSET', key, 'as_of_epoch', ARGV[base], 'stale_at', ARGV[base + 3],
-               unpack(ARGV, base + 4, base + 3 + 2 * m))
-    redis.call('HSET', 'axa:quote:json', ARGV[base + 1], ARGV[base + 2])
-    redis.call('HSET', 'axa:quote:stale_at', ARGV[base + 1], ARGV[base + 3])
-    written = written + 1
+local refs = {}
+for i = 1, #ARGV, 4 do refs[#refs + 1] = ARGV[i] end
+local held = redis.call('HMGET', 'axa:quote:as_of', unpack(refs))
+local bodies, stale_at, as_of = {}, {}, {}
+for j = 1, #refs do
+  local base = (j - 1) * 4
+  if tonumber(ARGV[base + 2]) >= (tonumber(held[j]) or -1) then
+    local ref = ARGV[base + 1]
+    bodies[#bodies + 1] = ref
+    bodies[#bodies + 1] = ARGV[base + 3]
+    stale_at[#stale_at + 1] = ref
+    stale_at[#stale_at + 1] = ARGV[base + 4]
+    as_of[#as_of + 1] = ref
+    as_of[#as_of + 1] = ARGV[base + 2]
   end
 end
-return written
+if #bodies > 0 then
+  redis.call('HSET', 'axa:quote:json', unpack(bodies))
+  redis.call('HSET', 'axa:quote:stale_at', unpack(stale_at))
+  redis.call('HSET', 'axa:quote:as_of', unpack(as_of))
+end
+return #bodies / 2
 """
 WRITE_CHUNK = 500  # quotes per script call: Redis runs a script alone, so keep each one short
 _quoted = json.encoder.encode_basestring_ascii  # the C string encoder json.dumps uses
 
 
-def _stored(record, dataset: str, fresh_for: int) -> tuple[dict[str, str], str]:
-    """One quote's hash fields as text (``fresh_for`` included) and its API object as JSON
-    members (the non-empty fields; ``stale`` is added by the reader)."""
-    mapping = {f: _text(getattr(record, f, None)) for f in FIELDS}
-    mapping.update(source=record.source, id=record.source_instrument_id, dataset=dataset,
-                   as_of=_text(record.as_of), as_of_precision=record.as_of_precision,
-                   fetched_at=_text(record.fetched_at))
-    members = ",".join(f'"{k}":{_quoted(v)}' for k, v in mapping.items() if v != "")
-    mapping["fresh_for"] = str(fresh_for)
-    return mapping, members
+def _members(record, dataset: str) -> str:
+    """The quote as the API shows it (its non-empty fields), JSON object members without braces;
+    ``stale`` is added by the reader."""
+    fields = {f: _text(getattr(record, f, None)) for f in FIELDS}
+    fields.update(source=record.source, id=record.source_instrument_id, dataset=dataset,
+                  as_of=_text(record.as_of), as_of_precision=record.as_of_precision,
+                  fetched_at=_text(record.fetched_at))
+    return ",".join(f'"{k}":{_quoted(v)}' for k, v in fields.items() if v != "")
 
 
 def write_latest(client: redis.Redis, records: Iterable, dataset: str, fresh_for: int,
@@ -93,17 +103,14 @@ def write_latest(client: redis.Redis, records: Iterable, dataset: str, fresh_for
         key = (record.source, record.source_instrument_id)
         if key not in newest or record.as_of > newest[key].as_of:
             newest[key] = record
-    script, written, items = script_for(client, "quotes:write", _WRITE), 0, list(newest.items())
+    script, written, items = script_for(client, "quotes:write", _WRITE), 0, list(newest.values())
     for start in range(0, len(items), WRITE_CHUNK):
-        keys, args = [], []
-        for (source, ident), record in items[start:start + WRITE_CHUNK]:
-            fields, members = _stored(record, dataset, fresh_for)
-            keys.append(QUOTE_KEY.format(source=source, id=ident))
-            args.extend((repr(record.as_of.timestamp()), f"{source}:{ident}", members,
+        args = []
+        for record in items[start:start + WRITE_CHUNK]:
+            args.extend((f"{record.source}:{record.source_instrument_id}", repr(record.as_of.timestamp()),
+                         _members(record, dataset),
                          repr(stale_at(record.as_of, record.fetched_at, record.as_of_precision, fresh_for))))
-            for pair in fields.items():
-                args.extend(pair)
-        written += script(keys=keys, args=[len(fields), *args])
+        written += script(args=args)
     index_symbols(client, symbols or {})
     return written
 
@@ -115,23 +122,11 @@ def index_symbols(client: redis.Redis, symbols: dict[str, str]) -> None:
 
 
 def is_stale(quote: dict, now: datetime | None = None) -> bool:
+    """For quotes kept elsewhere (the database): the rule ``stale_at`` encodes."""
     now = now or datetime.now(UTC)
-    if quote.get("stale_at"):
-        return now.timestamp() >= float(quote["stale_at"])
-    precision = quote.get("as_of_precision", "instant")
     return now.timestamp() >= stale_at(datetime.fromisoformat(quote["as_of"]),
-                                       datetime.fromisoformat(quote["fetched_at"]), precision,
-                                       quote.get("fresh_for") or 0)
-
-
-HIDDEN = frozenset({"fresh_for", "stale_at", "as_of_epoch", "json"})
-
-
-def present(quote: dict, now: datetime | None = None) -> dict:
-    """A stored hash as an API object: empty and internal fields dropped, ``stale`` added."""
-    body = {k: v for k, v in quote.items() if v != "" and k not in HIDDEN}
-    body["stale"] = is_stale(quote, now)
-    return body
+                                       datetime.fromisoformat(quote["fetched_at"]),
+                                       quote.get("as_of_precision", "instant"), quote.get("fresh_for") or 0)
 
 
 # RARGV = symbols (upper case). Returns the body {"quotes": {SYMBOL: quote}, "missing": [SYMBOL]}
@@ -183,6 +178,13 @@ def read_by_symbols(client: redis.Redis, symbols: list[str]) -> dict[str, dict |
     return {s: body["quotes"].get(s.upper()) for s in symbols}
 
 
-def read_one(client: redis.Redis, source: str, ident: str) -> dict | None:
-    quote = client.hgetall(QUOTE_KEY.format(source=source, id=ident))
-    return present(quote) if quote else None
+def read_one(client: redis.Redis, source: str, ident: str, now: float | None = None) -> dict | None:
+    """One quote by its vendor id, as the API shows it (with ``stale``), or None."""
+    ref = f"{source}:{ident}"
+    with client.pipeline(transaction=False) as pipe:
+        body, ends = pipe.hget(JSON_KEY, ref).hget(STALE_AT_KEY, ref).execute()
+    if body is None:
+        return None
+    quote = json.loads("{" + body + "}")
+    quote["stale"] = (time.time() if now is None else now) >= float(ends or 0)
+    return quote

@@ -1,5 +1,6 @@
 """Instrument search, details (bond terms, latest quote from Redis, stale flag) and history."""
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -68,16 +69,13 @@ def test_bond_detail_has_terms_and_a_stale_flag(stocks):
     assert body["bond_terms"]["maturity_date"] and body["bond_terms"]["coupon_rate"]
     assert body["quote"]["price_unit"] == "pct_of_nominal" and body["quote"]["stale"] is False
     redis = client_for(stocks.apps["stocks"].config["AXA"].redis_url)
-    key = quotes.QUOTE_KEY.format(source="cbonds", id=bond.source_instrument_id)
-    held = redis.hgetall(key)
-    old = datetime.fromisoformat(held["fetched_at"]) - timedelta(seconds=int(held["fresh_for"]) + 60)
-    as_of = datetime.fromisoformat(held["as_of"])
-    try:  # day-precision prices age by fetch time, whatever their as_of
-        redis.hset(key, mapping={"fetched_at": old.isoformat(),
-                                 "stale_at": quotes.stale_at(as_of, old, "day", int(held["fresh_for"]))})
+    ref = f"cbonds:{bond.source_instrument_id}"
+    ends = redis.hget(quotes.STALE_AT_KEY, ref)
+    try:  # as if its freshness window had passed a minute ago
+        redis.hset(quotes.STALE_AT_KEY, ref, time.time() - 60)
         assert stocks.get("stocks", f"/api/v1/instruments/{bond.id}").get_json()["quote"]["stale"] is True
     finally:
-        redis.hset(key, mapping=held)
+        redis.hset(quotes.STALE_AT_KEY, ref, ends)
 
 
 def test_detail_404_and_401(stocks):

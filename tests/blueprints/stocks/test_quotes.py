@@ -37,7 +37,6 @@ def test_lower_case_duplicates_and_isins_resolve(stocks):
 
 def _set_stale_at(redis, symbol: str, value: float) -> None:
     redis.hset(quotes.STALE_AT_KEY, f"fmp:{symbol}", value)
-    redis.hset(quotes.QUOTE_KEY.format(source="fmp", id=symbol), "stale_at", value)
 
 
 def test_an_old_quote_is_flagged_stale(stocks):
