@@ -34,8 +34,8 @@ class AppTask(Task):
             return False
         key = f"axa:deliveries:{self.request.id}:{self.request.retries}"
         client = client_for(app.config["AXA"].redis_url)
-        count = client.incr(key)
-        client.expire(key, 86400)
+        with client.pipeline(transaction=False) as pipe:  # one round trip
+            count, _ = pipe.incr(key).expire(key, 86400).execute()
         if count > MAX_DELIVERIES:
             log.error("task %s[%s] delivered %d times; dropping it as poison", self.name,
                       self.request.id, count)
