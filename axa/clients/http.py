@@ -16,9 +16,11 @@ Rules every vendor client inherits (DESIGN.md §4 rule 8, security.md items 40-4
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -212,13 +214,26 @@ class VendorClient:
             method(self.vendor, *args)
 
 
-def retry_after(headers: dict[str, str]) -> float | None:
-    """``Retry-After`` in seconds (delta-seconds form; HTTP dates are rare for APIs)."""
+MAX_RETRY_AFTER = 86400.0
+
+
+def retry_after(headers: dict[str, str], now: datetime | None = None) -> float | None:
+    """``Retry-After`` in seconds from now: delta-seconds, or an HTTP date (RFC 9110 §10.2.3);
+    None when absent or unreadable; at most a day (a vendor's typo must not park it for years)."""
     raw = headers.get("retry-after", "").strip()
-    try:
-        return max(0.0, float(raw)) if raw else None
-    except ValueError:
+    if not raw:
         return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:  # RFC 850 / asctime forms carry no zone: they are GMT
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(0.0, seconds), MAX_RETRY_AFTER) if math.isfinite(seconds) else None
 
 
 def next_utc_midnight(now: datetime | None = None) -> datetime:

@@ -6,10 +6,12 @@ import gzip
 import logging
 import socket
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 
-from axa.clients import errors
+from axa.clients import errors, http
 from axa.clients.cbonds.client import CbondsClient
 from axa.clients.cmc.client import CmcClient
 from axa.clients.fmp.client import FmpClient
@@ -176,3 +178,28 @@ def test_cbonds_operation_names_are_checked():
     client = CbondsClient("http://127.0.0.1:9", credentials={"login": Secret("a"), "password": Secret("b")})
     with pytest.raises(ValueError):
         client.call("../admin", {})
+
+
+NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("header", "seconds"), [
+    ("7", 7.0), (" 2.5 ", 2.5), ("-3", 0.0), ("", None), ("soon", None), ("nan", None), ("inf", None),
+    ("999999999", 86400.0),  # a vendor's typo does not park the vendor for decades
+    ("Wed, 25 Nov 2026 12:00:30 GMT", 30.0),  # IMF-fixdate
+    ("Wednesday, 25-Nov-26 12:01:00 GMT", 60.0),  # obsolete RFC 850 form
+    ("Wed Nov 25 12:00:10 2026", 10.0),  # asctime: no zone, read as GMT
+    ("Wed, 25 Nov 2026 11:59:00 GMT", 0.0),  # already past
+])
+def test_retry_after_reads_seconds_and_http_dates(header, seconds):
+    assert http.retry_after({"retry-after": header} if header else {}, now=NOW) == seconds
+
+
+def test_an_http_date_retry_after_pauses_the_vendor_until_then(server):
+    when = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=90)
+    server.route("GET", "/stable/stock-list", Reply(429, b'{"Error Message": "Limit Reach. Please upgrade '
+                                                         b'your plan."}',
+                                                    {"Retry-After": format_datetime(when, usegmt=True)}))
+    with pytest.raises(errors.RateLimited) as caught:
+        fmp(server.url).get("/stable/stock-list")
+    assert 85 <= caught.value.retry_after <= 90
