@@ -11,7 +11,8 @@ Rules every vendor client inherits (DESIGN.md §4 rule 8, security.md items 40-4
   redacted from every error message, and neither the client's repr nor its logs show them.
 * ``limiter.acquire(vendor)`` is called before every request (default: no-op). If the limiter
   also has ``record(vendor, usage)`` / ``pause(vendor, until, reason)``, the client reports each
-  call's usage and pauses the vendor on quota exhaustion or a rate-limit answer.
+  call's usage and pauses the vendor on quota exhaustion or a rate-limit answer; with
+  ``learn(vendor, limits)``, limits a vendor announces in its answers are passed on too.
 """
 from __future__ import annotations
 
@@ -104,6 +105,10 @@ class VendorClient:
     def usage_of(self, path: str, body: Any, response: VendorResponse) -> Usage:
         return Usage()
 
+    def announced_limits(self, response: VendorResponse) -> dict[str, float]:
+        """Limits the vendor states in ``response`` (``rate_per_min`` etc., see ``limits``)."""
+        return {}
+
     # ---- requests ----------------------------------------------------------------------
     def get(self, path: str, params: dict | None = None) -> VendorResponse:
         return self.request("GET", path, params=params)
@@ -123,6 +128,8 @@ class VendorClient:
         log.debug("%s %s %s -> %s in %.0f ms", self.vendor, method, path, response.status,
                   (time.monotonic() - started) * 1000)
         self._report("record", self.usage_of(path, json_body, response))
+        if announced := self.announced_limits(response):
+            self._report("learn", announced)
         failure = self.vendor_error(response) or self.generic_error(response)
         if failure is None and response.payload is None:
             failure = self.error(errors.BadPayload, "response body is not JSON", status=response.status)

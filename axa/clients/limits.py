@@ -7,16 +7,25 @@
   exact; repeats of an ISIN in the same month are free, as at the vendor).
 * ``VendorLimiter`` - what clients call: ``acquire(vendor)`` waits out a short pause, refuses a
   paused or exhausted vendor (``QuotaExhausted``), then takes a token; ``record`` counts usage;
-  ``pause(vendor, until)`` / ``paused_until(vendor)`` stop a vendor until its quota resets.
+  ``pause(vendor, until)`` / ``paused_until(vendor)`` stop a vendor until its quota resets;
+  ``learn(vendor, limits)`` remembers the limits a vendor announced (see below).
+
+Learned limits: the vendor's real plan (CMC ``/v1/key/info`` at worker start-up, Cbonds'
+``meta.throttling_per_minute_max`` on every answer) is kept per vendor account in the Redis hash
+``<prefix>:<vendor>:<account>:learned`` (fields ``rate_per_min``, ``daily_quota``,
+``monthly_quota``) for ``LEARNED_TTL`` (a day; every write renews it). A limiter uses
+min(configured, learned) for the bucket rate and the quotas: learning only ever lowers limits, and
+a quota configured as 0 (not enforced) stays unenforced.
 
 Periods are UTC days and months (CMC Basic resets at UTC midnight; others assumed alike).
-Keys: ``<prefix>:<vendor>:<account>:{bucket|pause|quota:<metric>:<d|m>:<period>}``.
+Keys: ``<prefix>:<vendor>:<account>:{bucket|pause|learned|quota:<metric>:<d|m>:<period>}``.
 """
 from __future__ import annotations
 
 import os
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import redis
@@ -50,6 +59,29 @@ redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PXAT', ARGV[3])
 return 1
 """
 DAY_TTL, MONTH_TTL = 3 * 86400, 40 * 86400
+LEARNED_TTL = 86400
+LEARNED_FIELDS = ("rate_per_min", "daily_quota", "monthly_quota")
+
+
+def _tighter(configured: float, learned: float | None) -> float:
+    """min(configured, learned); a configured 0 ("not enforced", e.g. ``make run`` against the
+    vendor sandbox, which is no paid plan) is the operator's choice and stays."""
+    if not learned or learned <= 0 or not configured:
+        return configured
+    return min(configured, learned)
+
+
+def _worth_storing(configured: float, value: float, known: float | None) -> bool:
+    if value <= 0 or value == known:
+        return False
+    return known is not None or bool(configured and value < configured)
+
+
+def effective_settings(settings: VendorSettings, learned: Mapping[str, float]) -> VendorSettings:
+    """``settings`` with each learned limit applied where it is tighter than the configured one."""
+    return replace(settings, rate_per_min=float(_tighter(settings.rate_per_min, learned.get("rate_per_min"))),
+                   daily_quota=int(_tighter(settings.daily_quota, learned.get("daily_quota"))),
+                   monthly_quota=int(_tighter(settings.monthly_quota, learned.get("monthly_quota"))))
 
 
 class TokenBucket:
@@ -125,11 +157,21 @@ class QuotaLedger:
 
 
 class VendorLimiter:
-    """The limiter clients call. ``settings`` maps vendor name to its ``VendorSettings``."""
+    """The limiter clients call. ``settings`` maps vendor name to its (configured) ``VendorSettings``.
+
+    Learned limits are read once, when the limiter is built: a worker process builds one per
+    vendor and keeps it (``axa.tasks.pipeline.vendor_client``), so it sees what was learned before
+    it started (CMC's plan is learned at worker start-up, before the pool takes tasks) and what it
+    learns itself (``learn`` applies at once to this limiter). ``self.settings`` is the effective
+    view, ``self.configured`` the configuration.
+    """
 
     def __init__(self, client: redis.Redis, settings: Mapping[str, VendorSettings], *,
                  prefix: str = PREFIX, wait_limit: float = 10.0) -> None:
-        self.redis, self.settings, self.prefix, self.wait_limit = client, dict(settings), prefix, wait_limit
+        self.redis, self.prefix, self.wait_limit = client, prefix, wait_limit
+        self.configured = dict(settings)
+        self.learned = self._read_learned()
+        self.settings = {v: effective_settings(s, self.learned[v]) for v, s in self.configured.items()}
         self.bucket = TokenBucket(client, {self.scope(v): (s.rate_per_min / 60.0, max(1, s.burst))
                                            for v, s in self.settings.items()}, prefix=prefix)
         self.ledger = QuotaLedger(client, prefix=prefix)
@@ -141,8 +183,44 @@ class VendorLimiter:
         return cls(client_for(url), all_vendor_settings(), **kwargs)
 
     def scope(self, vendor: str) -> str:
-        settings = self.settings.get(vendor)
+        settings = self.configured.get(vendor)
         return f"{vendor}:{settings.account}" if settings else vendor
+
+    # ---- learned limits -----------------------------------------------------------------
+    def _read_learned(self) -> dict[str, dict[str, float]]:
+        vendors = list(self.configured)
+        pipe = self.redis.pipeline(transaction=False)
+        for vendor in vendors:
+            pipe.hgetall(f"{self.prefix}:{self.scope(vendor)}:learned")
+        learned = {}
+        for vendor, stored in zip(vendors, pipe.execute(), strict=True):
+            fields = {(k.decode() if isinstance(k, bytes) else k): v for k, v in stored.items()}
+            learned[vendor] = {name: float(fields[name]) for name in LEARNED_FIELDS if name in fields}
+        return learned
+
+    def learn(self, vendor: str, limits: Mapping[str, float]) -> bool:
+        """Remember limits ``vendor`` announced (``LEARNED_FIELDS``; values <= 0 are ignored).
+
+        A value is stored when it is below the configured one or replaces a stored one, so a
+        limit announced on every answer costs a Redis write only when it changes. Returns True
+        when something was stored; the new limits apply to this limiter at once.
+        """
+        configured, known = self.configured.get(vendor), self.learned.setdefault(vendor, {})
+        if configured is None:
+            return False
+        changed = {name: float(value) for name, value in limits.items() if name in LEARNED_FIELDS
+                   and _worth_storing(getattr(configured, name), float(value or 0), known.get(name))}
+        if not changed:
+            return False
+        key = f"{self.prefix}:{self.scope(vendor)}:learned"
+        self.redis.pipeline().hset(key, mapping=changed).expire(key, LEARNED_TTL).execute()
+        known.update(changed)
+        self._apply(vendor)
+        return True
+
+    def _apply(self, vendor: str) -> None:
+        settings = self.settings[vendor] = effective_settings(self.configured[vendor], self.learned[vendor])
+        self.bucket.rates[self.scope(vendor)] = (settings.rate_per_min / 60.0, max(1, settings.burst))
 
     # ---- the client hook ------------------------------------------------------------
     def acquire(self, vendor: str, tokens: int = 1, block: bool = True,

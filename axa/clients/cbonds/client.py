@@ -4,9 +4,12 @@
 the body's ``auth`` object (Cbonds has no header auth), never in the URL. Failures come as HTTP
 401/403, as ``{"error": {"err_no": 900000, ...}}`` (throttling), or as a bare JSON string
 (``"invalid operation name"``, ``"invalid resource name"``), often with HTTP 200.
+Answers announce the per-minute limit in ``meta.throttling_per_minute_max`` (§3.4); it is passed
+to the limiter, which keeps it when it is below the configured rate.
 """
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -54,6 +57,15 @@ class CbondsClient(VendorClient):
         auth = {"login": self._credentials["login"].reveal(),
                 "password": self._credentials["password"].reveal()}
         return self.post(f"/services/json/{operation}/", {"auth": auth, **body}, {"lang": lang})
+
+    def announced_limits(self, response: VendorResponse) -> dict[str, float]:
+        meta = response.payload.get("meta") if isinstance(response.payload, dict) else None
+        announced = meta.get("throttling_per_minute_max") if isinstance(meta, dict) else None
+        try:
+            rate = float(announced) if announced is not None and not isinstance(announced, bool) else 0.0
+        except (TypeError, ValueError):
+            return {}
+        return {"rate_per_min": rate} if math.isfinite(rate) and rate > 0 else {}
 
     def vendor_error(self, response: VendorResponse) -> errors.VendorError | None:
         payload, status = response.payload, response.status
