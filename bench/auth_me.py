@@ -16,7 +16,16 @@ import sys
 from contextlib import ExitStack
 
 from bench import environment
-from bench.load import Connection, LoadPool, LoadResult, Target, build_request, measure_alternating
+from bench.load import (
+    LoadPool,
+    LoadResult,
+    Target,
+    add_alternating_arguments,
+    apply_quick,
+    build_request,
+    first_answer,
+    measure_alternating,
+)
 from bench.servers import add_server_arguments, gunicorn, settings_from
 
 NAME = "auth_me"
@@ -31,30 +40,9 @@ SERVERS = {  # label -> (gunicorn app, extra environment)
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.auth_me", description=__doc__.split("\n")[0])
-    parser.add_argument("--duration", type=float, default=12.0,
-                        help="measured seconds per server, split over the rounds (default 12)")
-    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds (default 4)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds per server")
-    parser.add_argument("--processes", type=int, default=2, help="client processes (default 2)")
-    parser.add_argument("--connections", type=int, default=8, help="keep-alive connections (default 8)")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
+    add_alternating_arguments(parser)
     add_server_arguments(parser)
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.duration, args.rounds, args.warmup, args.connections = 0.6, 1, 0.3, 4
-    return args
-
-
-def expect_200(target: Target, label: str) -> None:
-    conn = Connection(target.host, target.port)
-    try:
-        status, body = conn.exchange(target.request)
-    finally:
-        conn.close()
-    if status != 200:
-        raise SystemExit(f"{label}: GET {PATH} answered {status} before measuring: {body[:300]!r}")
-
-
+    return apply_quick(parser.parse_args(argv))
 
 
 def report(results: dict[str, LoadResult]) -> int:
@@ -85,7 +73,7 @@ def serve_and_measure(args, user: environment.BenchUser) -> int:
         for label, (app_spec, env) in SERVERS.items():
             port = stack.enter_context(gunicorn(app_spec, settings, env))
             targets[label] = Target("127.0.0.1", port, build_request("GET", PATH, port, auth))
-            expect_200(targets[label], label)
+            first_answer(targets[label], label)
         pool = stack.enter_context(LoadPool(args.processes, args.connections))
         environment.header(NAME, [
             f"authenticated GET {PATH} (Bearer session) on socweb vs a bare Flask JSON endpoint",

@@ -84,6 +84,35 @@ class Target:
     request: bytes
 
 
+def first_answer(target: Target, label: str) -> bytes:
+    """One request before measuring: its body, or exit naming the server if it is not a 200."""
+    conn = Connection(target.host, target.port)
+    try:
+        status, body = conn.exchange(target.request)
+    finally:
+        conn.close()
+    if status != 200:
+        raise SystemExit(f"{label}: answered {status} before measuring: {body[:300]!r}")
+    return body
+
+
+def add_alternating_arguments(parser) -> None:
+    """The arguments of a bench measured with ``measure_alternating`` (``apply_quick`` after)."""
+    parser.add_argument("--duration", type=float, default=12.0,
+                        help="measured seconds per server, split over the rounds (default 12)")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds (default 4)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds per server")
+    parser.add_argument("--processes", type=int, default=2, help="client processes (default 2)")
+    parser.add_argument("--connections", type=int, default=8, help="keep-alive connections (default 8)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
+
+
+def apply_quick(args):
+    if args.quick:
+        args.duration, args.rounds, args.warmup, args.connections = 0.6, 1, 0.3, 4
+    return args
+
+
 @dataclass(frozen=True)
 class LoadResult:
     statuses: dict[int, int]  # status -> count; 0 counts transport errors

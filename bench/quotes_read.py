@@ -2,10 +2,10 @@
 
 Both apps are served by gunicorn with the same settings on loopback ports; one pool of keep-alive
 client processes drives them in alternating rounds. stocks answers from the Redis quote contract
-(axa/platform/quotes.py) after the session check: a Bearer session (one EVALSHA), the symbol index
-(HMGET) and the 50 quote hashes (one pipeline), then the response schema. The bare endpoint
-answers the very same JSON body (taken from stocks' answer before measuring) with no hooks and no
-I/O, so the ratio is what authentication, Redis and the schema cost. The quotes are real sandbox
+(axa/platform/quotes.py) in the session check's own round trip: one EVALSHA validates the Bearer
+session, then reads the symbol index and the 50 pre-rendered quotes and writes the body. The bare
+endpoint answers the very same JSON body (taken from stocks' answer before measuring) with no hooks
+and no I/O, so the ratio is what the framework, authentication and Redis cost. The quotes are real sandbox
 quotes (FMP batch quotes from the vendor sandbox in a thread), written by the pipeline's own
 Redis writer.
 
@@ -21,7 +21,16 @@ import tempfile
 from contextlib import ExitStack
 
 from bench import environment
-from bench.load import Connection, LoadPool, LoadResult, Target, build_request, measure_alternating
+from bench.load import (
+    LoadPool,
+    LoadResult,
+    Target,
+    add_alternating_arguments,
+    apply_quick,
+    build_request,
+    first_answer,
+    measure_alternating,
+)
 from bench.servers import add_server_arguments, gunicorn, settings_from
 
 NAME = "quotes_read"
@@ -32,19 +41,10 @@ BODY_ENV = "AXA_BENCH_QUOTES_BODY"
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.quotes_read", description=__doc__.split("\n")[0])
-    parser.add_argument("--duration", type=float, default=12.0,
-                        help="measured seconds per server, split over the rounds (default 12)")
-    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds (default 4)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds per server")
-    parser.add_argument("--processes", type=int, default=2, help="client processes (default 2)")
-    parser.add_argument("--connections", type=int, default=8, help="keep-alive connections (default 8)")
+    add_alternating_arguments(parser)
     parser.add_argument("--symbols", type=int, default=SYMBOLS, help="symbols per request (default 50)")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
     add_server_arguments(parser)
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.duration, args.rounds, args.warmup, args.connections = 0.6, 1, 0.3, 4
-    return args
+    return apply_quick(parser.parse_args(argv))
 
 
 def bare_quotes_app():
@@ -60,7 +60,7 @@ def bare_quotes_app():
 
 def seed_quotes(count: int) -> list[str]:
     """Fetch ``count`` FMP quotes from a vendor sandbox (in a thread) and store them as the
-    pipeline does: the latest-quote hashes and the symbol index in the platform's Redis."""
+    pipeline does: the latest-quote contract and the symbol index in the platform's Redis."""
     from axa.clients.registry import FETCHERS, make_client
     from axa.platform import quotes
     from axa.platform.config import load_settings
@@ -78,24 +78,11 @@ def seed_quotes(count: int) -> list[str]:
         server.shutdown()
         server.server_close()
     redis = client_for(load_settings().redis_url)
-    quotes.write_latest(redis, records, "fmp.quotes", 3600)
-    quotes.index_symbols(redis, {r.source_instrument_id: f"fmp:{r.source_instrument_id}" for r in records})
+    quotes.write_latest(redis, records, "fmp.quotes", 3600,
+                        {r.source_instrument_id: f"fmp:{r.source_instrument_id}" for r in records})
     if len(records) != count:
         raise SystemExit(f"the sandbox answered {len(records)} quotes for {count} symbols")
     return symbols
-
-
-def first_answer(target: Target, label: str) -> bytes:
-    conn = Connection(target.host, target.port)
-    try:
-        status, body = conn.exchange(target.request)
-    finally:
-        conn.close()
-    if status != 200:
-        raise SystemExit(f"{label}: answered {status} before measuring: {body[:300]!r}")
-    return body
-
-
 
 
 def report(results: dict[str, LoadResult], symbols: int) -> int:

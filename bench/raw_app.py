@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from axa.models.replica import CACHE_SECONDS, FIELDS, PUT_SCRIPT
 from axa.platform.config import database_url, load_settings
-from axa.platform.sessions import REPLICA_PREFIX, SessionStore
+from axa.platform.sessions import LEASE_SECONDS, REPLICA_PREFIX, REPLICA_RIDER, SessionStore
 
 QUERY = "SELECT id, email, display_name, status, version, synced_at FROM users WHERE id = %s"
 PREFIX = REPLICA_PREFIX.format(subsystem="socweb")
@@ -51,8 +51,8 @@ def _from_database(user_id: int) -> dict:
 @app.get("/api/v1/me")
 def me():
     header = request.headers.get("Authorization", "")
-    session, cached = (_store.validate_with_replica(header[7:], PREFIX) if header[:7].lower() == "bearer "
-                       else (None, None))
+    bearer = header[7:] if header[:7].lower() == "bearer " else ""
+    session, cached = _store.validate_with(bearer, REPLICA_RIDER, (PREFIX, LEASE_SECONDS))
     if session is None:
         abort(401)
     fields = dict(zip(cached[::2], cached[1::2], strict=True))

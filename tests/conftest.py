@@ -73,9 +73,8 @@ def eager_celery():
     celery.conf.task_eager_propagates = False
 
 
-@pytest.fixture
-def live_apps(databases):
-    """Fresh apps and state whose Celery publishes to the real broker (real-worker tests)."""
+def fresh_apps() -> dict:
+    """The six apps built for tests, every table and the test Redis db emptied."""
     built = {sub: FACTORIES[sub]({"TESTING": True}) for sub in SUBSYSTEMS}
     for app in built.values():
         with app.app_context():
@@ -84,6 +83,13 @@ def live_apps(databases):
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     client_for(os.environ["AXA_REDIS_URL"]).flushdb()
+    return built
+
+
+@pytest.fixture
+def live_apps(databases):
+    """Fresh apps and state whose Celery publishes to the real broker (real-worker tests)."""
+    built = fresh_apps()
     for path in MAIL_DIR.glob("*"):
         path.unlink()
     yield built

@@ -121,10 +121,8 @@ def flag(value: Any) -> bool | None:
 
 def day(value: Any, name: str, *, required: bool = False) -> date | None:
     """A ``YYYY-MM-DD`` trading date (longer ISO strings keep their date part)."""
-    raw = text(value)
+    raw = required_text(value, name) if required else text(value)
     if raw is None:
-        if required:
-            raise RowRejected(f"{name}: missing")
         return None
     try:
         return date.fromisoformat(raw[:10])
@@ -139,10 +137,8 @@ def day_start_utc(value: date) -> datetime:
 
 def instant(value: Any, name: str, *, required: bool = False) -> datetime | None:
     """An ISO-8601 timestamp with a zone (``Z`` or offset) as tz-aware UTC; naive is rejected."""
-    raw = text(value)
+    raw = required_text(value, name) if required else text(value)
     if raw is None:
-        if required:
-            raise RowRejected(f"{name}: missing")
         return None
     try:
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))

@@ -112,11 +112,6 @@ def ridden(args: list | None = None):
     return getattr(g, "ridden", None)
 
 
-def replica_cache_hit() -> list | None:
-    """The raw replica-cache fields fetched with the session (``with_replica_user`` views)."""
-    return ridden()
-
-
 def current_session() -> Session:
     if getattr(g, "session_error", None):
         abort(503, message="Session store unavailable, try again shortly.",

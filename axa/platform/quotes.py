@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import redis
 
@@ -119,14 +119,6 @@ def index_symbols(client: redis.Redis, symbols: dict[str, str]) -> None:
     """Map SYMBOL / ISIN -> "<source>:<id>" so readers can look quotes up by what users type."""
     if symbols:
         client.hset(INDEX_KEY, mapping={k.upper(): v for k, v in symbols.items()})
-
-
-def is_stale(quote: dict, now: datetime | None = None) -> bool:
-    """For quotes kept elsewhere (the database): the rule ``stale_at`` encodes."""
-    now = now or datetime.now(UTC)
-    return now.timestamp() >= stale_at(datetime.fromisoformat(quote["as_of"]),
-                                       datetime.fromisoformat(quote["fetched_at"]),
-                                       quote.get("as_of_precision", "instant"), quote.get("fresh_for") or 0)
 
 
 # RARGV = symbols (upper case). Returns the body {"quotes": {SYMBOL: quote}, "missing": [SYMBOL]}

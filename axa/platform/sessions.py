@@ -173,12 +173,6 @@ class SessionStore:
                           float(raw[3] or created))
         return session, (raw[4] if len(raw) > 4 else None)
 
-    def validate_with_replica(self, session_id: str,
-                              replica_prefix: str) -> tuple[Session | None, list | None]:
-        """The session and the raw ``<replica_prefix><uid>`` hash fields (empty on a cache miss,
-        where a fill lease is left)."""
-        return self.validate_with(session_id, REPLICA_RIDER, (replica_prefix, LEASE_SECONDS))
-
     def expires_at(self, session: Session) -> float:
         return min(session.seen + self.idle, session.created + self.absolute)
 

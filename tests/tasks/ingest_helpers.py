@@ -23,19 +23,25 @@ def sandbox_server():
     server.server_close()
 
 
-@pytest.fixture
-def sandbox(sandbox_server, monkeypatch):
+def point_clients_at(sandbox_server, patch: pytest.MonkeyPatch, now: float) -> None:
+    """Reset the sandbox (clock at ``now``, no faults) and point every vendor client at it, with
+    limits loose enough for tests."""
     state = sandbox_server.app.extensions["sandbox"]
-    sandbox_server.clock.now = START
+    sandbox_server.clock.now = now
     for vendor in VENDORS:
         state.reset_vendor(vendor)
         key = vendor.upper()
-        monkeypatch.setenv(f"AXA_{key}_BASE_URL", f"{sandbox_server.base_url}/{vendor}")
-        monkeypatch.setenv(f"AXA_{key}_RATE_PER_MIN", "600000")
-        monkeypatch.setenv(f"AXA_{key}_BURST", "10000")
-        monkeypatch.setenv(f"AXA_{key}_DAILY_QUOTA", "0")
-        monkeypatch.setenv(f"AXA_{key}_MONTHLY_QUOTA", "0")
-    state.clear_requests()
+        patch.setenv(f"AXA_{key}_BASE_URL", f"{sandbox_server.base_url}/{vendor}")
+        patch.setenv(f"AXA_{key}_RATE_PER_MIN", "600000")
+        patch.setenv(f"AXA_{key}_BURST", "10000")
+        patch.setenv(f"AXA_{key}_DAILY_QUOTA", "0")
+        patch.setenv(f"AXA_{key}_MONTHLY_QUOTA", "0")
     reset_vendor_clients()
+
+
+@pytest.fixture
+def sandbox(sandbox_server, monkeypatch):
+    point_clients_at(sandbox_server, monkeypatch, START)
+    sandbox_server.app.extensions["sandbox"].clear_requests()
     yield sandbox_server
     reset_vendor_clients()

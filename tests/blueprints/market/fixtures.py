@@ -4,21 +4,16 @@ package fills its databases once (small runs, narrowed by params) and its tests 
 """
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import text
 
-from axa.platform.apps import FACTORIES
 from axa.platform.celery_app import celery
-from axa.platform.config import SUBSYSTEMS
-from axa.platform.redis_client import client_for
 from axa.tasks.pipeline import reset_vendor_clients
-from ops.sandbox.state import VENDORS
 from ops.sandbox.synth.equities import equity_universe
-from tests.conftest import PASSWORD, bearer, login, register
+from tests.conftest import PASSWORD, bearer, fresh_apps, login, register
+from tests.tasks.ingest_helpers import point_clients_at
 
 
 @dataclass
@@ -62,32 +57,6 @@ class Market:
                 db.session.remove()
 
 
-def _fresh_apps() -> dict:
-    built = {sub: FACTORIES[sub]({"TESTING": True}) for sub in SUBSYSTEMS}
-    for app in built.values():
-        with app.app_context():
-            db = app.extensions["sqlalchemy"]
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    client_for(os.environ["AXA_REDIS_URL"]).flushdb()
-    return built
-
-
-def _point_clients_at(sandbox_server, patch: pytest.MonkeyPatch) -> None:
-    state = sandbox_server.app.extensions["sandbox"]
-    sandbox_server.clock.now = time.time()  # quotes dated now: fresh unless a test ages them
-    for vendor in VENDORS:
-        state.reset_vendor(vendor)
-        key = vendor.upper()
-        patch.setenv(f"AXA_{key}_BASE_URL", f"{sandbox_server.base_url}/{vendor}")
-        patch.setenv(f"AXA_{key}_RATE_PER_MIN", "600000")
-        patch.setenv(f"AXA_{key}_BURST", "10000")
-        patch.setenv(f"AXA_{key}_DAILY_QUOTA", "0")
-        patch.setenv(f"AXA_{key}_MONTHLY_QUOTA", "0")
-    reset_vendor_clients()
-
-
 def _sign_in(market: Market) -> None:
     auth = market.apps["auth"]
     assert register(auth.test_client(), email="reader@example.com").status_code == 201
@@ -101,8 +70,8 @@ def _sign_in(market: Market) -> None:
 def market(databases, sandbox_server):
     with pytest.MonkeyPatch.context() as patch:
         celery.conf.task_always_eager = celery.conf.task_eager_propagates = True
-        _point_clients_at(sandbox_server, patch)
-        built = _fresh_apps()
+        point_clients_at(sandbox_server, patch, time.time())  # quotes dated now: fresh unless aged
+        built = fresh_apps()
         market = Market(built, sandbox_server)
         try:
             _sign_in(market)

@@ -14,14 +14,14 @@ from flask_smorest import Blueprint, abort
 
 from axa.blueprints.replica.me.schemas import ReplicaUserSchema
 from axa.models.replica import from_cache
-from axa.platform.auth_hook import current_session, login_required, replica_cache_hit, with_replica_user
+from axa.platform.auth_hook import current_session, login_required, ridden, with_replica_user
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
                 description="This subsystem's replica of the signed-in user")
 
 
 def replica_user(user_id: int) -> dict | None:
-    cached = from_cache(replica_cache_hit())
+    cached = from_cache(ridden())
     if cached is not None:
         return cached
     module = importlib.import_module(f"axa.models.{current_app.config['AXA_SUBSYSTEM']}")

@@ -57,25 +57,8 @@ class QuotesQuerySchema(Schema):
             raise ValidationError(str(error), field_name="symbols") from None
 
 
-QUOTE_FIELDS = frozenset(QuoteSchema().fields)
-
-
-class QuoteMap(fields.Dict):
-    """SYMBOL -> quote, documented as ``QuoteSchema``. The hot path: the quotes come from the
-    Redis contract already as strings (plus the ``stale`` bool), so dumping is a dict copy that
-    keeps the declared fields instead of a nested schema dump per quote."""
-
-    def __init__(self, **kwargs):
-        super().__init__(keys=fields.String(), values=fields.Nested(QuoteSchema), **kwargs)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return {str(symbol): {k: v for k, v in quote.items() if k in QUOTE_FIELDS}
-                for symbol, quote in value.items()}
-
-
 class QuotesSchema(Schema):
-    quotes = QuoteMap(metadata={"description": "SYMBOL -> its latest quote"})
+    quotes = fields.Dict(keys=fields.String(), values=fields.Nested(QuoteSchema),
+                         metadata={"description": "SYMBOL -> its latest quote"})
     missing = fields.List(fields.String(), metadata={
         "description": "Symbols with no quote (unknown, or not yet fetched)"})
