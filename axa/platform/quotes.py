@@ -30,7 +30,10 @@ import json
 import time
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
+from operator import attrgetter
 
+import msgspec
 import redis
 
 from axa.platform.sessions import Rider, run_alone, script_for
@@ -81,17 +84,26 @@ end
 return #bodies / 2
 """
 WRITE_CHUNK = 500  # quotes per script call: Redis runs a script alone, so keep each one short
-_quoted = json.encoder.encode_basestring_ascii  # the C string encoder json.dumps uses
 
 
 def _members(record, dataset: str) -> str:
     """The quote as the API shows it (its non-empty fields), JSON object members without braces;
-    ``stale`` is added by the reader."""
-    fields = {f: _text(getattr(record, f, None)) for f in FIELDS}
+    ``stale`` is added by the reader. Every field is a string (Decimals as their exact text)."""
+    fields = {f: _as_str(v) for f, v in zip(FIELDS, _fields_of(record), strict=True)
+              if v is not None and v != ""}
     fields.update(source=record.source, id=record.source_instrument_id, dataset=dataset,
                   as_of=_text(record.as_of), as_of_precision=record.as_of_precision,
                   fetched_at=_text(record.fetched_at))
-    return ",".join(f'"{k}":{_quoted(v)}' for k, v in fields.items() if v != "")
+    return _encode_object(fields)[1:-1].decode()
+
+
+_fields_of = attrgetter(*FIELDS)
+_encode_object = msgspec.json.Encoder(decimal_format="string").encode
+
+
+def _as_str(value):
+    """Decimals and strings as they are (msgspec writes a Decimal as its exact string)."""
+    return value if type(value) in (str, Decimal) else str(value)
 
 
 def write_latest(client: redis.Redis, records: Iterable, dataset: str, fresh_for: int,
