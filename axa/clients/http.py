@@ -9,9 +9,11 @@ Rules every vendor client inherits (DESIGN.md §4 rule 8, security.md items 40-4
   bytes cannot hold a worker) and a size cap (checked on the decoded bytes, so gzip bombs too).
 * Credentials travel in a header (or, for Cbonds, the POST body), never in the URL; they are
   redacted from every error message, and neither the client's repr nor its logs show them.
-* ``limiter.acquire(vendor)`` is called before every request (default: no-op). If the limiter
-  also has ``record(vendor, usage)`` / ``pause(vendor, until, reason)``, the client reports each
-  call's usage and pauses the vendor on quota exhaustion or a rate-limit answer; with
+* ``limiter.acquire(vendor)`` is called before every request (default: no-op), or
+  ``limiter.take_call(vendor)`` where the limiter has it (a token and the call counted in one
+  step). If the limiter also has ``record(vendor, usage)`` / ``pause(vendor, until, reason)``, the
+  client reports each call's usage not counted yet and pauses the vendor on quota exhaustion or
+  a rate-limit answer; with
   ``learn(vendor, limits)``, limits a vendor announces in its answers are passed on too.
 """
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -121,13 +123,17 @@ class VendorClient:
         """One call: limiter, send, read (capped), map failures; returns a successful response."""
         if not path.startswith("/") or "//" in path or "@" in path:
             raise ValueError(f"request path must be a plain absolute path, got {path!r}")
-        self.limiter.acquire(self.vendor)
+        counted = self._take_call()
         url = self.base_url + path
         started = time.monotonic()
         response = self._send(method, url, params, json_body)
         log.debug("%s %s %s -> %s in %.0f ms", self.vendor, method, path, response.status,
                   (time.monotonic() - started) * 1000)
-        self._report("record", self.usage_of(path, json_body, response))
+        usage = self.usage_of(path, json_body, response)
+        if counted:  # the limiter counted the call with its token: report only credits / ISINs
+            usage = replace(usage, calls=0)
+        if usage.calls or usage.credits or usage.isins:
+            self._report("record", usage)
         if announced := self.announced_limits(response):
             self._report("learn", announced)
         failure = self.vendor_error(response) or self.generic_error(response)
@@ -138,6 +144,15 @@ class VendorClient:
             log.warning("%s %s %s failed: %r", self.vendor, method, path, failure)
             raise failure
         return response
+
+    def _take_call(self) -> bool:
+        """Take a token from the limiter; True when it also counted the call (``take_call``)."""
+        take_call = getattr(self.limiter, "take_call", None)
+        if take_call is None:
+            self.limiter.acquire(self.vendor)
+            return False
+        take_call(self.vendor)
+        return True
 
     def _send(self, method: str, url: str, params: dict | None, json_body: Any) -> VendorResponse:
         try:

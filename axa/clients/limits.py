@@ -36,21 +36,54 @@ from axa.clients.settings import VendorSettings, all_vendor_settings
 from axa.platform.redis_client import client_for
 
 PREFIX = "axa:vendors"
-_BUCKET = """
-local capacity = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local wanted = tonumber(ARGV[3])
+# Token-bucket arithmetic on Redis's clock: KEYS[bucket_key] holds tokens and ts; sets ``wait`` (0
+# when ``wanted`` tokens were taken, else the seconds until they will be there). Shared by the
+# plain bucket script and the limiter's one-call acquire.
+_TAKE = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local tokens = tonumber(state[1]) or capacity
-local ts = tonumber(state[2]) or now
-tokens = math.min(capacity, tokens + math.max(0, now - ts) * rate)
-local wait = 0
-if tokens >= wanted then tokens = tokens - wanted else wait = (wanted - tokens) / rate end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 60000)
-return tostring(wait)
+local function take(key, capacity, rate, wanted)
+  local state = redis.call('HMGET', key, 'tokens', 'ts')
+  local tokens = tonumber(state[1]) or capacity
+  local ts = tonumber(state[2]) or now
+  tokens = math.min(capacity, tokens + math.max(0, now - ts) * rate)
+  local wait = 0
+  if tokens >= wanted then tokens = tokens - wanted else wait = (wanted - tokens) / rate end
+  redis.call('HSET', key, 'tokens', tostring(tokens), 'ts', tostring(now))
+  redis.call('PEXPIRE', key, math.ceil(capacity / rate * 1000) + 60000)
+  return wait
+end
+"""
+_BUCKET = _TAKE + """
+return tostring(take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])))
+"""
+# The limiter's acquire in one round trip. KEYS: pause, bucket, calls today, calls this month,
+# quota metric today, this month. ARGV: capacity, rate (0: no bucket), tokens, calls to count,
+# daily quota, monthly quota (0: not enforced), day TTL, month TTL. Returns {"paused", value} while
+# a pause runs, {"quota", "day"|"month"} when a quota is used up, {"wait", seconds} when the
+# bucket is short, else {"ok", ""} with the token taken and the calls counted.
+_ACQUIRE = _TAKE + """
+local pause = redis.call('GET', KEYS[1])
+if pause then
+  local until_ = tonumber(string.match(pause, '^[^|]+'))
+  if until_ and until_ > now then return {'paused', pause} end
+end
+local daily, monthly = tonumber(ARGV[5]), tonumber(ARGV[6])
+if daily > 0 and (tonumber(redis.call('GET', KEYS[5])) or 0) >= daily then return {'quota', 'day'} end
+if monthly > 0 and (tonumber(redis.call('GET', KEYS[6])) or 0) >= monthly then return {'quota', 'month'} end
+local rate = tonumber(ARGV[2])
+if rate > 0 then
+  local wait = take(KEYS[2], tonumber(ARGV[1]), rate, tonumber(ARGV[3]))
+  if wait > 0 then return {'wait', tostring(wait)} end
+end
+local calls = tonumber(ARGV[4])
+if calls > 0 then
+  redis.call('INCRBY', KEYS[3], calls)
+  redis.call('EXPIRE', KEYS[3], ARGV[7])
+  redis.call('INCRBY', KEYS[4], calls)
+  redis.call('EXPIRE', KEYS[4], ARGV[8])
+end
+return {'ok', ''}
 """
 _PAUSE = """
 local current = redis.call('GET', KEYS[1])
@@ -176,6 +209,7 @@ class VendorLimiter:
                                            for v, s in self.settings.items()}, prefix=prefix)
         self.ledger = QuotaLedger(client, prefix=prefix)
         self._pause = client.register_script(_PAUSE)
+        self._acquire = client.register_script(_ACQUIRE)
 
     @classmethod
     def from_env(cls, redis_url: str | None = None, **kwargs) -> VendorLimiter:
@@ -224,16 +258,70 @@ class VendorLimiter:
 
     # ---- the client hook ------------------------------------------------------------
     def acquire(self, vendor: str, tokens: int = 1, block: bool = True,
-                timeout: float | None = None) -> None:
+                timeout: float | None = None, calls: int = 0) -> None:
+        """Wait out a short rate pause, refuse a paused or exhausted vendor, take ``tokens`` from
+        its bucket (waiting at most ``timeout`` s) and count ``calls`` in its ledger: each try is
+        one Redis call (``_ACQUIRE``), so the checks, the token and the count are one atomic step."""
         timeout = self.wait_limit if timeout is None else timeout
-        started = time.monotonic()
-        self._wait_out_pause(vendor, block, timeout)
-        self._check_quota(vendor)
-        left = max(0.0, timeout - (time.monotonic() - started))
-        if not self.bucket.acquire(self.scope(vendor), tokens, block, left):
-            rate, _ = self.bucket.rates[self.scope(vendor)]
-            raise errors.RateLimited("shared token bucket is empty", vendor=vendor,
-                                     retry_after=tokens / rate)
+        deadline = time.monotonic() + timeout
+        rate, capacity = self.bucket.rates.get(self.scope(vendor), (0.0, 0))
+        if rate > 0 and tokens > capacity:
+            raise ValueError(f"{tokens} tokens can never fit a bucket of {capacity}")
+        while True:
+            status, value = self._try_acquire(vendor, tokens, calls, rate, capacity)
+            if status == "ok":
+                return
+            left = deadline - time.monotonic()
+            if status == "paused":
+                self._on_pause(vendor, value, block, left)
+            elif status == "quota":
+                self._on_quota(vendor, value)
+            else:  # the bucket is short of tokens
+                wait = float(value)
+                if not block or left <= 0:
+                    raise errors.RateLimited("shared token bucket is empty", vendor=vendor,
+                                             retry_after=tokens / rate)
+                time.sleep(max(min(wait, left), 0.001))
+
+    def take_call(self, vendor: str) -> None:
+        """The client hook: ``acquire`` one token and count the call, in one Redis call."""
+        self.acquire(vendor, calls=1)
+
+    def _try_acquire(self, vendor: str, tokens: int, calls: int, rate: float,
+                     capacity: int) -> tuple[str, str]:
+        name, settings, now = self.scope(vendor), self.settings.get(vendor), datetime.now(UTC)
+        metric = settings.quota_metric if settings is not None else "calls"
+        daily = monthly = 0
+        if settings is not None and metric != "isins":  # repeats of an ISIN are free: only the
+            daily, monthly = settings.daily_quota, settings.monthly_quota  # vendor knows (its 403 pauses us)
+        keys = [f"{self.prefix}:{name}:pause", f"{self.prefix}:{name}:bucket",
+                *_period_keys(self.ledger._base(name, "calls"), now),
+                *_period_keys(self.ledger._base(name, metric), now)]
+        status, value = self._acquire(keys=keys, args=[capacity, rate, tokens, calls, daily, monthly,
+                                                       DAY_TTL, MONTH_TTL])
+        return _str(status), _str(value)
+
+    def _on_pause(self, vendor: str, value: str, block: bool, left: float) -> None:
+        """A pause is running: wait out a short rate pause (then try again), else refuse."""
+        stamp, _, reason = value.partition("|")
+        until = datetime.fromtimestamp(float(stamp), UTC)
+        remaining = (until - datetime.now(UTC)).total_seconds()
+        if reason == "rate" and block and remaining <= left:
+            time.sleep(max(remaining, 0.0))
+            return
+        if reason == "rate":
+            raise errors.RateLimited("vendor is paused after a rate limit", vendor=vendor,
+                                     retry_after=max(remaining, 0.0))
+        raise errors.QuotaExhausted("vendor is paused until its quota resets", vendor=vendor,
+                                    until=until)
+
+    def _on_quota(self, vendor: str, period: str) -> None:
+        settings, now = self.settings[vendor], datetime.now(UTC)
+        quota, reset = ((settings.daily_quota, next_utc_midnight(now)) if period == "day"
+                        else (settings.monthly_quota, next_utc_month(now)))
+        self.pause(vendor, reset, "quota")
+        raise errors.QuotaExhausted(f"quota of {quota} {settings.quota_metric} per {period} used",
+                                    vendor=vendor, until=reset)
 
     def record(self, vendor: str, usage: Usage, now: datetime | None = None) -> None:
         name = self.scope(vendor)
@@ -270,28 +358,6 @@ class VendorLimiter:
         until = datetime.fromtimestamp(float(stamp), UTC)
         return (until, reason) if until > datetime.now(UTC) else (None, "")
 
-    def _wait_out_pause(self, vendor: str, block: bool, timeout: float) -> None:
-        until, reason = self._pause_state(vendor)
-        if until is None:
-            return
-        left = (until - datetime.now(UTC)).total_seconds()
-        if reason == "rate" and block and left <= timeout:
-            time.sleep(max(left, 0.0))
-            return
-        if reason == "rate":
-            raise errors.RateLimited("vendor is paused after a rate limit", vendor=vendor,
-                                     retry_after=left)
-        raise errors.QuotaExhausted("vendor is paused until its quota resets", vendor=vendor,
-                                    until=until)
 
-    def _check_quota(self, vendor: str) -> None:
-        settings = self.settings.get(vendor)
-        if settings is None or settings.quota_metric == "isins":
-            return  # repeats of an ISIN are free: only the vendor knows; its 403 pauses us
-        now = datetime.now(UTC)
-        for period, quota, reset in (("day", settings.daily_quota, next_utc_midnight(now)),
-                                     ("month", settings.monthly_quota, next_utc_month(now))):
-            if quota and self.used(vendor, settings.quota_metric, period, now) >= quota:
-                self.pause(vendor, reset, "quota")
-                raise errors.QuotaExhausted(f"quota of {quota} {settings.quota_metric} per {period} used",
-                                            vendor=vendor, until=reset)
+def _str(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value

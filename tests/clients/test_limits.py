@@ -184,3 +184,25 @@ def test_vendor_rate_limit_answer_makes_every_worker_wait(server, redis_client, 
     started = time.monotonic()
     other_worker.call("bond_search", {})  # waits out the pause, then asks again
     assert time.monotonic() - started >= 0.4 and len(server.seen) == 2
+
+
+def test_a_vendor_call_costs_one_limiter_round_trip_that_takes_and_counts(server, redis_client, prefix,
+                                                                          monkeypatch):
+    server.route("GET", "/stable/stock-list", Reply(200, payload("fmp/stock_list.json")))
+    env = {"AXA_FMP_BASE_URL": server.url, "AXA_FMP_RATE_PER_MIN": "60", "AXA_FMP_BURST": "2",
+           "AXA_FMP_DAILY_QUOTA": "3"}
+    limits = limiter(redis_client, prefix, env)
+    client = make_client("fmp", env=env, limiter=limits)
+    sent, real = [], redis_client.execute_command
+    monkeypatch.setattr(redis_client, "execute_command", lambda *a, **k: sent.append(a[0]) or real(*a, **k))
+    client.get("/stable/stock-list")
+    assert sent == ["EVALSHA"]  # pause, quota, token and the call's count: one atomic script
+    assert limits.used("fmp", "calls") == 1
+    client.get("/stable/stock-list")
+    with pytest.raises(errors.RateLimited):  # a burst of 2, then one token a second
+        limits.acquire("fmp", block=False)
+    limits.acquire("fmp", calls=1)  # waits for the refill
+    assert limits.used("fmp", "calls") == 3
+    with pytest.raises(errors.QuotaExhausted):  # the daily quota of 3 calls is used up
+        client.get("/stable/stock-list")
+    assert len(server.seen) == 2 and limits.used("fmp", "calls") == 3
