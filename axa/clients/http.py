@@ -18,6 +18,7 @@ Rules every vendor client inherits (DESIGN.md §4 rule 8, security.md items 40-4
 """
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
@@ -25,8 +26,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlencode
 
-import requests
+import urllib3
 import urllib3.exceptions
 
 from axa.clients import errors
@@ -69,17 +71,19 @@ class VendorClient:
     def __init__(self, base_url: str, *, credentials: dict[str, Secret] | None = None,
                  connect_timeout: float = 3.05, read_timeout: float = 20.0, deadline: float = 60.0,
                  max_response_bytes: int = 20 * 1024 * 1024, limiter: Any = None,
-                 session: requests.Session | None = None) -> None:
+                 pool: urllib3.PoolManager | None = None) -> None:
         self.base_url = check_base_url(base_url)
         self._credentials = dict(credentials or {})
         self.timeout = (connect_timeout, read_timeout)
         self.deadline = deadline
         self.max_response_bytes = max_response_bytes
         self.limiter = limiter or NoLimiter()
-        self.session = session or requests.Session()
-        self.session.trust_env = False
-        self.session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT,
-                                     "Accept-Encoding": "gzip, deflate"})
+        # urllib3 itself, not requests: no proxies or .netrc from the environment, no redirects,
+        # no retries (the pipeline retries with backoff), kept-alive connections per process
+        self.pool = pool or urllib3.PoolManager(num_pools=4, maxsize=4, retries=False)
+        self.headers = {"Accept": "application/json", "User-Agent": USER_AGENT,
+                        "Accept-Encoding": "gzip, deflate"}
+        self._timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
 
     @classmethod
     def from_settings(cls, settings: VendorSettings, *, limiter: Any = None, **overrides):
@@ -94,7 +98,7 @@ class VendorClient:
         return f"<{type(self).__name__} {self.vendor} base_url={self.base_url!r}>"
 
     def close(self) -> None:
-        self.session.close()
+        self.pool.clear()
 
     # ---- vendor hooks -----------------------------------------------------------------
     def auth_headers(self) -> dict[str, str]:
@@ -155,37 +159,49 @@ class VendorClient:
         return True
 
     def _send(self, method: str, url: str, params: dict | None, json_body: Any) -> VendorResponse:
+        headers = {**self.headers, **self.auth_headers()}
+        body = None
+        if json_body is not None:
+            body = json.dumps(json_body, allow_nan=False).encode()
+            headers["Content-Type"] = "application/json"
+        if params:
+            url += "?" + urlencode({k: v for k, v in params.items() if v is not None}, doseq=True)
         try:
-            with self.session.request(method, url, params=params, json=json_body,
-                                      headers=self.auth_headers(), timeout=self.timeout,
-                                      allow_redirects=False, stream=True) as raw:
-                body = self._read_body(raw)
-                headers = {k.lower(): v for k, v in raw.headers.items()}
-                status = raw.status_code
-        except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError) as exc:
+            raw = self.pool.request(method, url, body=body, headers=headers, timeout=self._timeout,
+                                    retries=False, redirect=False, preload_content=False)
+            try:
+                content = self._read_body(raw)
+            except BaseException:
+                raw.close()  # a body left unread: the connection cannot be reused
+                raise
+            finally:
+                raw.release_conn()
+        except urllib3.exceptions.NewConnectionError as exc:  # (urllib3 files it under timeouts)
+            raise self.error(errors.TransientVendorError,
+                             f"connection failed: {type(exc).__name__}") from None
+        except (urllib3.exceptions.TimeoutError, TimeoutError) as exc:
             raise self.error(errors.TransientVendorError, f"timeout: {type(exc).__name__}") from None
         except urllib3.exceptions.DecodeError:
             raise self.error(errors.BadPayload, "response body cannot be decoded") from None
-        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise self.error(errors.TransientVendorError,
                              f"connection failed: {type(exc).__name__}") from None
-        return self._decoded(status, headers, body)
+        return self._decoded(raw.status, {k.lower(): v for k, v in raw.headers.items()}, content)
 
-    def _read_body(self, raw: requests.Response) -> bytes:
+    def _read_body(self, raw: urllib3.BaseHTTPResponse) -> bytes:
         declared = raw.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_response_bytes:
             raise self.error(errors.BadPayload, f"response of {declared} bytes is over the cap",
-                             status=raw.status_code)
+                             status=raw.status)
         ends = time.monotonic() + self.deadline
         chunks, size = [], 0
-        while chunk := raw.raw.read1(64 * 1024, decode_content=True):
+        while chunk := raw.read1(64 * 1024, decode_content=True):
             size += len(chunk)
             if size > self.max_response_bytes:
-                raise self.error(errors.BadPayload, "response is over the size cap",
-                                 status=raw.status_code)
+                raise self.error(errors.BadPayload, "response is over the size cap", status=raw.status)
             if time.monotonic() > ends:
                 raise self.error(errors.TransientVendorError, "response exceeded its deadline",
-                                 status=raw.status_code)
+                                 status=raw.status)
             chunks.append(chunk)
         return b"".join(chunks)
 

@@ -31,7 +31,7 @@ VOLUME_UNITS = ("shares", "quote_ccy", "nominal")
 PRECISIONS = ("instant", "day")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InstrumentRecord:
     """Slow-changing identity and reference data (vendors.md §6.1)."""
 
@@ -66,7 +66,7 @@ class InstrumentRecord:
         return (self.source, self.source_instrument_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteRecord:
     """One time-stamped observation (vendors.md §6.2); EOD bars use ``price`` = close."""
 
@@ -101,7 +101,7 @@ class QuoteRecord:
         return (self.source, self.source_instrument_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BondTermsRecord:
     """Bond terms (vendors.md §6.3); ``coupon_rate`` and ``margin`` in percent units."""
 
@@ -128,7 +128,7 @@ class BondTermsRecord:
     raw_ref: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssuerRecord:
     """An issuer card (Cbonds ``get_emitents``)."""
 
@@ -144,7 +144,7 @@ class IssuerRecord:
     raw_ref: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GlobalMetricsRecord:
     """Whole-market crypto metrics (CMC ``global-metrics/quotes/latest``), one per currency."""
 
@@ -167,7 +167,7 @@ class GlobalMetricsRecord:
     active_exchanges: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoinInfoRecord:
     """Descriptive coin data for coin pages (CMC ``v2/cryptocurrency/info``)."""
 
