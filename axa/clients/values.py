@@ -104,9 +104,12 @@ def integer(value: Any, name: str) -> int | None:
 
 def text(value: Any, *, upper: bool = False) -> str | None:
     """A stripped string, None for null/""; numbers are turned into their text."""
-    if value is None or isinstance(value, bool | dict | list):
+    if type(value) is str:  # the common case first
+        result = value.strip()
+    elif value is None or isinstance(value, (bool, dict, list)):
         return None
-    result = str(value).strip()
+    else:
+        result = str(value).strip()
     if not result:
         return None
     return result.upper() if upper else result

@@ -86,14 +86,18 @@ return #bodies / 2
 WRITE_CHUNK = 500  # quotes per script call: Redis runs a script alone, so keep each one short
 
 
-def _members(record, dataset: str) -> str:
+def _members(record, dataset: str, times: dict | None = None) -> str:
     """The quote as the API shows it (its non-empty fields), JSON object members without braces;
-    ``stale`` is added by the reader. Every field is a string (Decimals as their exact text)."""
+    ``stale`` is added by the reader. Every field is a string (Decimals as their exact text).
+    ``times`` memoizes ISO texts across a batch (its quotes share fetched_at, mostly as_of too)."""
+    times = {} if times is None else times
+    as_of, fetched_at = record.as_of, record.fetched_at
     fields = {f: _as_str(v) for f, v in zip(FIELDS, _fields_of(record), strict=True)
               if v is not None and v != ""}
     fields.update(source=record.source, id=record.source_instrument_id, dataset=dataset,
-                  as_of=_text(record.as_of), as_of_precision=record.as_of_precision,
-                  fetched_at=_text(record.fetched_at))
+                  as_of=times.get(as_of) or times.setdefault(as_of, _text(as_of)),
+                  as_of_precision=record.as_of_precision,
+                  fetched_at=times.get(fetched_at) or times.setdefault(fetched_at, _text(fetched_at)))
     return _encode_object(fields)[1:-1].decode()
 
 
@@ -116,11 +120,12 @@ def write_latest(client: redis.Redis, records: Iterable, dataset: str, fresh_for
         if key not in newest or record.as_of > newest[key].as_of:
             newest[key] = record
     script, written, items = script_for(client, "quotes:write", _WRITE), 0, list(newest.values())
+    times: dict = {}
     for start in range(0, len(items), WRITE_CHUNK):
         args = []
         for record in items[start:start + WRITE_CHUNK]:
             args.extend((f"{record.source}:{record.source_instrument_id}", repr(record.as_of.timestamp()),
-                         _members(record, dataset),
+                         _members(record, dataset, times),
                          repr(stale_at(record.as_of, record.fetched_at, record.as_of_precision, fresh_for))))
         written += script(args=args)
     index_symbols(client, symbols or {})

@@ -57,8 +57,8 @@ def store_quotes(dataset: Dataset, records: list[QuoteRecord]) -> int:
         held = newest.get(key)
         if held is None or r.as_of > held.as_of:
             newest[key] = r
-    rows = [{**dict(zip(_RECORD_COLUMNS, _record_values(r), strict=True)), "dataset": dataset.name}
-            for r in newest.values()]
+    columns, name = (*_RECORD_COLUMNS, "dataset"), dataset.name
+    rows = [dict(zip(columns, (*_record_values(r), name), strict=True)) for r in newest.values()]
     written = upsert_newer(db.session, LatestQuote.__table__, rows, ["source", "source_instrument_id"])
     store_bars([r for r in records if r.as_of_precision == "day"])
     return written
