@@ -58,7 +58,8 @@ def collect(rows: Iterable[Any], convert: Callable[[dict], Iterable[Any]],
             rejects.append(("row is not an object", row))
             continue
         try:
-            records.extend(list(convert(row)))  # all of a row's records, or none
+            converted = convert(row)  # a tuple, or a generator: all of a row's records, or none
+            records.extend(converted if type(converted) is tuple else list(converted))
         except RowRejected as exc:
             rejects.append((exc.reason, row))
     return records, rejects

@@ -131,12 +131,19 @@ class ProfileFetcher(Fetcher):
 
 
 def _quote(fetched_at):
-    def convert(row: dict):
+    instants: dict = {}  # the quotes of a batch share a few timestamps: each is converted once
+
+    def convert(row: dict) -> tuple[QuoteRecord]:
         symbol = v.required_text(row.get("symbol"), "symbol", upper=True)
-        yield QuoteRecord(
+        stamp = row.get("timestamp")
+        as_of = instants.get(stamp) if type(stamp) is int else None
+        if as_of is None:
+            as_of = v.epoch_seconds(stamp, "timestamp", required=True)
+            if type(stamp) is int:
+                instants[stamp] = as_of
+        return (QuoteRecord(
             SOURCE, symbol, price=v.price(row.get("price"), required=True), price_unit="currency",
-            as_of=v.epoch_seconds(row.get("timestamp"), "timestamp", required=True),
-            as_of_precision="instant", fetched_at=fetched_at, raw_ref=v.raw_ref(row),
+            as_of=as_of, as_of_precision="instant", fetched_at=fetched_at, raw_ref=v.raw_ref(row),
             open=v.price(row.get("open"), "open"), high=v.price(row.get("dayHigh"), "dayHigh"),
             low=v.price(row.get("dayLow"), "dayLow"),
             prev_close=v.price(row.get("previousClose"), "previousClose"),
@@ -144,7 +151,7 @@ def _quote(fetched_at):
             change_pct=v.decimal(v.first_present(row, "changePercentage", "changesPercentage"),
                                  "changePercentage"),
             volume=v.decimal(row.get("volume"), "volume", non_negative=True), volume_unit="shares",
-            market_cap=v.decimal(row.get("marketCap"), "marketCap", non_negative=True))
+            market_cap=v.decimal(row.get("marketCap"), "marketCap", non_negative=True)),)
     return convert
 
 
