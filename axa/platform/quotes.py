@@ -92,8 +92,8 @@ def _members(record, dataset: str, times: dict | None = None) -> str:
     ``times`` memoizes ISO texts across a batch (its quotes share fetched_at, mostly as_of too)."""
     times = {} if times is None else times
     as_of, fetched_at = record.as_of, record.fetched_at
-    fields = {f: _as_str(v) for f, v in zip(FIELDS, _fields_of(record), strict=True)
-              if v is not None and v != ""}
+    fields = {f: v if type(v) is Decimal or type(v) is str else str(v)
+              for f, v in zip(FIELDS, _fields_of(record), strict=True) if v is not None and v != ""}
     fields.update(source=record.source, id=record.source_instrument_id, dataset=dataset,
                   as_of=times.get(as_of) or times.setdefault(as_of, _text(as_of)),
                   as_of_precision=record.as_of_precision,
@@ -103,11 +103,6 @@ def _members(record, dataset: str, times: dict | None = None) -> str:
 
 _fields_of = attrgetter(*FIELDS)
 _encode_object = msgspec.json.Encoder(decimal_format="string").encode
-
-
-def _as_str(value):
-    """Decimals and strings as they are (msgspec writes a Decimal as its exact string)."""
-    return value if type(value) in (str, Decimal) else str(value)
 
 
 def write_latest(client: redis.Redis, records: Iterable, dataset: str, fresh_for: int,
