@@ -43,6 +43,7 @@ TICK = 60  # the sandbox's price bucket: one tick between runs
 START = datetime(2026, 6, 17, 15, 0, 10, tzinfo=UTC).timestamp()  # a Wednesday, markets open
 UNIVERSE = 5200
 QUEUES = ("stocks.dispatch", "stocks.poll.fmp", "stocks.format")
+CLOSED: set[int] = set()  # runs heard closing on the runs channel (axa.models.ingest.NOTIFY_CHANNEL)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -162,8 +163,9 @@ def sql(app, statement: str, params: dict | None = None) -> list:
 
 
 def run_and_wait(app, poller, dataset: str, params: dict | None, timeout: float = 300.0) -> dict:
-    """Dispatch a run (as beat's dispatcher does), then poll its record every 10 ms until it is
-    complete (through a plain connection: the bench's own CPU stays off the measurement)."""
+    """Dispatch a run (as beat's dispatcher does), then wait for its close on the runs channel
+    (``poller`` listens; a look at its record every second in case), read through a plain
+    connection: the bench's own CPU stays off the measurement."""
     from axa.tasks.stocks.flows import PIPELINE
     with app.app_context():
         run_id = PIPELINE.start_run(dataset, params, trigger="bench")["run_id"]
@@ -175,7 +177,9 @@ def run_and_wait(app, poller, dataset: str, params: dict | None, timeout: float 
             return {"id": run_id, "records_stored": stored}
         if status != "running":
             raise SystemExit(f"run {run_id} of {dataset} ended {status}: {str(errors)[:500]}")
-        time.sleep(0.01)
+        if run_id not in CLOSED:  # wait for news of a run closing (a second at most), then look
+            for note in poller.notifies(timeout=1.0, stop_after=1):
+                CLOSED.add(json.loads(note.payload)["id"])
     raise SystemExit(f"run {run_id} of {dataset} not complete within {timeout:.0f} s")
 
 
@@ -273,10 +277,13 @@ def measure(args, stack: ExitStack) -> None:
     import psycopg
     from sqlalchemy.engine import make_url
 
+    from axa.models.ingest import NOTIFY_CHANNEL
     from axa.platform.apps import FACTORIES
     from axa.platform.config import database_url
     url = make_url(database_url("stocks")).set(drivername="postgresql").render_as_string(hide_password=False)
     poller = stack.enter_context(psycopg.connect(url, autocommit=True))
+    poller.execute(f"LISTEN {NOTIFY_CHANNEL}")
+    poller.add_notify_handler(lambda note: CLOSED.add(json.loads(note.payload)["id"]))
     sandbox = SandboxProcess(START)
     stack.callback(sandbox.close)
     sandbox.wait_ready()

@@ -132,7 +132,22 @@ WITH batch AS (
                   WHEN ingest_runs.batches_failed + :failed >= ingest_runs.batches_total THEN 'failed'
                   ELSE 'partial' END
   FROM batch WHERE ingest_runs.id = batch.run_id
-  RETURNING ingest_runs.id
+  RETURNING ingest_runs.id, ingest_runs.dataset, ingest_runs.status, ingest_runs.batches_done,
+            ingest_runs.batches_total
+), closed AS (
+  SELECT pg_notify('axa_ingest_runs',
+                   json_build_object('id', id, 'dataset', dataset, 'status', status)::text)
+  FROM totals WHERE batches_done = batches_total
 )
-SELECT count(*) FROM batch
+SELECT (SELECT count(*) FROM batch) + 0 * (SELECT count(*) FROM closed)
 """)
+NOTIFY_CHANNEL = "axa_ingest_runs"  # LISTEN here: {"id", "dataset", "status"} when a run closes
+_NOTIFY = text("SELECT pg_notify('axa_ingest_runs', "
+               "json_build_object('id', CAST(:id AS bigint), 'dataset', CAST(:dataset AS text), "
+               "'status', CAST(:status AS text))::text)")
+
+
+def notify_closed(session, run) -> None:
+    """Announce a run closed outside ``IngestBatch.finish`` (no batches, or past its deadline) on
+    ``NOTIFY_CHANNEL``; delivered when the caller commits, like every close."""
+    session.execute(_NOTIFY, {"id": run.id, "dataset": run.dataset, "status": run.status})

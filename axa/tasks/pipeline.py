@@ -31,6 +31,7 @@ from axa.clients.fetcher import Raw
 from axa.clients.limits import VendorLimiter
 from axa.clients.registry import FETCHERS, make_client
 from axa.clients.values import decode_json
+from axa.models.ingest import notify_closed
 
 log = logging.getLogger(__name__)
 MAX_POLL_RETRIES = 5
@@ -176,6 +177,7 @@ class Pipeline:
         run.batches_total = len(batches)
         if not batches:
             run.status, run.finished_at = "succeeded", now_utc()
+            notify_closed(m.db.session, run)
         m.db.session.commit()
         for number, batch in enumerate(batches):
             chain(signature(self.poll_task(dataset.vendor, dataset.bulk), args=(run.id, name, number, batch)),
@@ -209,6 +211,7 @@ class Pipeline:
                 return False
             last.status, last.finished_at = "failed", now
             last.errors = [*(last.errors or []), f"timed out after {int(age)} s"]
+            notify_closed(m.db.session, last)
         return age >= dataset.schedule
 
     # ---- poll ------------------------------------------------------------------------------

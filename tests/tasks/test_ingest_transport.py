@@ -1,14 +1,19 @@
 """How a batch travels and lands: vendor bodies as text through the broker, the recordset upsert,
 and the one-statement batch bookkeeping (exactly once, the run closed by its last batch)."""
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import psycopg
 from kombu.utils import json as kombu_json
 from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
 
 from axa.clients.values import decode_json
 from axa.models import stocks as m
 from axa.models.bulk import upsert, upsert_newer
+from axa.models.ingest import NOTIFY_CHANNEL
+from axa.platform.config import database_url
 from axa.tasks.pipeline import extract, transform
 from axa.tasks.stocks.flows import PIPELINE as STOCKS
 
@@ -132,3 +137,22 @@ def test_a_run_whose_batches_all_fail_ends_failed_and_a_clean_one_succeeded(apps
         rows = m.db.session.execute(select(m.IngestBatch.batch_no, m.IngestBatch.status)
                                     .where(m.IngestBatch.run_id == failed)).all()
     assert sorted(map(tuple, rows)) == [(0, "failed"), (1, "failed")]
+
+
+def test_a_listener_hears_each_run_close_once_after_its_commit(apps):
+    stocks = apps["stocks"]
+    url = make_url(database_url("stocks")).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as listener:
+        listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        run_id = _start(stocks, 2)
+        assert _finish(stocks, run_id, 0, stored=5)
+        assert not _finish(stocks, run_id, 0, stored=5)  # a redelivery closes nothing
+        assert list(listener.notifies(timeout=0.3)) == []  # one batch of two: still running
+        assert _finish(stocks, run_id, 1, error="boom")
+        heard = [json.loads(n.payload) for n in listener.notifies(timeout=1.0, stop_after=1)]
+        assert heard == [{"id": run_id, "dataset": "fmp.quotes", "status": "partial"}]
+        assert list(listener.notifies(timeout=0.3)) == []
+        with stocks.app_context():  # a run with nothing to fetch closes at once, and says so
+            run_id = STOCKS.start_run("fmp.quotes", None, trigger="test")["run_id"]
+        heard = [json.loads(n.payload) for n in listener.notifies(timeout=1.0, stop_after=1)]
+        assert heard == [{"id": run_id, "dataset": "fmp.quotes", "status": "succeeded"}]
