@@ -57,15 +57,24 @@ def _text(value) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
-# ARGV = per quote: ref, as_of epoch, JSON members, stale_at. A quote is written unless Redis holds
-# a newer one for its ref. Returns how many were written.
+# ARGV = index flag ("1": also map each ref's id, upper case, to the ref in the symbol index), then
+# per quote: ref, as_of epoch, JSON members, stale_at. A quote is written unless Redis holds a
+# newer one for its ref. Returns how many were written.
 _WRITE = """
-local refs = {}
-for i = 1, #ARGV, 4 do refs[#refs + 1] = ARGV[i] end
+local refs, names = {}, {}
+local index = ARGV[1] == '1'
+for i = 2, #ARGV, 4 do
+  local ref = ARGV[i]
+  refs[#refs + 1] = ref
+  if index then
+    names[#names + 1] = string.upper(string.sub(ref, string.find(ref, ':', 1, true) + 1))
+    names[#names + 1] = ref
+  end
+end
 local held = redis.call('HMGET', 'axa:quote:as_of', unpack(refs))
 local bodies, stale_at, as_of = {}, {}, {}
 for j = 1, #refs do
-  local base = (j - 1) * 4
+  local base = (j - 1) * 4 + 1
   if tonumber(ARGV[base + 2]) >= (tonumber(held[j]) or -1) then
     local ref = ARGV[base + 1]
     bodies[#bodies + 1] = ref
@@ -81,6 +90,7 @@ if #bodies > 0 then
   redis.call('HSET', 'axa:quote:stale_at', unpack(stale_at))
   redis.call('HSET', 'axa:quote:as_of', unpack(as_of))
 end
+if #names > 0 then redis.call('HSET', 'axa:quote:index', unpack(names)) end
 return #bodies / 2
 """
 WRITE_CHUNK = 500  # quotes per script call: Redis runs a script alone, so keep each one short
@@ -106,9 +116,10 @@ _encode_object = msgspec.json.Encoder(decimal_format="string").encode
 
 
 def write_latest(client: redis.Redis, records: Iterable, dataset: str, fresh_for: int,
-                 symbols: dict | None = None) -> int:
+                 symbols: dict | None = None, index_ids: bool = False) -> int:
     """Store each record as the latest quote unless Redis already holds a newer one; returns
-    how many were stored."""
+    how many were stored. ``index_ids``: the records' ids are what users type (FMP symbols,
+    Terrapin ISINs), so the same script maps each to its ref in the symbol index."""
     newest: dict[tuple, object] = {}
     for record in records:
         key = (record.source, record.source_instrument_id)
@@ -117,7 +128,7 @@ def write_latest(client: redis.Redis, records: Iterable, dataset: str, fresh_for
     script, written, items = script_for(client, "quotes:write", _WRITE), 0, list(newest.values())
     times: dict = {}
     for start in range(0, len(items), WRITE_CHUNK):
-        args = []
+        args = ["1" if index_ids else "0"]
         for record in items[start:start + WRITE_CHUNK]:
             args.extend((f"{record.source}:{record.source_instrument_id}", repr(record.as_of.timestamp()),
                          _members(record, dataset, times),

@@ -57,3 +57,16 @@ def test_rendered_body_fields_stale_and_missing(redis, now):
     later = (now + timedelta(seconds=200)).timestamp()
     assert json.loads(quotes.render(redis, ["AAA"], now=later))["quotes"]["AAA"]["stale"] is True
     assert quotes.read_one(redis, "fmp", "OLD")["stale"] is True
+
+
+def test_quotes_whose_ids_users_type_are_indexed_by_the_same_script(redis, now, monkeypatch):
+    records = [_quote(now, "IDX1", "1.5", timedelta(seconds=5)), _quote(now, "IDX2", "2", timedelta(seconds=5))]
+    sent, real = [], redis.execute_command
+    monkeypatch.setattr(redis, "execute_command", lambda *a, **k: sent.append(a[0]) or real(*a, **k))
+    assert quotes.write_latest(redis, records, "fmp.quotes", 120, index_ids=True) == 2
+    assert sent == ["EVALSHA"]  # quotes and index in one call
+    monkeypatch.undo()
+    assert {s: q["price"] for s, q in quotes.read_by_symbols(redis, ["idx1", "IDX2"]).items()} == {
+        "idx1": "1.5", "IDX2": "2"}
+    quotes.write_latest(redis, [_quote(now, "UNTYPED", "3", timedelta(seconds=5))], "fmp.quotes", 120)
+    assert quotes.read_by_symbols(redis, ["UNTYPED"]) == {"UNTYPED": None}  # not indexed unless asked

@@ -24,12 +24,13 @@ class StocksPipeline(Pipeline):
                     if name:
                         symbols[name] = ref
         live = [r for r in records if isinstance(r, QuoteRecord)]
-        for r in live:  # FMP ids are symbols, Terrapin ids are ISINs: findable as typed
-            if r.source in ("fmp", "terrapin"):
+        ids_typed = dataset.vendor in ("fmp", "terrapin")  # FMP ids are symbols, Terrapin's ISINs
+        if dataset.fresh_for and live:  # the latest quotes, their ids indexed in the same script
+            quotes.write_latest(client, live, dataset.name, dataset.fresh_for, index_ids=ids_typed)
+        elif ids_typed:
+            for r in live:
                 symbols.setdefault(r.source_instrument_id, f"{r.source}:{r.source_instrument_id}")
         quotes.index_symbols(client, symbols)
-        if dataset.fresh_for and live:
-            quotes.write_latest(client, live, dataset.name, dataset.fresh_for)
 
 
 PIPELINE = StocksPipeline("stocks", models, DATASETS, store, ORDER)
