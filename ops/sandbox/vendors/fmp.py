@@ -77,13 +77,12 @@ def _quotes_body(state, equities) -> Response:
     and the previous bucket, so a request is lookups and a join."""
     bucket, tick = state.bucket(), state.config.tick_seconds
     rows = _bucket_rows((state.config.seed, bucket, tick))
-    parts = []
-    for equity in equities:
-        part = rows.get(equity.symbol)
-        if part is None:
-            part = rows[equity.symbol] = fmp_data.quote_json(equity, bucket, tick)
-        parts.append(part)
-    return Response(b"[" + b",".join(parts) + b"]", mimetype="application/json")
+    missing = [equity for equity in equities if equity.symbol not in rows]
+    if missing:
+        for equity, part in zip(missing, fmp_data.quotes_json(missing, bucket, tick), strict=True):
+            rows[equity.symbol] = part
+    return Response(b"[" + b",".join([rows[equity.symbol] for equity in equities]) + b"]",
+                    mimetype="application/json")
 
 
 _buckets: dict[tuple[int, int, int], dict[str, bytes]] = {}
