@@ -2,14 +2,15 @@
 
 The pipeline: the vendor sandbox (its own process, on a manual clock) → ``stocks.poll.fetch_fmp``
 → ``stocks.format.store_batch`` (normalize, validate, upsert ``latest_quotes``, quotes to Redis,
-run bookkeeping) in a real ``celery worker`` on the pipeline's queues, runs dispatched from this
-process as beat's dispatcher does. ~5,200 quotes a run; the sandbox clock moves one price tick
+run bookkeeping) in real ``celery worker`` processes grouped as ``make run`` groups them (the FMP
+poll queue in its own worker, dispatch and format in the pipeline worker), runs dispatched from
+this process as beat's dispatcher does. ~5,200 quotes a run; the sandbox clock moves one price tick
 between runs, so every run updates every row. Timed from the first dispatch until the last run is
 complete. The reference: the same records (fetched again from the sandbox at the same clock
 offsets, untimed) upserted run by run through psycopg: ``COPY`` into a temporary table, then
 ``INSERT … ON CONFLICT DO UPDATE`` into a copy of ``latest_quotes`` in the same start state.
 The vendor floor: one client fetching those quotes from the sandbox (HTTP and JSON only). CPU per
-quote of the worker and the sandbox says where the time went (wall-clock rates here are noisy).
+quote of the workers and the sandbox says where the time went (wall-clock rates here are noisy).
 
 The runs are split into rounds (``--rounds``, default 3), each a pipeline phase then the raw upsert
 of the same records, every phase starting after ``VACUUM`` and ``CHECKPOINT``: both sides see the
@@ -115,40 +116,54 @@ def vendor_env(base_url: str) -> dict[str, str]:
 
 
 class PipelineWorker:
-    """``celery worker`` on the stocks pipeline's queues (emptied first), as ``make run`` starts it."""
+    """The stocks pipeline's ``celery worker`` processes as ``make run`` starts them: its queues
+    (emptied first) grouped by ``ops.run.worker_groups`` (the FMP poll queue in a worker of its
+    own, dispatch and format in the pipeline worker), each worker with ``concurrency`` processes."""
 
     def __init__(self, env: dict[str, str], concurrency: int):
         from axa.platform.celery_app import celery
-        self.celery, self.name = celery, f"bench-ingest-{uuid.uuid4().hex[:8]}@localhost"
+        from ops.run import worker_groups
+        self.celery, tag = celery, uuid.uuid4().hex[:8]
         with celery.connection_for_write() as conn:
             for queue in QUEUES:
                 bound = celery.amqp.queues[queue](conn.default_channel)
                 bound.declare()
                 bound.purge()
+        self.groups = {f"bench-ingest-{group}-{tag}@localhost": queues
+                       for group, queues in worker_groups(QUEUES).items()}
         self.log = tempfile.NamedTemporaryFile(prefix="axa-bench-worker-", suffix=".log")
-        cmd = [sys.executable, "-m", "celery", "-A", "axa.platform.celery_app", "worker", "-Q",
-               ",".join(QUEUES), "-c", str(concurrency), "--without-gossip", "--without-mingle",
-               "-n", self.name, "--loglevel", "WARNING"]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdin=subprocess.DEVNULL,
-                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        celery_worker = [sys.executable, "-m", "celery", "-A", "axa.platform.celery_app", "worker"]
+        self.procs = [subprocess.Popen(
+            [*celery_worker, "-Q", ",".join(queues), "-c", str(concurrency), "--without-gossip",
+             "--without-mingle", "-n", name, "-E", "--loglevel", "WARNING"], cwd=ROOT,
+            env={**os.environ, **env}, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True) for name, queues in self.groups.items()]
+
+    @property
+    def pids(self) -> list[int]:
+        return [proc.pid for proc in self.procs]
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
-        while self.proc.poll() is None and time.monotonic() < deadline:
-            replies = self.celery.control.inspect([self.name], timeout=0.5, limit=1).active_queues() or {}
-            if {q["name"] for q in replies.get(self.name) or ()} >= set(QUEUES):
+        while all(p.poll() is None for p in self.procs) and time.monotonic() < deadline:
+            replies = self.celery.control.inspect(list(self.groups), timeout=0.5, limit=len(self.groups)
+                                                  ).active_queues() or {}
+            if all({q["name"] for q in replies.get(name) or ()} >= set(queues)
+                   for name, queues in self.groups.items()):
                 return
         self.log.seek(0)
-        raise SystemExit(f"the worker did not start consuming:\n{self.log.read().decode()[-3000:]}")
+        raise SystemExit(f"the workers did not start consuming:\n{self.log.read().decode()[-3000:]}")
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
             try:
-                self.proc.wait(timeout=20)
+                proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
         self.log.close()
 
 
@@ -193,13 +208,16 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def pipeline_phase(app, poller, sandbox: SandboxProcess, pids: tuple, runs: int, params: dict | None):
-    """``runs`` runs back to back, the clock a tick further each time: (records, seconds, CPU seconds)."""
-    records, started, cpu = 0, time.monotonic(), [cpu_seconds(p) for p in pids]
+def pipeline_phase(app, poller, sandbox: SandboxProcess, pids: dict, runs: int, params: dict | None):
+    """``runs`` runs back to back, the clock a tick further each time: (records, seconds, CPU
+    seconds of each of ``pids``' values: lists of processes counted together)."""
+    def cpu() -> list[float]:
+        return [sum(map(cpu_seconds, group)) for group in pids.values()]
+    records, started, before = 0, time.monotonic(), cpu()
     for _ in range(runs):
         sandbox.advance(TICK)
         records += run_and_wait(app, poller, "fmp.quotes", params)["records_stored"]
-    return records, time.monotonic() - started, [cpu_seconds(p) - c for p, c in zip(pids, cpu, strict=True)]
+    return records, time.monotonic() - started, [b - a for a, b in zip(before, cpu(), strict=True)]
 
 
 def fetch_same_records(sandbox: SandboxProcess, symbols: list[str], runs: int, env: dict):
@@ -260,7 +278,7 @@ def report(totals: dict, rounds: list[float], runs: int, concurrency: int) -> No
     verdict = "PASS" if (ratio := rate / raw_rate) >= TARGET else "BELOW"
     cpu, seconds = totals["cpu"], totals["seconds"]
     print(f"   pipeline     {rate:9.0f} records/s  ({records} quotes in {runs} runs, {seconds:.2f} s, "
-          f"worker -c {concurrency}; cpu per quote: worker {cpu[0] / records * 1e6:.0f} us, "
+          f"workers -c {concurrency}; cpu per quote: workers {cpu[0] / records * 1e6:.0f} us, "
           f"sandbox {cpu[1] / records * 1e6:.0f} us)")
     print(f"   raw upsert   {raw_rate:9.0f} records/s  ({raw_records} rows, {totals['raw_seconds']:.2f} s)")
     print(f"   vendor floor {floor_rate:9.0f} records/s  (the sandbox serving them to one client, "
@@ -303,10 +321,11 @@ def measure(args, stack: ExitStack) -> None:
     runs = max(1, math.ceil(args.quotes / len(symbols)))
     rounds = max(1, min(args.rounds, runs))
     environment.header(NAME, [
-        f"{runs} runs x {len(symbols)} FMP quotes: sandbox -> poll -> format -> upsert in a worker "
-        f"(-c {args.concurrency}) vs COPY + INSERT … ON CONFLICT through psycopg, same records; "
+        f"{runs} runs x {len(symbols)} FMP quotes: sandbox -> poll -> format -> upsert in the workers "
+        f"make run starts (poll-fmp and pipeline, -c {args.concurrency} each) vs COPY + INSERT … "
+        f"ON CONFLICT through psycopg, same records; "
         f"in {rounds} rounds of pipeline then raw upsert, each phase after VACUUM + CHECKPOINT"])
-    pids = (worker.proc.pid, sandbox.proc.pid)
+    pids = {"workers": worker.pids, "sandbox": [sandbox.proc.pid]}
     totals = {"records": 0, "seconds": 0.0, "raw_records": 0, "raw_seconds": 0.0, "fetch_seconds": 0.0,
               "cpu": [0.0, 0.0]}
     ratios = []
