@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from axa.clients.values import RowRejected
+from axa.clients.values import RowRejected, decode_json
 
 Reject = tuple[str, Any]
 
@@ -30,6 +30,14 @@ class Raw:
     credit_count: int = 0  # CMC ``status.credit_count`` summed over the calls
     bodies: tuple[bytes, ...] = field(default=(), repr=False)  # each page's JSON as received,
     # where a page is a whole response body (the pipeline then ships the text, not decoded values)
+    exact: bool = True  # False: ``pages`` were decoded with float numbers, only to check them;
+    # records come from ``exact_pages()`` (the bodies decoded exactly)
+
+    def exact_pages(self) -> tuple[Any, ...]:
+        """The pages with exact numbers (Decimal): ``pages``, or ``bodies`` decoded again."""
+        if self.exact:
+            return self.pages
+        return tuple(decode_json(body) for body in self.bodies)
 
     @property
     def calls(self) -> int:

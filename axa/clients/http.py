@@ -33,7 +33,7 @@ import urllib3.exceptions
 
 from axa.clients import errors
 from axa.clients.settings import Secret, VendorSettings, check_base_url
-from axa.clients.values import decode_json
+from axa.clients.values import decode_json, decode_json_to_check
 
 log = logging.getLogger("axa.clients")
 USER_AGENT = "axa-platform-clients/1"
@@ -62,6 +62,7 @@ class VendorResponse:
     payload: Any  # decoded JSON, or None when the body is empty or not JSON
     body_text: str  # first bytes of the body, for error messages (already redacted)
     body: bytes = field(default=b"", repr=False)  # the whole body as received (gzip/deflate undone)
+    exact: bool = True  # False: ``payload``'s floats are floats (for checks only; ``body`` is exact)
 
 
 class VendorClient:
@@ -116,21 +117,23 @@ class VendorClient:
         return {}
 
     # ---- requests ----------------------------------------------------------------------
-    def get(self, path: str, params: dict | None = None) -> VendorResponse:
-        return self.request("GET", path, params=params)
+    def get(self, path: str, params: dict | None = None, *, exact: bool = True) -> VendorResponse:
+        return self.request("GET", path, params=params, exact=exact)
 
     def post(self, path: str, body: Any, params: dict | None = None) -> VendorResponse:
         return self.request("POST", path, params=params, json_body=body)
 
     def request(self, method: str, path: str, *, params: dict | None = None,
-                json_body: Any = None) -> VendorResponse:
-        """One call: limiter, send, read (capped), map failures; returns a successful response."""
+                json_body: Any = None, exact: bool = True) -> VendorResponse:
+        """One call: limiter, send, read (capped), map failures; returns a successful response.
+        ``exact=False`` where the caller reads numbers from ``body`` itself, not from ``payload``
+        (decoded then only to check the answer, with floats: cheaper)."""
         if not path.startswith("/") or "//" in path or "@" in path:
             raise ValueError(f"request path must be a plain absolute path, got {path!r}")
         counted = self._take_call()
         url = self.base_url + path
         started = time.monotonic()
-        response = self._send(method, url, params, json_body)
+        response = self._send(method, url, params, json_body, exact)
         log.debug("%s %s %s -> %s in %.0f ms", self.vendor, method, path, response.status,
                   (time.monotonic() - started) * 1000)
         usage = self.usage_of(path, json_body, response)
@@ -158,7 +161,8 @@ class VendorClient:
         take_call(self.vendor)
         return True
 
-    def _send(self, method: str, url: str, params: dict | None, json_body: Any) -> VendorResponse:
+    def _send(self, method: str, url: str, params: dict | None, json_body: Any,
+              exact: bool = True) -> VendorResponse:
         headers = {**self.headers, **self.auth_headers()}
         body = None
         if json_body is not None:
@@ -186,7 +190,7 @@ class VendorClient:
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise self.error(errors.TransientVendorError,
                              f"connection failed: {type(exc).__name__}") from None
-        return self._decoded(raw.status, {k.lower(): v for k, v in raw.headers.items()}, content)
+        return self._decoded(raw.status, {k.lower(): v for k, v in raw.headers.items()}, content, exact)
 
     def _read_body(self, raw: urllib3.BaseHTTPResponse) -> bytes:
         declared = raw.headers.get("Content-Length", "")
@@ -205,13 +209,14 @@ class VendorClient:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _decoded(self, status: int, headers: dict[str, str], body: bytes) -> VendorResponse:
+    def _decoded(self, status: int, headers: dict[str, str], body: bytes,
+                 exact: bool = True) -> VendorResponse:
         try:
-            payload = decode_json(body) if body.strip() else None
+            payload = (decode_json if exact else decode_json_to_check)(body) if body.strip() else None
         except ValueError:
             payload = None
         text = self.redact(body[: self.max_error_text].decode("utf-8", "replace"))
-        return VendorResponse(status, headers, payload, text, body)
+        return VendorResponse(status, headers, payload, text, body, exact)
 
     # ---- errors -----------------------------------------------------------------------
     def redact(self, text: str) -> str:

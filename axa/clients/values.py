@@ -175,6 +175,18 @@ def epoch_seconds(value: Any, name: str, *, required: bool = False) -> datetime 
         raise RowRejected(f"{name}: out of range") from None
 
 
+_decode_plain = msgspec.json.Decoder().decode
+
+
+def decode_json_to_check(body: bytes | str) -> Any:
+    """JSON for a look at its shape only (error bodies, paging): floats stay floats, at a third of
+    :func:`decode_json`'s cost. Never turn its numbers into records: decode the body exactly."""
+    try:
+        return _decode_plain(body)
+    except msgspec.DecodeError:
+        return decode_json(body)
+
+
 _canonical = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":")).encode
 _canonical_fast = msgspec.json.Encoder(decimal_format="string", order="sorted").encode
 

@@ -99,7 +99,7 @@ def extract(dataset: Dataset, params: dict) -> dict:
     fetcher = dataset.fetcher_class
     raw = fetcher.extract_data(vendor_client(dataset.vendor), fetcher.transform_query(params))
     texts = _texts(raw)
-    pages = {"pages": list(raw.pages)} if texts is None else {"bodies": texts}
+    pages = {"pages": list(raw.exact_pages())} if texts is None else {"bodies": texts}
     return {**pages, "fetched_at": raw.fetched_at.isoformat(), "credit_count": raw.credit_count}
 
 

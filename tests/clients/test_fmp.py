@@ -12,6 +12,7 @@ from axa.clients.fmp import fetchers as f
 from axa.clients.fmp.client import FmpClient
 from axa.clients.records import InstrumentRecord, QuoteRecord
 from axa.clients.settings import Secret
+from axa.clients.values import decode_json
 from tests.clients.conftest import Reply, payload
 
 FETCHED = datetime(2025, 11, 7, 21, 5, tzinfo=UTC)
@@ -116,6 +117,17 @@ def test_batch_quote_extract_batches_by_symbol_count(server):
     assert len(result.records) == 250 and result.rejects == [] and result.raw.calls == 3
     f.BatchQuoteFetcher.fetch(client(server.url), {"symbols": symbols[:10], "batch_size": 4})
     assert [len(s.query["symbols"].split(",")) for s in server.seen[3:]] == [4, 4, 2]
+
+
+def test_batch_quote_numbers_stay_exact_though_the_poll_only_checks_the_answer(server):
+    body = b'[{"symbol":"LONG","price":0.12345678901234567891,"timestamp":1762549202,"volume":1e3}]'
+    server.route("GET", "/stable/batch-quote", Reply(200, body))
+    result = f.BatchQuoteFetcher.fetch(client(server.url), {"symbols": ["LONG"]})
+    assert result.raw.pages[0][0]["price"] == pytest.approx(0.1234567890123457)  # a float: for checks
+    quote = result.records[0]
+    assert quote.price == Decimal("0.12345678901234567891") and quote.volume == Decimal("1E+3")
+    assert quote.raw_ref == f.BatchQuoteFetcher.transform_data(
+        f.BatchQuoteFetcher.transform_query({"symbols": ["LONG"]}), raw(decode_json(body)))[0][0].raw_ref
 
 
 def test_profile_extract_skips_a_symbol_outside_the_plan(server):

@@ -166,16 +166,17 @@ class BatchQuoteFetcher(Fetcher):
 
     @staticmethod
     def extract_data(client, query: SymbolsQuery) -> Raw:
-        answers = [client.get("/stable/batch-quote", {"symbols": ",".join(batch)})
+        answers = [client.get("/stable/batch-quote", {"symbols": ",".join(batch)}, exact=False)
                    for batch in chunks(query.symbols, query.batch_size)]
-        return Raw(tuple(a.payload for a in answers), now_utc(), bodies=tuple(a.body for a in answers))
+        return Raw(tuple(a.payload for a in answers), now_utc(), bodies=tuple(a.body for a in answers),
+                   exact=False)
 
     @staticmethod
     def transform_data(query: SymbolsQuery, raw: Raw) -> tuple[list, list[Reject]]:
-        records, rejects = [], []
-        for page in raw.pages:
+        records, rejects, pages = [], [], raw.exact_pages()
+        for page in pages:
             collect(_rows(page, "batch-quote"), _quote(raw.fetched_at), records, rejects)
-        found = {str(row.get("symbol") or "").strip().upper() for page in raw.pages
+        found = {str(row.get("symbol") or "").strip().upper() for page in pages
                  for row in _rows(page, "batch-quote") if isinstance(row, dict)}
         rejects.extend(("no quote for symbol", s) for s in query.symbols if s not in found)
         return _dedupe(records, rejects, lambda r: (r.source_instrument_id, r.as_of)), rejects
