@@ -10,12 +10,17 @@ the per-minute windows use real time.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
+import selectors
+import socket
 import threading
 import time
+import types
 from collections.abc import Callable
 
+import werkzeug.serving
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -118,8 +123,56 @@ def create_sandbox_app(config: SandboxConfig | None = None,
     return app
 
 
+_request = threading.local()  # .keep_alive: this thread's current request keeps its connection
+
+
+class _Selector(selectors.DefaultSelector):
+    """What werkzeug's ``run_wsgi`` drains leftover request bytes with after each answer: for a
+    request that keeps its connection there is nothing to drain (it had no body), and the bytes
+    that follow are the client's next request."""
+
+    def select(self, timeout=None):
+        if getattr(_request, "keep_alive", False):
+            return []
+        return super().select(timeout)
+
+
+werkzeug.serving.selectors = types.SimpleNamespace(DefaultSelector=_Selector, EVENT_READ=selectors.EVENT_READ)
+
+
 class SandboxRequestHandler(WSGIRequestHandler):
-    """Keeps request headers whose names contain "_" (CMC's ``X-CMC_PRO_API_KEY``): werkzeug drops them."""
+    """Keeps request headers whose names contain "_" (CMC's ``X-CMC_PRO_API_KEY``): werkzeug drops them.
+
+    Keeps connections alive, as the vendors do, where that is safe: werkzeug closes every connection
+    (http.server cannot drain an unread request body before the next request line), so here only
+    a request without a body whose answer has a Content-Length keeps its connection (the FMP and
+    CMC GETs); everything else still closes. An idle connection closes after ``timeout`` seconds."""
+
+    timeout = 60
+
+    def setup(self):
+        super().setup()  # headers and body go out in two writes: without NODELAY, a kept-alive
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # connection waits
+        # for the client's delayed ACK (Nagle) before the body
+
+    def handle_one_request(self):
+        _request.keep_alive = self._response_length = False
+        super().handle_one_request()
+
+    def send_header(self, keyword, value):
+        name = keyword.lower()
+        if name == "content-length":
+            self._response_length = True
+        elif name == "connection" and value.lower() == "close" and self._may_keep_alive():
+            _request.keep_alive = True
+            return  # HTTP/1.1: the connection stays open unless a side says close
+        super().send_header(keyword, value)
+
+    def _may_keep_alive(self) -> bool:
+        headers = self.headers
+        return (self._response_length and self.request_version == "HTTP/1.1"
+                and not self.close_connection and "Transfer-Encoding" not in headers
+                and headers.get("Content-Length", "0").strip() in ("", "0"))
 
     def make_environ(self):
         environ = super().make_environ()
@@ -136,11 +189,11 @@ class QuietRequestHandler(SandboxRequestHandler):
 
 class PooledWSGIServer(BaseWSGIServer):
     """werkzeug's threaded server (``make_server(threaded=True)``), except that a connection goes to
-    an idle thread of an earlier connection when there is one instead of to a new thread (every answer
-    closes its connection, and starting a thread took about half the CPU of answering a cached
-    100-quote request). There are still as many threads as connections in progress (a ``slow``
-    fault holds one, as before); up to ``idle_kept`` of them wait for the next connections. Threads
-    are daemons, as werkzeug's are.
+    an idle thread of an earlier connection when there is one instead of to a new thread (starting
+    a thread took about half the CPU of answering a cached 100-quote request). There are still as
+    many threads as open connections (a ``slow`` fault holds one, as before); up to ``idle_kept``
+    of them wait for the next connections. Threads are daemons, as werkzeug's are; closing the
+    server also ends the connections clients keep alive.
     """
 
     multithread = True
@@ -152,6 +205,7 @@ class PooledWSGIServer(BaseWSGIServer):
         self._idle = 0  # threads committed to take the next connection from _connections
         self._connections: queue.SimpleQueue = queue.SimpleQueue()
         self._closing = False
+        self._open: set = set()  # connections being served (kept alive ones included)
         super().__init__(*args, **kwargs)
 
     def process_request(self, request, client_address) -> None:
@@ -167,11 +221,15 @@ class PooledWSGIServer(BaseWSGIServer):
 
     def _serve_connections(self, request, client_address) -> None:
         while True:  # socketserver.ThreadingMixIn.process_request_thread, then wait for the next connection
+            with self._pool_lock:
+                self._open.add(request)
             try:
                 self.finish_request(request, client_address)
             except Exception:
                 self.handle_error(request, client_address)
             finally:
+                with self._pool_lock:
+                    self._open.discard(request)
                 self.shutdown_request(request)
             with self._pool_lock:
                 if self._closing or self._idle >= self.idle_kept:
@@ -186,8 +244,12 @@ class PooledWSGIServer(BaseWSGIServer):
         with self._pool_lock:
             self._closing = True
             idle, self._idle = self._idle, 0
+            still_open = list(self._open)
         for _ in range(idle):
             self._connections.put(None)
+        for connection in still_open:  # a thread waiting for a kept-alive client's next request
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
         super().server_close()
 
 
