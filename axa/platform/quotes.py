@@ -96,23 +96,53 @@ return #bodies / 2
 WRITE_CHUNK = 500  # quotes per script call: Redis runs a script alone, so keep each one short
 
 
+class _Members(msgspec.Struct, omit_defaults=True):
+    """The quote's API object in its documented order; None fields are left out when encoded."""
+
+    price: object = None
+    price_unit: object = None
+    quote_currency: object = None
+    change_abs: object = None
+    change_pct: object = None
+    volume: object = None
+    volume_unit: object = None
+    market_cap: object = None
+    yield_pct: object = None
+    bid: object = None
+    ask: object = None
+    source: object = None
+    id: object = None
+    dataset: object = None
+    as_of: object = None
+    as_of_precision: object = None
+    fetched_at: object = None
+
+
+_STRINGS = frozenset({Decimal, str, type(None)})
+
+
 def _members(record, dataset: str, times: dict | None = None) -> str:
     """The quote as the API shows it (its non-empty fields), JSON object members without braces;
     ``stale`` is added by the reader. Every field is a string (Decimals as their exact text).
     ``times`` memoizes ISO texts across a batch (its quotes share fetched_at, mostly as_of too)."""
     times = {} if times is None else times
     as_of, fetched_at = record.as_of, record.fetched_at
-    fields = {f: v if type(v) is Decimal or type(v) is str else str(v)
-              for f, v in zip(FIELDS, _fields_of(record), strict=True) if v is not None and v != ""}
-    fields.update(source=record.source, id=record.source_instrument_id, dataset=dataset,
-                  as_of=times.get(as_of) or times.setdefault(as_of, _text(as_of)),
-                  as_of_precision=record.as_of_precision,
-                  fetched_at=times.get(fetched_at) or times.setdefault(fetched_at, _text(fetched_at)))
-    return _encode_object(fields)[1:-1].decode()
+    values = _fields_of(record)
+    if not set(map(type, values)) <= _STRINGS:  # not the records' usual types: as their text
+        values = tuple(v if type(v) in _STRINGS else str(v) for v in values)
+    text = _encode_object(_Members(
+        *values, record.source, record.source_instrument_id, dataset,
+        times.get(as_of) or times.setdefault(as_of, _text(as_of)), record.as_of_precision,
+        times.get(fetched_at) or times.setdefault(fetched_at, _text(fetched_at))))
+    if b':""' in text:  # an empty field (only an empty string encodes so): left out, as None is
+        fields = {k: v for k, v in msgspec.json.decode(text).items() if v != ""}
+        text = _encode_object(fields)
+    return text[1:-1].decode()
 
 
 _fields_of = attrgetter(*FIELDS)
 _encode_object = msgspec.json.Encoder(decimal_format="string").encode
+assert tuple(_Members.__struct_fields__[:len(FIELDS)]) == FIELDS
 
 
 def write_latest(client: redis.Redis, records: Iterable, dataset: str, fresh_for: int,
