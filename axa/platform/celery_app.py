@@ -57,7 +57,7 @@ class AppTask(Task):
                 app.extensions["sqlalchemy"].session.remove()
 
 
-celery = Celery("axa", task_cls=AppTask)
+celery = Celery("axa", task_cls=AppTask, events="axa.platform.celery_events:UnconfirmedEvents")
 celery.config_from_object("celeryconfig")
 celery.set_default()  # shared_task proxies resolve to this app in every thread, not Celery's default
 
