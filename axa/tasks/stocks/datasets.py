@@ -3,8 +3,8 @@
 Schedules are seconds between runs; each can be changed with ``AXA_SCHEDULE_<DATASET>`` (dots
 become underscores, e.g. ``AXA_SCHEDULE_FMP_QUOTES=30``). Chunked datasets take their items per
 batch (per poll task) from ``AXA_BATCH_<DATASET>``; a batch may make several vendor calls (FMP
-quotes: 100 symbols a call, 1,000 a batch, so the per-task cost is paid once per 1,000 quotes; a
-failed call retries its batch's ten calls).
+quotes: 100 symbols a call, up to 1,000 a batch, so the per-task cost is paid once per ~1,000
+quotes; a failed call retries its batch's calls). Batches are as even as whole calls allow.
 """
 from __future__ import annotations
 
@@ -41,15 +41,33 @@ def batch_items(name: str, default: int) -> int:
 
 
 def chunked(key: str, size: int, source: str, asset_class: str | None = None,
-            column=Instrument.source_instrument_id, setting: str | None = None):
-    """One batch per ``size`` symbols (or ISINs; ``AXA_BATCH_<setting>`` when set, read at plan
-    time): the given ones, else every known one."""
+            column=Instrument.source_instrument_id, setting: str | None = None, per_call: int = 1):
+    """Batches of at most ``size`` symbols (or ISINs; ``AXA_BATCH_<setting>`` when set, read at
+    plan time): the given ones, else every known one. As few batches as that allows, of even size
+    (batches of equal work finish together: no short last batch running alone), each a whole
+    number of vendor calls of ``per_call`` items, so no extra call is made."""
     def plan(params: dict) -> list[dict]:
         size_now = batch_items(setting, size) if setting else size
         items = params.get(key) or _ids(source, column, asset_class)
         rest = {k: v for k, v in params.items() if k != key}
-        return [{**rest, key: list(items[i:i + size_now])} for i in range(0, len(items), size_now)]
+        return [{**rest, key: list(items[start:end])}
+                for start, end in even_slices(len(items), size_now, per_call)]
     return plan
+
+
+def even_slices(count: int, most: int, unit: int = 1) -> list[tuple[int, int]]:
+    """[start, end) slices of ``count`` items: as few as hold at most ``most`` each, their sizes
+    whole ``unit``s (but the last) and as even as that allows."""
+    unit = max(1, min(unit, most))
+    units, per_batch = -(-count // unit), max(1, most // unit)
+    batches = -(-units // per_batch)
+    slices, start = [], 0
+    for number in range(batches):
+        share = units // batches + (1 if number < units % batches else 0)
+        end = min(count, start + share * unit)
+        slices.append((start, end))
+        start = end
+    return slices
 
 
 def history_plan(params: dict) -> list[dict]:
@@ -71,8 +89,9 @@ DATASETS = {d.name: d for d in (
     _dataset("fmp.symbols", "fmp", "stock-list", single, DAY, description="FMP symbol list"),
     _dataset("fmp.profiles", "fmp", "profile", chunked("symbols", 25, "fmp"), DAY, bulk=True,
              description="FMP company profiles (ISIN, currency, sector)"),
-    _dataset("fmp.quotes", "fmp", "batch-quote", chunked("symbols", 1000, "fmp", setting="fmp.quotes"),
-             MINUTE, fresh_for=180, description="FMP batch quotes, 100 symbols a call, 1,000 a batch",
+    _dataset("fmp.quotes", "fmp", "batch-quote",
+             chunked("symbols", 1000, "fmp", setting="fmp.quotes", per_call=100), MINUTE, fresh_for=180,
+             description="FMP batch quotes, 100 symbols a call, up to 1,000 a batch",
              batch_size=100),
     _dataset("fmp.history", "fmp", "historical-price-eod/full", history_plan, DAY, bulk=True,
              description="FMP daily bars (after the close)"),
