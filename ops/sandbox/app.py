@@ -146,14 +146,20 @@ class SandboxRequestHandler(WSGIRequestHandler):
     Keeps connections alive, as the vendors do, where that is safe: werkzeug closes every connection
     (http.server cannot drain an unread request body before the next request line), so here only
     a request without a body whose answer has a Content-Length keeps its connection (the FMP and
-    CMC GETs); everything else still closes. An idle connection closes after ``timeout`` seconds."""
+    CMC GETs); everything else still closes. An idle connection closes after ``timeout`` seconds,
+    well before a client would reuse it for the next minute's poll (closing just as the client
+    sends would fail that request), and without a log line: that is the normal end of one."""
 
-    timeout = 60
+    timeout = 5
 
     def setup(self):
         super().setup()  # headers and body go out in two writes: without NODELAY, a kept-alive
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # connection waits
         # for the client's delayed ACK (Nagle) before the body
+
+    def log_error(self, format, *args):
+        if not format.startswith("Request timed out"):
+            super().log_error(format, *args)
 
     def handle_one_request(self):
         _request.keep_alive = self._response_length = False
