@@ -161,12 +161,13 @@ class QuotaLedger:
     def __init__(self, client: redis.Redis, *, prefix: str = PREFIX) -> None:
         self.redis, self.prefix = client, prefix
 
-    def _base(self, name: str, metric: str) -> str:
+    def base(self, name: str, metric: str) -> str:
+        """The key prefix of ``metric``'s counters for the bucket ``name`` (``:d:<day>``, ``:m:<month>``)."""
         return f"{self.prefix}:{name}:quota:{metric}"
 
     def add(self, name: str, metric: str, amount: int, now: datetime | None = None) -> tuple[int, int]:
         """Count ``amount`` in today's and this month's counters; returns both totals."""
-        day_key, month_key = _period_keys(self._base(name, metric), now or datetime.now(UTC))
+        day_key, month_key = _period_keys(self.base(name, metric), now or datetime.now(UTC))
         pipe = self.redis.pipeline()
         pipe.incrby(day_key, amount).expire(day_key, DAY_TTL)
         pipe.incrby(month_key, amount).expire(month_key, MONTH_TTL)
@@ -174,14 +175,14 @@ class QuotaLedger:
         return int(day_total), int(month_total)
 
     def used(self, name: str, metric: str, period: str, now: datetime | None = None) -> int:
-        day_key, month_key = _period_keys(self._base(name, metric), now or datetime.now(UTC))
+        day_key, month_key = _period_keys(self.base(name, metric), now or datetime.now(UTC))
         if metric == "isins":
             return int(self.redis.scard(month_key))
         return int(self.redis.get(day_key if period == "day" else month_key) or 0)
 
     def add_isins(self, name: str, isins, now: datetime | None = None) -> int:
         """Remember ISINs pulled this month; returns the month's distinct count."""
-        _, month_key = _period_keys(self._base(name, "isins"), now or datetime.now(UTC))
+        _, month_key = _period_keys(self.base(name, "isins"), now or datetime.now(UTC))
         pipe = self.redis.pipeline()
         if isins:
             pipe.sadd(month_key, *isins).expire(month_key, MONTH_TTL)
@@ -295,8 +296,8 @@ class VendorLimiter:
         if settings is not None and metric != "isins":  # repeats of an ISIN are free: only the
             daily, monthly = settings.daily_quota, settings.monthly_quota  # vendor knows (its 403 pauses us)
         keys = [f"{self.prefix}:{name}:pause", f"{self.prefix}:{name}:bucket",
-                *_period_keys(self.ledger._base(name, "calls"), now),
-                *_period_keys(self.ledger._base(name, metric), now)]
+                *_period_keys(self.ledger.base(name, "calls"), now),
+                *_period_keys(self.ledger.base(name, metric), now)]
         status, value = self._acquire(keys=keys, args=[capacity, rate, tokens, calls, daily, monthly,
                                                        DAY_TTL, MONTH_TTL])
         return _str(status), _str(value)
