@@ -82,7 +82,7 @@ def define_ingest_models(db):
             params = {"run_id": run_id, "batch_no": batch_no, "status": "failed" if error else "done",
                       "stored": stored, "rejected": rejected, "error": error, "failed": int(bool(error)),
                       "err": f"batch {batch_no}: {error}"[:500] if error else None,
-                      "now": datetime.now(UTC)}
+                      "now": datetime.now(UTC), "channel": NOTIFY_CHANNEL}
             return db.session.execute(_FINISH, params).scalar_one() > 0
 
     class QuarantinedRecord(db.Model):
@@ -108,6 +108,7 @@ def define_ingest_models(db):
     return IngestRun, IngestBatch, QuarantinedRecord
 
 
+NOTIFY_CHANNEL = "axa_ingest_runs"  # LISTEN here: {"id", "dataset", "status"} when a run closes
 # The batch row (once: the natural key (run, batch)), then the run's totals, in one statement; a
 # run whose batches are all recorded closes as succeeded, failed (every batch failed) or partial.
 _FINISH = text("""
@@ -135,14 +136,13 @@ WITH batch AS (
   RETURNING ingest_runs.id, ingest_runs.dataset, ingest_runs.status, ingest_runs.batches_done,
             ingest_runs.batches_total
 ), closed AS (
-  SELECT pg_notify('axa_ingest_runs',
+  SELECT pg_notify(CAST(:channel AS text),
                    json_build_object('id', id, 'dataset', dataset, 'status', status)::text)
   FROM totals WHERE batches_done = batches_total
 )
 SELECT (SELECT count(*) FROM batch) + 0 * (SELECT count(*) FROM closed)
 """)
-NOTIFY_CHANNEL = "axa_ingest_runs"  # LISTEN here: {"id", "dataset", "status"} when a run closes
-_NOTIFY = text("SELECT pg_notify('axa_ingest_runs', "
+_NOTIFY = text("SELECT pg_notify(CAST(:channel AS text), "
                "json_build_object('id', CAST(:id AS bigint), 'dataset', CAST(:dataset AS text), "
                "'status', CAST(:status AS text))::text)")
 
@@ -150,4 +150,5 @@ _NOTIFY = text("SELECT pg_notify('axa_ingest_runs', "
 def notify_closed(session, run) -> None:
     """Announce a run closed outside ``IngestBatch.finish`` (no batches, or past its deadline) on
     ``NOTIFY_CHANNEL``; delivered when the caller commits, like every close."""
-    session.execute(_NOTIFY, {"id": run.id, "dataset": run.dataset, "status": run.status})
+    session.execute(_NOTIFY, {"channel": NOTIFY_CHANNEL, "id": run.id, "dataset": run.dataset,
+                              "status": run.status})
