@@ -35,8 +35,8 @@ def test_symbols_then_quotes_store_instruments_and_latest_quotes(apps, sandbox):
     state.clear_requests()
     run = _run(stocks, STOCKS, "fmp.quotes")
     symbols = _count(stocks, m.Instrument)
-    # 1,000 symbols a batch (one poll task), 100 a vendor call
-    assert run["status"] == "succeeded" and run["batches_total"] == -(-symbols // 1000)
+    # up to 1,500 symbols a batch (one poll task), 100 a vendor call
+    assert run["status"] == "succeeded" and run["batches_total"] == -(-symbols // 1500)
     assert len(state.requests("fmp")) == -(-symbols // 100)
     assert run["records_stored"] >= 5000 and run["finished_at"] is not None
     assert _count(stocks, m.LatestQuote) == run["records_stored"]

@@ -24,7 +24,7 @@ def test_even_slices_cover_every_item_once_in_whole_calls(count, most, unit, siz
 def test_fmp_quote_batches_are_even_and_within_the_setting(monkeypatch):
     symbols = [f"S{i:04d}" for i in range(2350)]
     plan = DATASETS["fmp.quotes"].plan
-    assert [len(b["symbols"]) for b in plan({"symbols": symbols})] == [800, 800, 750]
+    assert [len(b["symbols"]) for b in plan({"symbols": symbols})] == [1200, 1150]
     monkeypatch.setenv("AXA_BATCH_FMP_QUOTES", "500")
     batches = plan({"symbols": symbols})
     assert [len(b["symbols"]) for b in batches] == [500, 500, 500, 500, 350]

@@ -3,7 +3,7 @@
 Schedules are seconds between runs; each can be changed with ``AXA_SCHEDULE_<DATASET>`` (dots
 become underscores, e.g. ``AXA_SCHEDULE_FMP_QUOTES=30``). Chunked datasets take their items per
 batch (per poll task) from ``AXA_BATCH_<DATASET>``; a batch may make several vendor calls (FMP
-quotes: 100 symbols a call, up to 1,000 a batch, so the per-task cost is paid once per ~1,000
+quotes: 100 symbols a call, up to 1,500 a batch, so the per-task cost is paid once per ~1,500
 quotes; a failed call retries its batch's calls). Batches are as even as whole calls allow.
 """
 from __future__ import annotations
@@ -90,8 +90,8 @@ DATASETS = {d.name: d for d in (
     _dataset("fmp.profiles", "fmp", "profile", chunked("symbols", 25, "fmp"), DAY, bulk=True,
              description="FMP company profiles (ISIN, currency, sector)"),
     _dataset("fmp.quotes", "fmp", "batch-quote",
-             chunked("symbols", 1000, "fmp", setting="fmp.quotes", per_call=100), MINUTE, fresh_for=180,
-             description="FMP batch quotes, 100 symbols a call, up to 1,000 a batch",
+             chunked("symbols", 1500, "fmp", setting="fmp.quotes", per_call=100), MINUTE, fresh_for=180,
+             description="FMP batch quotes, 100 symbols a call, up to 1,500 a batch",
              batch_size=100),
     _dataset("fmp.history", "fmp", "historical-price-eod/full", history_plan, DAY, bulk=True,
              description="FMP daily bars (after the close)"),
