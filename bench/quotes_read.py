@@ -5,7 +5,9 @@ client processes drives them in alternating rounds. stocks answers from the Redi
 (axa/platform/quotes.py) in the session check's own round trip: one EVALSHA validates the Bearer
 session, then reads the symbol index and the 50 pre-rendered quotes and writes the body. The bare
 endpoint answers the very same JSON body (taken from stocks' answer before measuring) with no hooks
-and no I/O, so the ratio is what the framework, authentication and Redis cost. The quotes are real sandbox
+and no I/O, so the ratio is what the framework, authentication and Redis cost. A third app, the I/O
+floor (bench/raw_app.py), makes the same single Redis call through the raw driver and returns
+its body, to show what the framework layers cost. The quotes are real sandbox
 quotes (FMP batch quotes from the vendor sandbox in a thread), written by the pipeline's own
 Redis writer.
 
@@ -89,15 +91,17 @@ def report(results: dict[str, LoadResult], symbols: int) -> int:
     for name, result in results.items():
         print(f"   {name:<10} {result.rate:8.1f} req/s   ({result.ok} x 200 in {result.seconds:.1f} s, "
               f"non-200: {result.unexpected})")
-    bare, app = results["bare Flask"].rate, results["stocks"].rate
+    bare, app, raw = results["bare Flask"].rate, results["stocks"].rate, results["raw drivers"].rate
     ratio = app / bare if bare else 0.0
     errors = sum(result.unexpected for result in results.values())
     verdict = "ERROR" if errors else ("PASS" if ratio >= TARGET else "BELOW")
     if errors:
         print(f"   {errors} responses were not 200: the figures are not valid")
     print(f"   stocks / bare Flask = {ratio:.2f} (target >= {TARGET}); {app * symbols:.0f} quotes/s served")
+    print(f"   stocks / raw drivers = {app / raw if raw else 0:.2f}; raw drivers / bare Flask = "
+          f"{raw / bare if bare else 0:.2f} (the same Redis call without the framework layers)")
     print(f"RESULT {NAME} ratio={ratio:.2f} target>={TARGET} {verdict} stocks_rps={app:.0f} "
-          f"bare_rps={bare:.0f} symbols={symbols}")
+          f"raw_rps={raw:.0f} bare_rps={bare:.0f} symbols={symbols}")
     return 1 if errors else 0
 
 
@@ -118,10 +122,14 @@ def serve_and_measure(args, user: environment.BenchUser, symbols: list[str], sta
     targets["bare Flask"] = Target("127.0.0.1", port, build_request("GET", path, port, auth))
     if json.loads(first_answer(targets["bare Flask"], "bare Flask")) != body:
         raise SystemExit("the bare endpoint does not answer the same body")
+    port = stack.enter_context(gunicorn("bench.raw_app:app", settings, {}))
+    targets["raw drivers"] = Target("127.0.0.1", port, build_request("GET", path, port, auth))
+    if json.loads(first_answer(targets["raw drivers"], "raw drivers")) != body:
+        raise SystemExit("the raw-driver endpoint does not answer the same body")
     pool = stack.enter_context(LoadPool(args.processes, args.connections))
     environment.header(NAME, [
         f"authenticated GET /api/v1/quotes?symbols=<{len(symbols)}> (Bearer session) on stocks vs a "
-        f"bare Flask endpoint answering the same body",
+        f"bare Flask endpoint answering the same body (and the raw-driver floor)",
         f"servers: {settings.describe()} each; load: {pool.describe()}",
         f"{args.rounds} alternating rounds, {args.duration:.1f} s measured per server "
         f"after {args.warmup:.1f} s warm-up"])

@@ -1,8 +1,14 @@
-"""The I/O floor of ``auth_me``: a bare Flask endpoint doing the I/O that socweb's ``/api/v1/me``
-must do, through the raw drivers — the same single EVALSHA of the platform's session script on a
-plain redis-py client, which also returns the cached replica row (axa/models/replica.py), and on
-a miss the row by primary key (psycopg, autocommit, one connection per thread) written back with
-the platform's fill script — without flask-smorest, hooks, SQLAlchemy or marshmallow.
+"""The I/O floors of ``auth_me`` and ``quotes_read``: bare Flask endpoints doing the I/O that the
+platform's endpoints must do, through the raw drivers.
+
+``/api/v1/quotes?symbols=``: the single EVALSHA of the session script with the quotes rider
+(axa/platform/quotes.py) on a plain redis-py client, its body returned as is.
+
+``/api/v1/me``: the I/O that socweb's ``/api/v1/me`` must do — the same single EVALSHA of the
+platform's session script on a plain redis-py client, which also returns the cached replica row
+(axa/models/replica.py), and on a miss the row by primary key (psycopg, autocommit, one
+connection per thread) written back with the platform's fill script — without flask-smorest,
+hooks, SQLAlchemy or marshmallow.
 
     gunicorn bench.raw_app:app     (AXA_* settings from the environment, like socweb)
 """
@@ -17,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from axa.models.replica import CACHE_SECONDS, FIELDS, PUT_SCRIPT
 from axa.platform.config import database_url, load_settings
+from axa.platform.quotes import QUOTES_RIDER
 from axa.platform.sessions import LEASE_SECONDS, REPLICA_PREFIX, REPLICA_RIDER, SessionStore
 
 QUERY = "SELECT id, email, display_name, status, version, synced_at FROM users WHERE id = %s"
@@ -61,3 +68,14 @@ def me():
     return {"id": int(fields["id"]), "email": fields["email"], "display_name": fields["display_name"],
             "status": fields["status"], "version": int(fields["version"]),
             "synced_at": fields["synced_at"]}
+
+
+@app.get("/api/v1/quotes")
+def quotes():
+    header = request.headers.get("Authorization", "")
+    bearer = header[7:] if header[:7].lower() == "bearer " else ""
+    symbols = request.args.get("symbols", "").upper().split(",")
+    session, body = _store.validate_with(bearer, QUOTES_RIDER, symbols)
+    if session is None:
+        abort(401)
+    return app.response_class(body, mimetype="application/json")
