@@ -129,8 +129,15 @@ def login_required(view):
         current_session()
         return view(*args, **kwargs)
 
+    wrapper._apidoc = documented(view, 401, "Not signed in, or the session has ended.")
+    return wrapper
+
+
+def documented(view, status: int, description: str) -> dict:
+    """``view``'s flask-smorest doc with one more response (as ``Blueprint.alt_response`` stores
+    one: a list per status code, each entry a description), unless ``status`` is documented."""
     doc = getattr(view, "_apidoc", {})
     responses = doc.setdefault("response", {}).setdefault("responses", {})
-    responses.setdefault(401, {"description": "Not signed in, or the session has ended."})
-    wrapper._apidoc = doc
-    return wrapper
+    if status not in responses:
+        responses[status] = [{"description": description, "content_type": None}]
+    return doc

@@ -122,7 +122,33 @@ def test_openapi_and_swagger_ui_on_every_app(clients, sub):
 
 def test_login_required_documents_401(client):
     spec = client.get("/api/v1/docs/openapi.json").get_json()
-    assert "401" in spec["paths"]["/api/v1/auth/me"]["get"]["responses"]
+    assert spec["paths"]["/api/v1/auth/me"]["get"]["responses"]["401"] == {
+        "description": "Not signed in, or the session has ended."}
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
+@pytest.mark.parametrize("sub", SUBSYSTEMS)
+def test_every_reference_in_every_spec_resolves(clients, sub):
+    spec = clients[sub].get("/api/v1/docs/openapi.json").get_json()
+    dangling = set()
+    for ref in _refs(spec):
+        node = spec
+        for part in ref.removeprefix("#/").split("/"):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            dangling.add(ref)
+    assert not dangling, dangling
 
 
 def test_one_docs_page_lists_all_six_specs(client):

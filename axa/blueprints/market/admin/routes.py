@@ -22,7 +22,7 @@ from axa.blueprints.market.admin.schemas import (
 from axa.blueprints.market.controls import SelectionError, controls, progress
 from axa.blueprints.market.paging import paged
 from axa.blueprints.market.schemas import ID
-from axa.platform.auth_hook import current_session, login_required
+from axa.platform.auth_hook import current_session, documented, login_required
 
 blp = Blueprint("market_admin", __name__, url_prefix="/api/v1/admin",
                 description="Operators: dataset refreshes, ingest runs, quarantine (admin only)")
@@ -42,10 +42,7 @@ def admin_required(view):
         require_admin()
         return view(*args, **kwargs)
 
-    doc = getattr(view, "_apidoc", {})
-    doc.setdefault("response", {}).setdefault("responses", {}).setdefault(
-        403, {"description": "Not an admin of this subsystem."})
-    wrapper._apidoc = doc
+    wrapper._apidoc = documented(view, 403, "Not an admin of this subsystem.")
     return login_required(wrapper)
 
 
