@@ -2,9 +2,12 @@
 import json
 from datetime import datetime
 
+import pytest
+from marshmallow import ValidationError
 from sqlalchemy import event
 
-from axa.blueprints.stocks.quotes.schemas import QuoteSchema, QuotesSchema
+from axa.blueprints.stocks.quotes.routes import valid_symbols
+from axa.blueprints.stocks.quotes.schemas import QuoteSchema, QuotesQuerySchema, QuotesSchema
 from axa.platform import quotes
 from axa.platform.redis_client import client_for
 
@@ -99,3 +102,14 @@ def test_quotes_and_session_take_one_redis_call(stocks, monkeypatch):
     monkeypatch.setattr(redis, "execute_command", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
     body = _quotes(stocks, stocks.data["symbols"][:50]).get_json()
     assert len(body["quotes"]) == 50 and calls == ["EVALSHA"]
+
+
+@pytest.mark.parametrize("text", ["AAPL", " aapl , msft,,AAPL ", "", ",", " ", "A\x01B", "A" * 65,
+                                  ",".join(f"S{i}" for i in range(200)), ",".join(f"S{i}" for i in range(201)),
+                                  "X" * 13001, "BRK.B,^GSPC,XS1610682764"])
+def test_the_fast_symbols_check_accepts_exactly_what_the_schema_accepts(text):
+    try:
+        loaded = QuotesQuerySchema().load({"symbols": text})["symbols"]
+    except ValidationError:
+        loaded = None
+    assert valid_symbols(text) == loaded
