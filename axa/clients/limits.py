@@ -1,12 +1,13 @@
 """Vendor limits shared by every worker and process, in Redis (DESIGN.md §6, vendors.md §5).
 
-* ``TokenBucket`` - one bucket per vendor account, refilled continuously; a Lua script takes
-  tokens atomically using Redis's clock, so all processes see one bucket.
+* A token bucket per vendor account, refilled continuously; a Lua script takes tokens
+  atomically using Redis's clock, so all processes see one bucket.
 * ``QuotaLedger`` - daily and monthly counters per vendor account (FMP and Cbonds calls, CMC
   credits from ``status.credit_count``) and Terrapin's distinct ISINs per month (a Redis set:
   exact; repeats of an ISIN in the same month are free, as at the vendor).
 * ``VendorLimiter`` - what clients call: ``acquire(vendor)`` waits out a short pause, refuses a
-  paused or exhausted vendor (``QuotaExhausted``), then takes a token; ``record`` counts usage;
+  paused or exhausted vendor (``QuotaExhausted``), then takes a token, in one Redis call
+  (``take_call`` also counts the call there); ``record`` counts usage known after the answer;
   ``pause(vendor, until)`` / ``paused_until(vendor)`` stop a vendor until its quota resets;
   ``learn(vendor, limits)`` remembers the limits a vendor announced (see below).
 
@@ -36,33 +37,15 @@ from axa.clients.settings import VendorSettings, all_vendor_settings
 from axa.platform.redis_client import client_for
 
 PREFIX = "axa:vendors"
-# Token-bucket arithmetic on Redis's clock: KEYS[bucket_key] holds tokens and ts; sets ``wait`` (0
-# when ``wanted`` tokens were taken, else the seconds until they will be there). Shared by the
-# plain bucket script and the limiter's one-call acquire.
-_TAKE = """
+# The limiter's acquire in one round trip, on Redis's clock. KEYS: pause, bucket, calls today,
+# calls this month, quota metric today, this month. ARGV: capacity, rate in tokens per second (0:
+# no bucket), tokens, calls to count, daily quota, monthly quota (0: not enforced), day TTL,
+# month TTL. Returns {"paused", value} while a pause runs, {"quota", "day"|"month"} when a quota is
+# used up, {"wait", seconds} when the bucket is short, else {"ok", ""} with the token taken and
+# the calls counted.
+_ACQUIRE = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-local function take(key, capacity, rate, wanted)
-  local state = redis.call('HMGET', key, 'tokens', 'ts')
-  local tokens = tonumber(state[1]) or capacity
-  local ts = tonumber(state[2]) or now
-  tokens = math.min(capacity, tokens + math.max(0, now - ts) * rate)
-  local wait = 0
-  if tokens >= wanted then tokens = tokens - wanted else wait = (wanted - tokens) / rate end
-  redis.call('HSET', key, 'tokens', tostring(tokens), 'ts', tostring(now))
-  redis.call('PEXPIRE', key, math.ceil(capacity / rate * 1000) + 60000)
-  return wait
-end
-"""
-_BUCKET = _TAKE + """
-return tostring(take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])))
-"""
-# The limiter's acquire in one round trip. KEYS: pause, bucket, calls today, calls this month,
-# quota metric today, this month. ARGV: capacity, rate (0: no bucket), tokens, calls to count,
-# daily quota, monthly quota (0: not enforced), day TTL, month TTL. Returns {"paused", value} while
-# a pause runs, {"quota", "day"|"month"} when a quota is used up, {"wait", seconds} when the
-# bucket is short, else {"ok", ""} with the token taken and the calls counted.
-_ACQUIRE = _TAKE + """
 local pause = redis.call('GET', KEYS[1])
 if pause then
   local until_ = tonumber(string.match(pause, '^[^|]+'))
@@ -73,7 +56,15 @@ if daily > 0 and (tonumber(redis.call('GET', KEYS[5])) or 0) >= daily then retur
 if monthly > 0 and (tonumber(redis.call('GET', KEYS[6])) or 0) >= monthly then return {'quota', 'month'} end
 local rate = tonumber(ARGV[2])
 if rate > 0 then
-  local wait = take(KEYS[2], tonumber(ARGV[1]), rate, tonumber(ARGV[3]))
+  local capacity, wanted = tonumber(ARGV[1]), tonumber(ARGV[3])
+  local state = redis.call('HMGET', KEYS[2], 'tokens', 'ts')
+  local tokens = tonumber(state[1]) or capacity
+  local ts = tonumber(state[2]) or now
+  tokens = math.min(capacity, tokens + math.max(0, now - ts) * rate)
+  local wait = 0
+  if tokens >= wanted then tokens = tokens - wanted else wait = (wanted - tokens) / rate end
+  redis.call('HSET', KEYS[2], 'tokens', tostring(tokens), 'ts', tostring(now))
+  redis.call('PEXPIRE', KEYS[2], math.ceil(capacity / rate * 1000) + 60000)
   if wait > 0 then return {'wait', tostring(wait)} end
 end
 local calls = tonumber(ARGV[4])
@@ -115,42 +106,6 @@ def effective_settings(settings: VendorSettings, learned: Mapping[str, float]) -
     return replace(settings, rate_per_min=float(_tighter(settings.rate_per_min, learned.get("rate_per_min"))),
                    daily_quota=int(_tighter(settings.daily_quota, learned.get("daily_quota"))),
                    monthly_quota=int(_tighter(settings.monthly_quota, learned.get("monthly_quota"))))
-
-
-class TokenBucket:
-    """``rates`` maps a bucket name to (tokens per second, capacity); unknown names are unlimited."""
-
-    def __init__(self, client: redis.Redis, rates: Mapping[str, tuple[float, int]], *,
-                 prefix: str = PREFIX) -> None:
-        self.redis, self.rates, self.prefix = client, dict(rates), prefix
-        self._script = client.register_script(_BUCKET)
-
-    def try_take(self, name: str, tokens: int = 1) -> float:
-        """Take ``tokens`` now if there are enough and return 0, else the seconds to wait."""
-        rate, capacity = self.rates.get(name, (0.0, 0))
-        if rate <= 0:
-            return 0.0
-        if tokens > capacity:
-            raise ValueError(f"{tokens} tokens can never fit a bucket of {capacity}")
-        return float(self._script(keys=[f"{self.prefix}:{name}:bucket"],
-                                  args=[capacity, rate, tokens]))
-
-    def acquire(self, name: str, tokens: int = 1, block: bool = True,
-                timeout: float | None = None) -> bool:
-        """Take tokens, sleeping until they are there (at most ``timeout`` s); False if not."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            wait = self.try_take(name, tokens)
-            if wait <= 0:
-                return True
-            if not block:
-                return False
-            if deadline is not None:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                wait = min(wait, left)
-            time.sleep(max(wait, 0.001))
 
 
 def _period_keys(base: str, now: datetime) -> tuple[str, str]:
@@ -206,8 +161,6 @@ class VendorLimiter:
         self.configured = dict(settings)
         self.learned = self._read_learned()
         self.settings = {v: effective_settings(s, self.learned[v]) for v, s in self.configured.items()}
-        self.bucket = TokenBucket(client, {self.scope(v): (s.rate_per_min / 60.0, max(1, s.burst))
-                                           for v, s in self.settings.items()}, prefix=prefix)
         self.ledger = QuotaLedger(client, prefix=prefix)
         self._pause = client.register_script(_PAUSE)
         self._acquire = client.register_script(_ACQUIRE)
@@ -229,7 +182,7 @@ class VendorLimiter:
             pipe.hgetall(f"{self.prefix}:{self.scope(vendor)}:learned")
         learned = {}
         for vendor, stored in zip(vendors, pipe.execute(), strict=True):
-            fields = {(k.decode() if isinstance(k, bytes) else k): v for k, v in stored.items()}
+            fields = {_str(k): v for k, v in stored.items()}
             learned[vendor] = {name: float(fields[name]) for name in LEARNED_FIELDS if name in fields}
         return learned
 
@@ -254,8 +207,15 @@ class VendorLimiter:
         return True
 
     def _apply(self, vendor: str) -> None:
-        settings = self.settings[vendor] = effective_settings(self.configured[vendor], self.learned[vendor])
-        self.bucket.rates[self.scope(vendor)] = (settings.rate_per_min / 60.0, max(1, settings.burst))
+        self.settings[vendor] = effective_settings(self.configured[vendor], self.learned[vendor])
+
+    def rate_of(self, vendor: str) -> tuple[float, int]:
+        """The vendor's bucket: (tokens per second, capacity); (0, 0) for an unknown vendor
+        (not limited)."""
+        settings = self.settings.get(vendor)
+        if settings is None:
+            return 0.0, 0
+        return settings.rate_per_min / 60.0, max(1, settings.burst)
 
     # ---- the client hook ------------------------------------------------------------
     def acquire(self, vendor: str, tokens: int = 1, block: bool = True,
@@ -265,7 +225,7 @@ class VendorLimiter:
         one Redis call (``_ACQUIRE``), so the checks, the token and the count are one atomic step."""
         timeout = self.wait_limit if timeout is None else timeout
         deadline = time.monotonic() + timeout
-        rate, capacity = self.bucket.rates.get(self.scope(vendor), (0.0, 0))
+        rate, capacity = self.rate_of(vendor)
         if rate > 0 and tokens > capacity:
             raise ValueError(f"{tokens} tokens can never fit a bucket of {capacity}")
         while True:
@@ -304,8 +264,7 @@ class VendorLimiter:
 
     def _on_pause(self, vendor: str, value: str, block: bool, left: float) -> None:
         """A pause is running: wait out a short rate pause (then try again), else refuse."""
-        stamp, _, reason = value.partition("|")
-        until = datetime.fromtimestamp(float(stamp), UTC)
+        until, reason = _pause_from(value)
         remaining = (until - datetime.now(UTC)).total_seconds()
         if reason == "rate" and block and remaining <= left:
             time.sleep(max(remaining, 0.0))
@@ -354,10 +313,14 @@ class VendorLimiter:
         value = self.redis.get(f"{self.prefix}:{self.scope(vendor)}:pause")
         if not value:
             return None, ""
-        value = value.decode() if isinstance(value, bytes) else value
-        stamp, _, reason = value.partition("|")
-        until = datetime.fromtimestamp(float(stamp), UTC)
+        until, reason = _pause_from(_str(value))
         return (until, reason) if until > datetime.now(UTC) else (None, "")
+
+
+def _pause_from(value: str) -> tuple[datetime, str]:
+    """A pause key's value, ``<epoch seconds>|<reason>``, as (until, reason)."""
+    stamp, _, reason = value.partition("|")
+    return datetime.fromtimestamp(float(stamp), UTC), reason
 
 
 def _str(value) -> str:

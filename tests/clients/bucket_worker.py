@@ -5,13 +5,16 @@ import time
 
 import redis
 
-from axa.clients.limits import TokenBucket
+from axa.clients import errors
+from axa.clients.limits import VendorLimiter
+from axa.clients.settings import vendor_settings
 
 
-def hammer(url: str, prefix: str, rates: dict, ready, go, start_at, duration: float, results) -> None:
-    """Take tokens from the shared bucket as fast as it allows during [start, start + duration]."""
+def hammer(url: str, prefix: str, env: dict, ready, go, start_at, duration: float, results) -> None:
+    """Take FMP calls through the limiter as fast as its shared bucket allows during
+    [start, start + duration] (the path a vendor client takes: ``take_call``'s acquire)."""
     client = redis.Redis.from_url(url)
-    bucket = TokenBucket(client, rates, prefix=prefix)
+    limiter = VendorLimiter(client, {"fmp": vendor_settings("fmp", env)}, prefix=prefix)
     client.ping()
     ready.put(True)
     go.wait(30)
@@ -22,7 +25,13 @@ def hammer(url: str, prefix: str, rates: dict, ready, go, start_at, duration: fl
     taken = 0
     while True:
         left = end - time.time()
-        if left <= 0 or not bucket.acquire("fmp:account", timeout=left) or time.time() > end:
+        if left <= 0:
+            break
+        try:
+            limiter.acquire("fmp", timeout=left)
+        except errors.RateLimited:
+            break
+        if time.time() > end:
             break
         taken += 1
     results.put(taken)

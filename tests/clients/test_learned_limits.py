@@ -53,7 +53,7 @@ def test_cmc_plan_lowers_higher_configured_limits(sandbox_server, sandbox_state,
     assert _limits(limiter, "cmc") == (60.0, 4000, 120000)  # this limiter at once
     rebuilt = _limiter(redis_client, prefix, "cmc", env)  # and every limiter built afterwards
     assert _limits(rebuilt, "cmc") == (60.0, 4000, 120000)
-    assert rebuilt.bucket.rates[rebuilt.scope("cmc")] == (1.0, 5)
+    assert rebuilt.rate_of("cmc") == (1.0, 5)
     key = f"{prefix}:{rebuilt.scope('cmc')}:learned"
     assert 0 < redis_client.ttl(key) <= LEARNED_TTL
     assert rebuilt.configured["cmc"].rate_per_min == 600.0  # the configuration itself is kept
@@ -79,7 +79,7 @@ def test_cmc_plan_never_raises_lower_configured_limits(sandbox_server, sandbox_s
     rebuilt = _limiter(redis_client, prefix, "cmc", env)  # the stored plan is looser than this one
     assert rebuilt.learned["cmc"] == {"rate_per_min": 60.0, "daily_quota": 4000.0, "monthly_quota": 120000.0}
     assert _limits(rebuilt, "cmc") == (30.0, 100, 10_000)
-    assert rebuilt.bucket.rates[rebuilt.scope("cmc")] == (0.5, 5)
+    assert rebuilt.rate_of("cmc") == (0.5, 5)
 
 
 def _closed_port_url() -> str:
@@ -145,7 +145,7 @@ def test_cbonds_meta_lowers_the_learned_rate(sandbox_server, sandbox_state, redi
     assert client.call("get_emissions", {"quantity": {"limit": 1, "offset": 0}}).payload["meta"][
         "throttling_per_minute_max"] == 30
     assert _limits(limiter, "cbonds")[0] == 30.0
-    assert limiter.bucket.rates[limiter.scope("cbonds")] == (0.5, 5)
+    assert limiter.rate_of("cbonds") == (0.5, 5)
     rebuilt = _limiter(redis_client, prefix, "cbonds", env)
     assert _limits(rebuilt, "cbonds")[0] == 30.0
     assert 0 < redis_client.ttl(f"{prefix}:{rebuilt.scope('cbonds')}:learned") <= LEARNED_TTL

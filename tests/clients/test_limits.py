@@ -12,21 +12,22 @@ import pytest
 from axa.clients import errors
 from axa.clients.cmc.fetchers import GlobalMetricsFetcher
 from axa.clients.http import Usage, next_utc_midnight
-from axa.clients.limits import QuotaLedger, TokenBucket, VendorLimiter
+from axa.clients.limits import QuotaLedger, VendorLimiter
 from axa.clients.registry import make_client
 from axa.clients.settings import vendor_settings
 from tests.clients import bucket_worker
 from tests.clients.conftest import Reply, payload
 
 RATE, CAPACITY, DURATION = 40.0, 20, 2.0  # a bucket per process would allow twice as many
+BUCKET_ENV = {"AXA_FMP_RATE_PER_MIN": str(RATE * 60), "AXA_FMP_BURST": str(CAPACITY), "AXA_FMP_DAILY_QUOTA": "0"}
 
 
 def test_token_bucket_holds_its_rate_across_two_processes(prefix):
     ctx = multiprocessing.get_context("spawn")
     ready, results, go, start_at = ctx.Queue(), ctx.Queue(), ctx.Event(), ctx.Value("d", 0.0)
-    rates = {"fmp:account": (RATE, CAPACITY)}
     workers = [ctx.Process(target=bucket_worker.hammer, args=(
-        os.environ["AXA_REDIS_URL"], prefix, rates, ready, go, start_at, DURATION, results)) for _ in range(2)]
+        os.environ["AXA_REDIS_URL"], prefix, BUCKET_ENV, ready, go, start_at, DURATION, results))
+        for _ in range(2)]
     for worker in workers:
         worker.start()
     try:
@@ -43,23 +44,34 @@ def test_token_bucket_holds_its_rate_across_two_processes(prefix):
     assert min(counts) >= 0.15 * expected, counts  # both processes drew from the one bucket
 
 
+def _bucket(redis_client, prefix, per_second: float, burst: int) -> VendorLimiter:
+    return limiter(redis_client, prefix, {"AXA_FMP_RATE_PER_MIN": str(per_second * 60),
+                                          "AXA_FMP_BURST": str(burst), "AXA_FMP_DAILY_QUOTA": "0"})
+
+
 def test_bucket_capacity_then_refill(redis_client, prefix):
-    bucket = TokenBucket(redis_client, {"b": (10.0, 3)}, prefix=prefix)
-    assert [bucket.acquire("b", block=False) for _ in range(4)] == [True, True, True, False]
-    assert 0 < bucket.try_take("b") <= 0.1
-    assert bucket.acquire("unlimited", block=False)  # a name without a rate is not limited
+    limits = _bucket(redis_client, prefix, 10.0, 3)
+    for _ in range(3):
+        limits.acquire("fmp", block=False)
+    with pytest.raises(errors.RateLimited) as caught:
+        limits.acquire("fmp", block=False)
+    assert caught.value.retry_after == pytest.approx(0.1)
+    limits.acquire("unlisted", block=False)  # a vendor without settings is not limited
     with pytest.raises(ValueError):
-        bucket.try_take("b", tokens=4)
+        limits.acquire("fmp", tokens=4)
 
 
 def test_bucket_blocks_until_a_token_or_the_timeout(redis_client, prefix):
-    bucket = TokenBucket(redis_client, {"slow": (2.0, 1), "fast": (20.0, 1)}, prefix=prefix)
-    assert bucket.acquire("slow") and bucket.acquire("fast")
+    fast = _bucket(redis_client, prefix, 20.0, 1)
+    fast.acquire("fmp")
     started = time.monotonic()
-    assert bucket.acquire("fast", timeout=2.0)  # about 50 ms later
+    fast.acquire("fmp", timeout=2.0)  # about 50 ms later
     assert time.monotonic() - started >= 0.03
+    slow = _bucket(redis_client, f"{prefix}:slow", 2.0, 1)
+    slow.acquire("fmp")
     started = time.monotonic()
-    assert not bucket.acquire("slow", timeout=0.1)
+    with pytest.raises(errors.RateLimited):
+        slow.acquire("fmp", timeout=0.1)
     assert 0.1 <= time.monotonic() - started < 0.4
 
 
