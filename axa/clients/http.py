@@ -59,10 +59,9 @@ class Usage:
 class VendorResponse:
     status: int
     headers: dict[str, str]
-    payload: Any  # decoded JSON, or None when the body is empty or not JSON
+    payload: Any  # decoded JSON (floats only if asked with exact=False), or None: empty, not JSON
     body_text: str  # first bytes of the body, for error messages (already redacted)
     body: bytes = field(default=b"", repr=False)  # the whole body as received (gzip/deflate undone)
-    exact: bool = True  # False: ``payload``'s floats are floats (for checks only; ``body`` is exact)
 
 
 class VendorClient:
@@ -75,7 +74,7 @@ class VendorClient:
                  pool: urllib3.PoolManager | None = None) -> None:
         self.base_url = check_base_url(base_url)
         self._credentials = dict(credentials or {})
-        self.timeout = (connect_timeout, read_timeout)
+        self.timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
         self.deadline = deadline
         self.max_response_bytes = max_response_bytes
         self.limiter = limiter or NoLimiter()
@@ -84,7 +83,6 @@ class VendorClient:
         self.pool = pool or urllib3.PoolManager(num_pools=4, maxsize=4, retries=False)
         self.headers = {"Accept": "application/json", "User-Agent": USER_AGENT,
                         "Accept-Encoding": "gzip, deflate"}
-        self._timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
 
     @classmethod
     def from_settings(cls, settings: VendorSettings, *, limiter: Any = None, **overrides):
@@ -171,7 +169,7 @@ class VendorClient:
         if params:
             url += "?" + urlencode({k: v for k, v in params.items() if v is not None}, doseq=True)
         try:
-            raw = self.pool.request(method, url, body=body, headers=headers, timeout=self._timeout,
+            raw = self.pool.request(method, url, body=body, headers=headers, timeout=self.timeout,
                                     retries=False, redirect=False, preload_content=False)
             try:
                 content = self._read_body(raw)
@@ -216,7 +214,7 @@ class VendorClient:
         except ValueError:
             payload = None
         text = self.redact(body[: self.max_error_text].decode("utf-8", "replace"))
-        return VendorResponse(status, headers, payload, text, body, exact)
+        return VendorResponse(status, headers, payload, text, body)
 
     # ---- errors -----------------------------------------------------------------------
     def redact(self, text: str) -> str:

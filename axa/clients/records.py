@@ -105,6 +105,17 @@ class QuoteRecord(NamedTuple):
         return (self.source, self.source_instrument_id)
 
 
+def latest_per_instrument(quotes) -> list[QuoteRecord]:
+    """The newest quote of each instrument (by ``as_of``; the first of equals), in first-seen order."""
+    newest: dict[tuple[str, str], QuoteRecord] = {}
+    for quote in quotes:
+        key = (quote.source, quote.source_instrument_id)
+        held = newest.get(key)
+        if held is None or quote.as_of > held.as_of:
+            newest[key] = quote
+    return list(newest.values())
+
+
 @dataclass(frozen=True, slots=True)
 class BondTermsRecord:
     """Bond terms (vendors.md §6.3); ``coupon_rate`` and ``margin`` in percent units."""

@@ -140,7 +140,7 @@ WITH batch AS (
                    json_build_object('id', id, 'dataset', dataset, 'status', status)::text)
   FROM totals WHERE batches_done = batches_total
 )
-SELECT (SELECT count(*) FROM batch) + 0 * (SELECT count(*) FROM closed)
+SELECT (SELECT count(*) FROM batch) + 0 * (SELECT count(*) FROM closed)  -- closed is read, so it runs
 """)
 _NOTIFY = text("SELECT pg_notify(CAST(:channel AS text), "
                "json_build_object('id', CAST(:id AS bigint), 'dataset', CAST(:dataset AS text), "

@@ -43,7 +43,7 @@ RiderArgs = Callable[[Flask, Request], "list | None"]
 def rides_session(rider: Rider, args_from: RiderArgs):
     """Mark a view: for a request with a credential, ``rider`` runs in the session check's round
     trip with the arguments ``args_from(app, request)`` gives (None: it does not ride this time).
-    The view reads the result with ``ridden(args)``; a view must still work when nothing rode."""
+    The view reads the result with ``ridden()``; a view must still work when nothing rode."""
     def mark(view):
         view.axa_rider = (rider, args_from)
         return view
@@ -88,7 +88,7 @@ def presented_credential() -> tuple[str | None, str | None]:
 def load_session() -> None:
     """before_request: one Redis round trip when a credential is presented."""
     app, req, ctx = current_app._get_current_object(), request._get_current_object(), g._get_current_object()
-    ctx.session = ctx.auth_via = ctx.session_error = ctx.ridden = ctx.ridden_args = None
+    ctx.session = ctx.auth_via = ctx.session_error = ctx.ridden = None
     session_id, how = _credential(app, req)
     if not session_id:
         return
@@ -100,15 +100,11 @@ def load_session() -> None:
             session_id, marked[0] if args is not None else None, args or ())
     except redis.RedisError:
         ctx.session_error = "session store unavailable"
-        return
-    ctx.ridden_args = args
 
 
-def ridden(args: list | None = None):
-    """What the view's rider returned in the session check, or None when nothing rode (no
-    session, the rider's arguments did not parse) or it rode with other ``args`` than these."""
-    if args is not None and args != getattr(g, "ridden_args", None):
-        return None
+def ridden():
+    """What the view's rider returned in the session check (with the arguments its ``args_from``
+    gave), or None when nothing rode (no session, or the arguments did not parse)."""
     return getattr(g, "ridden", None)
 
 

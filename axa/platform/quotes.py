@@ -36,6 +36,7 @@ from operator import attrgetter
 import msgspec
 import redis
 
+from axa.clients.records import latest_per_instrument
 from axa.platform.sessions import Rider, run_alone, script_for
 
 INDEX_KEY = "axa:quote:index"
@@ -150,12 +151,7 @@ def write_latest(client: redis.Redis, records: Iterable, dataset: str, fresh_for
     """Store each record as the latest quote unless Redis already holds a newer one; returns
     how many were stored. ``index_ids``: the records' ids are what users type (FMP symbols,
     Terrapin ISINs), so the same script maps each to its ref in the symbol index."""
-    newest: dict[tuple, object] = {}
-    for record in records:
-        key = (record.source, record.source_instrument_id)
-        if key not in newest or record.as_of > newest[key].as_of:
-            newest[key] = record
-    script, written, items = script_for(client, "quotes:write", _WRITE), 0, list(newest.values())
+    script, written, items = script_for(client, "quotes:write", _WRITE), 0, latest_per_instrument(records)
     times: dict = {}
     for start in range(0, len(items), WRITE_CHUNK):
         args = ["1" if index_ids else "0"]

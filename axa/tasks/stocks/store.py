@@ -6,7 +6,13 @@ from operator import attrgetter
 
 from sqlalchemy import case
 
-from axa.clients.records import BondTermsRecord, InstrumentRecord, IssuerRecord, QuoteRecord
+from axa.clients.records import (
+    BondTermsRecord,
+    InstrumentRecord,
+    IssuerRecord,
+    QuoteRecord,
+    latest_per_instrument,
+)
 from axa.models.bulk import upsert, upsert_newer
 from axa.models.stocks import BondTerms, DailyBar, Instrument, LatestQuote, db
 from axa.tasks.pipeline import Dataset
@@ -51,14 +57,9 @@ _record_values = attrgetter(*_RECORD_COLUMNS)
 
 def store_quotes(dataset: Dataset, records: list[QuoteRecord]) -> int:
     """Latest quote per instrument (never moving backwards in time); day bars into history."""
-    newest: dict[tuple, QuoteRecord] = {}
-    for r in records:
-        key = (r.source, r.source_instrument_id)
-        held = newest.get(key)
-        if held is None or r.as_of > held.as_of:
-            newest[key] = r
     columns, name = (*_RECORD_COLUMNS, "dataset"), dataset.name
-    rows = [dict(zip(columns, (*_record_values(r), name), strict=True)) for r in newest.values()]
+    rows = [dict(zip(columns, (*_record_values(r), name), strict=True))
+            for r in latest_per_instrument(records)]
     written = upsert_newer(db.session, LatestQuote.__table__, rows, ["source", "source_instrument_id"])
     store_bars([r for r in records if r.as_of_precision == "day"])
     return written

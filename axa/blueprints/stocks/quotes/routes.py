@@ -51,8 +51,10 @@ class Quotes(MethodView):
     @blp.response(200, QuotesSchema)
     def get(self):
         """Latest quotes of up to 200 symbols or ISINs; the unknown ones are listed as missing"""
-        symbols = valid_symbols(request.args.get("symbols"))
-        if symbols is None:  # webargs says why, with the 422 every query argument error gets
-            symbols = blp.ARGUMENTS_PARSER.parse(QuotesQuerySchema, request, location="query")["symbols"]
-        body = ridden(symbols) or quotes.render(get_redis(), symbols)
+        body = ridden()  # rendered with the session check when the symbols were valid
+        if body is None:
+            symbols = valid_symbols(request.args.get("symbols"))
+            if symbols is None:  # webargs says why, with the 422 every query argument error gets
+                symbols = blp.ARGUMENTS_PARSER.parse(QuotesQuerySchema, request, location="query")["symbols"]
+            body = quotes.render(get_redis(), symbols)
         return Response(body, mimetype="application/json")
