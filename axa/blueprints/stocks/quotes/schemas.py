@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 from axa.blueprints.market.schemas import PLAIN
 
 MAX_SYMBOLS = 200
+MAX_TEXT = MAX_SYMBOLS * 65  # the whole ?symbols= value: 200 symbols of 64 characters and commas
 
 
 class QuoteSchema(Schema):
@@ -46,7 +47,7 @@ class QuotesQuerySchema(Schema):
     """One string field split after loading: validating 200 list items one by one as marshmallow
     fields costs more than the whole Redis read on this hot path."""
 
-    symbols = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_SYMBOLS * 65), PLAIN],
+    symbols = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_TEXT), PLAIN],
                             metadata={"description": f"Comma-separated symbols or ISINs, 1 to {MAX_SYMBOLS}"})
 
     @post_load
