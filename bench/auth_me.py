@@ -18,13 +18,13 @@ from contextlib import ExitStack
 from bench import environment
 from bench.load import (
     LoadPool,
-    LoadResult,
     Target,
     add_alternating_arguments,
     apply_quick,
     build_request,
     first_answer,
     measure_alternating,
+    report_against_floor,
 )
 from bench.servers import add_server_arguments, gunicorn, settings_from
 
@@ -45,26 +45,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     return apply_quick(parser.parse_args(argv))
 
 
-def report(results: dict[str, LoadResult]) -> int:
-    for name, result in results.items():
-        print(f"   {name:<12} {result.rate:8.1f} req/s   ({result.ok} x 200 in {result.seconds:.1f} s, "
-              f"non-200: {result.unexpected})")
-    bare, raw, app = (results[name].rate for name in SERVERS)
-    ratio = app / bare if bare else 0.0
-    floor = app / raw if raw else 0.0
-    errors = sum(result.unexpected for result in results.values())
-    verdict = "ERROR" if errors else ("PASS" if ratio >= TARGET else "BELOW")
-    if errors:
-        statuses = {name: result.statuses for name, result in results.items()}
-        print(f"   {errors} responses were not 200 ({statuses}): the figures are not valid")
-    print(f"   socweb / bare Flask  = {ratio:.2f} (target >= {TARGET})")
-    print(f"   socweb / raw drivers = {floor:.2f}; raw drivers / bare Flask = {raw / bare if bare else 0:.2f}"
-          " (the same Redis work without the framework layers)")
-    print(f"RESULT {NAME} ratio={ratio:.2f} target>={TARGET} {verdict} floor_ratio={floor:.2f} "
-          f"socweb_rps={app:.0f} raw_rps={raw:.0f} bare_rps={bare:.0f}")
-    return 1 if errors else 0
-
-
 def serve_and_measure(args, user: environment.BenchUser) -> int:
     settings = settings_from(args)
     auth = {"Authorization": f"Bearer {user.session_id}"}
@@ -80,7 +60,8 @@ def serve_and_measure(args, user: environment.BenchUser) -> int:
             f"servers: {settings.describe()} each; load: {pool.describe()}",
             f"{args.rounds} alternating rounds, {args.duration:.1f} s measured per server "
             f"after {args.warmup:.1f} s warm-up"])
-        return report(measure_alternating(pool, targets, args.warmup, args.duration, args.rounds))
+        return report_against_floor(NAME, TARGET, measure_alternating(
+            pool, targets, args.warmup, args.duration, args.rounds), "socweb")
 
 
 def main(argv=None) -> int:

@@ -32,6 +32,7 @@ from bench.load import (
     build_request,
     first_answer,
     measure_alternating,
+    report_against_floor,
 )
 from bench.servers import add_server_arguments, gunicorn, settings_from
 
@@ -88,21 +89,9 @@ def seed_quotes(count: int) -> list[str]:
 
 
 def report(results: dict[str, LoadResult], symbols: int) -> int:
-    for name, result in results.items():
-        print(f"   {name:<10} {result.rate:8.1f} req/s   ({result.ok} x 200 in {result.seconds:.1f} s, "
-              f"non-200: {result.unexpected})")
-    bare, app, raw = results["bare Flask"].rate, results["stocks"].rate, results["raw drivers"].rate
-    ratio = app / bare if bare else 0.0
-    errors = sum(result.unexpected for result in results.values())
-    verdict = "ERROR" if errors else ("PASS" if ratio >= TARGET else "BELOW")
-    if errors:
-        print(f"   {errors} responses were not 200: the figures are not valid")
-    print(f"   stocks / bare Flask = {ratio:.2f} (target >= {TARGET}); {app * symbols:.0f} quotes/s served")
-    print(f"   stocks / raw drivers = {app / raw if raw else 0:.2f}; raw drivers / bare Flask = "
-          f"{raw / bare if bare else 0:.2f} (the same Redis call without the framework layers)")
-    print(f"RESULT {NAME} ratio={ratio:.2f} target>={TARGET} {verdict} stocks_rps={app:.0f} "
-          f"raw_rps={raw:.0f} bare_rps={bare:.0f} symbols={symbols}")
-    return 1 if errors else 0
+    return report_against_floor(NAME, TARGET, results, "stocks",
+                                note=f"; {results['stocks'].rate * symbols:.0f} quotes/s served",
+                                extra=f" symbols={symbols}")
 
 
 def serve_and_measure(args, user: environment.BenchUser, symbols: list[str], stack: ExitStack) -> int:
