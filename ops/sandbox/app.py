@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import queue
 import selectors
 import socket
 import threading
 import time
 import types
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import werkzeug.serving
 from flask import Flask, Response, g, request
@@ -194,68 +194,45 @@ class QuietRequestHandler(SandboxRequestHandler):
 
 
 class PooledWSGIServer(BaseWSGIServer):
-    """werkzeug's threaded server (``make_server(threaded=True)``), except that a connection goes to
-    an idle thread of an earlier connection when there is one instead of to a new thread (starting
-    a thread took about half the CPU of answering a cached 100-quote request). There are still as
-    many threads as open connections (a ``slow`` fault holds one, as before); up to ``idle_kept``
-    of them wait for the next connections. Threads are daemons, as werkzeug's are; closing the
-    server also ends the connections clients keep alive.
+    """werkzeug's threaded server (``make_server(threaded=True)``), except that connections are
+    served by a thread pool (``ThreadPoolExecutor``: an idle thread of an earlier connection takes
+    the next one; starting a thread took about half the CPU of answering a cached 100-quote
+    request). Up to ``max_threads`` connections are served at once (a ``slow`` fault holds one);
+    closing the server also ends the connections clients keep alive.
     """
 
     multithread = True
-    daemon_threads = True
-    idle_kept = 32
+    max_threads = 256
 
     def __init__(self, *args, **kwargs) -> None:
-        self._pool_lock = threading.Lock()
-        self._idle = 0  # threads committed to take the next connection from _connections
-        self._connections: queue.SimpleQueue = queue.SimpleQueue()
-        self._closing = False
         self._open: set = set()  # connections being served (kept alive ones included)
+        self._open_lock = threading.Lock()
         super().__init__(*args, **kwargs)
+        self._pool = ThreadPoolExecutor(self.max_threads,
+                                        thread_name_prefix=f"sandbox-connections-{self.port}")
 
     def process_request(self, request, client_address) -> None:
-        with self._pool_lock:
-            idle = self._idle > 0
-            if idle:
-                self._idle -= 1
-        if idle:
-            self._connections.put((request, client_address))
-        else:
-            threading.Thread(target=self._serve_connections, args=(request, client_address),
-                             name=f"sandbox-connections-{self.port}", daemon=True).start()
+        self._pool.submit(self._serve, request, client_address)
 
-    def _serve_connections(self, request, client_address) -> None:
-        while True:  # socketserver.ThreadingMixIn.process_request_thread, then wait for the next connection
-            with self._pool_lock:
-                self._open.add(request)
-            try:
-                self.finish_request(request, client_address)
-            except Exception:
-                self.handle_error(request, client_address)
-            finally:
-                with self._pool_lock:
-                    self._open.discard(request)
-                self.shutdown_request(request)
-            with self._pool_lock:
-                if self._closing or self._idle >= self.idle_kept:
-                    return
-                self._idle += 1
-            job = self._connections.get()
-            if job is None:
-                return
-            request, client_address = job
+    def _serve(self, request, client_address) -> None:  # socketserver's process_request_thread
+        with self._open_lock:
+            self._open.add(request)
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            with self._open_lock:
+                self._open.discard(request)
+            self.shutdown_request(request)
 
     def server_close(self) -> None:
-        with self._pool_lock:
-            self._closing = True
-            idle, self._idle = self._idle, 0
+        with self._open_lock:
             still_open = list(self._open)
-        for _ in range(idle):
-            self._connections.put(None)
         for connection in still_open:  # a thread waiting for a kept-alive client's next request
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
+        self._pool.shutdown(wait=False)
         super().server_close()
 
 
