@@ -20,6 +20,7 @@ active within that time.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 
 import redis
@@ -28,28 +29,26 @@ from sqlalchemy import BigInteger, DateTime, Integer, String, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, mapped_column
 
+from axa.platform.lua import LuaScript, in_one_round_trip
 from axa.platform.redis_client import get_redis
-from axa.platform.sessions import REPLICA_PREFIX
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 3600
+LEASE_SECONDS = 30  # how long a cache miss holds its fill lease
 FIELDS = ("id", "email", "display_name", "status", "version", "synced_at")
-
-# KEYS[1] = cache key; ARGV = ttl, version, then field/value pairs.  Writes only over a lease or
-# an older entry; returns 1 when written.
-PUT_SCRIPT = """
-local have = redis.call('HMGET', KEYS[1], 'version', 'lease')
-if not have[1] and not have[2] then return 0 end
-if have[1] and tonumber(have[1]) >= tonumber(ARGV[2]) then return 0 end
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-return 1
-"""
+PREFIX = "axa:replica:{subsystem}:"
+PUT = LuaScript(__file__, "replica_put")
+ROW = LuaScript(__file__, "replica_row")
 
 
 def cache_key(subsystem: str, user_id: int) -> str:
-    return REPLICA_PREFIX.format(subsystem=subsystem) + str(user_id)
+    return PREFIX.format(subsystem=subsystem) + str(user_id)
+
+
+def queue_row(pipe, session_key: str, subsystem: str) -> None:
+    """Queue the read of the session's user's cached row (``replica_row.lua``) on ``pipe``, to go
+    in the session check's round trip; ``from_cache`` reads its result."""
+    ROW.queue(pipe, [session_key], [PREFIX.format(subsystem=subsystem), LEASE_SECONDS, time.time()])
 
 
 def _cache_args(row) -> list:
@@ -62,13 +61,12 @@ def cache_put(rows) -> int:
     """Write committed rows into the cache of the current subsystem (one round trip)."""
     if not rows:
         return 0
-    client = get_redis()
-    put = client.register_script(PUT_SCRIPT)
     subsystem = current_app.config["AXA_SUBSYSTEM"]
-    with client.pipeline(transaction=False) as pipe:
+
+    def queue(pipe) -> None:
         for row in rows:
-            put(keys=[cache_key(subsystem, row.id)], args=_cache_args(row), client=pipe)
-        return sum(pipe.execute())
+            PUT.queue(pipe, [cache_key(subsystem, row.id)], _cache_args(row))
+    return sum(in_one_round_trip(get_redis(), queue))
 
 
 def from_cache(fields: list | None) -> dict | None:

@@ -9,7 +9,7 @@ from flask_cors import CORS
 from flask_migrate import Migrate
 from flask_smorest import Api
 
-from axa.platform import auth_hook, security
+from axa.platform import security
 from axa.platform.config import PORTS, database_url, load_settings
 from axa.platform.errors import register_error_handlers
 from axa.platform.health import blp as health_blp
@@ -67,7 +67,6 @@ def register_blueprints(app: Flask, api: Api, subsystem: str) -> None:
 
 def install_hooks(app: Flask) -> None:
     app.before_request(security.check_csrf)
-    app.before_request(auth_hook.load_session)
     app.after_request(security.add_security_headers)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import msgspec
 from sqlalchemy import func, select
 
+from axa.models import latest_quotes
 from axa.models import stocks as m
-from axa.platform import quotes
 from axa.platform.redis_client import client_for
 from axa.tasks.stocks.flows import PIPELINE as STOCKS
 from ops.sandbox.synth.equities import EQUITY_COUNT
@@ -54,7 +55,7 @@ def _assert_progress_seen(progress: list[int], total: int) -> None:
 def _assert_redis_matches(app, latest: dict) -> None:
     redis = client_for(app.config["AXA"].redis_url)
     sample = sorted(latest)[::400]
-    cached = quotes.read_by_symbols(redis, sample)
+    cached = msgspec.to_builtins(latest_quotes.read(redis, sample).quotes)
     for symbol in sample:
         price, as_of = latest[symbol]
         assert cached[symbol]["source"] == "fmp" and cached[symbol]["dataset"] == "fmp.quotes"

@@ -159,3 +159,33 @@ def test_seen_is_refreshed_only_past_the_slack_and_idle_expiry_is_never_late(app
     clock[0] = refreshed + idle  # ...so it ends idle seconds after the last refresh
     assert me.get("/api/v1/me", headers=bearer(sid)).status_code == 401
     assert not r.exists(key)
+
+
+def test_session_and_replica_row_take_one_round_trip(apps, clients, monkeypatch):
+    import redis as redis_py
+    _, sid = _signed_in(clients)
+    me = clients["socweb"]
+    assert me.get("/api/v1/me", headers=bearer(sid)).status_code == 200  # fills the copy
+    sent, real = [], redis_py.client.Pipeline.execute
+
+    def execute(pipe, *args, **kwargs):
+        sent.append([command[0][0] for command in pipe.command_stack])
+        return real(pipe, *args, **kwargs)
+    monkeypatch.setattr(redis_py.client.Pipeline, "execute", execute)
+    assert me.get("/api/v1/me", headers=bearer(sid)).get_json()["email"] == "ada@example.com"
+    assert sent == [["EVALSHA", "EVALSHA"]]
+
+
+def test_the_replica_row_script_reads_nothing_for_an_ended_session(apps, clients):
+    from axa.platform.lua import in_one_round_trip
+    from axa.platform.sessions import CHECK
+    user_id, sid = _signed_in(clients)
+    r, key = _redis(apps["socweb"]), SESSION_PREFIX + hash_id(sid)
+    assert clients["socweb"].get("/api/v1/me", headers=bearer(sid)).status_code == 200
+    row = replica.ROW(r, [key], [replica.PREFIX.format(subsystem="socweb"), 30, 1.0])
+    assert dict(zip(row[::2], row[1::2], strict=True))["id"] == str(user_id)
+
+    def ended(pipe):  # an absolute lifetime of 1 s: the check deletes the session first
+        CHECK.queue(pipe, [key], [9e9, 3600, 1, 60])
+        replica.queue_row(pipe, key, "socweb")
+    assert in_one_round_trip(r, ended) == [None, None]

@@ -123,7 +123,9 @@ def test_openapi_and_swagger_ui_on_every_app(clients, sub):
 def test_login_required_documents_401(client):
     spec = client.get("/api/v1/docs/openapi.json").get_json()
     assert spec["paths"]["/api/v1/auth/me"]["get"]["responses"]["401"] == {
-        "description": "Not signed in, or the session has ended."}
+        "$ref": "#/components/responses/UNAUTHORIZED"}
+    documented = spec["components"]["responses"]["UNAUTHORIZED"]
+    assert documented["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
 
 
 def _refs(node):

@@ -1,11 +1,12 @@
 """The ingest graph run eagerly against the vendor sandbox: runs, upserts, quarantine, Redis."""
 from decimal import Decimal
 
+import msgspec
 from sqlalchemy import func, select
 
 from axa.models import cmc as cmc_models
+from axa.models import latest_quotes
 from axa.models import stocks as m
-from axa.platform import quotes
 from axa.platform.redis_client import client_for
 from axa.tasks.cmc.flows import PIPELINE as CMC
 from axa.tasks.pipeline import Pipeline
@@ -45,7 +46,7 @@ def test_symbols_then_quotes_store_instruments_and_latest_quotes(apps, sandbox):
         before = dict(m.db.session.execute(select(m.LatestQuote.source_instrument_id, m.LatestQuote.price)).all())
     symbol = sorted(before)[0]
     first_price = before[symbol]
-    cached = quotes.read_by_symbols(redis, [symbol])[symbol]
+    cached = msgspec.structs.asdict(latest_quotes.read(redis, [symbol]).quotes[symbol])
     assert Decimal(cached["price"]) == first_price and cached["source"] == "fmp"
     assert isinstance(cached["stale"], bool) and cached["as_of"]  # sandbox time: may be stale
     sandbox.clock.advance(120)  # prices move with the sandbox's clock

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from axa.clients.records import QuoteRecord
+from axa.clients.records import QuoteRecord, latest_per_instrument
 from axa.models import cmc as models
-from axa.platform import quotes
+from axa.models import latest_quotes
 from axa.platform.redis_client import client_for
 from axa.tasks.cmc.datasets import DATASETS, ORDER
 from axa.tasks.cmc.store import store
@@ -16,8 +16,8 @@ class CmcPipeline(Pipeline):
     def after_commit(self, dataset: Dataset, records: list) -> None:
         live = [r for r in records if isinstance(r, QuoteRecord) and (r.quote_currency or "USD") == "USD"]
         if dataset.fresh_for and live:
-            quotes.write_latest(client_for(current_app.config["AXA"].redis_url), live, dataset.name,
-                                dataset.fresh_for)
+            latest_quotes.write(client_for(current_app.config["AXA"].redis_url), latest_per_instrument(live),
+                                dataset.name, dataset.fresh_for)
 
 
 PIPELINE = CmcPipeline("cmc", models, DATASETS, store, ORDER)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from axa.clients.records import InstrumentRecord, QuoteRecord
+from axa.clients.records import InstrumentRecord, QuoteRecord, latest_per_instrument
+from axa.models import latest_quotes
 from axa.models import stocks as models
-from axa.platform import quotes
 from axa.platform.redis_client import client_for
 from axa.tasks.pipeline import Dataset, Pipeline
 from axa.tasks.stocks.datasets import DATASETS, ORDER
@@ -26,11 +26,12 @@ class StocksPipeline(Pipeline):
         live = [r for r in records if isinstance(r, QuoteRecord)]
         ids_typed = dataset.vendor in ("fmp", "terrapin")  # FMP ids are symbols, Terrapin's ISINs
         if dataset.fresh_for and live:  # the latest quotes, their ids indexed in the same script
-            quotes.write_latest(client, live, dataset.name, dataset.fresh_for, index_ids=ids_typed)
+            latest_quotes.write(client, latest_per_instrument(live), dataset.name, dataset.fresh_for,
+                                index_ids=ids_typed)
         elif ids_typed:
             for r in live:
                 symbols.setdefault(r.source_instrument_id, f"{r.source}:{r.source_instrument_id}")
-        quotes.index_symbols(client, symbols)
+        latest_quotes.index_symbols(client, symbols)
 
 
 PIPELINE = StocksPipeline("stocks", models, DATASETS, store, ORDER)

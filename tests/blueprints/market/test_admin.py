@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from axa.platform import quotes
+from axa.models import latest_quotes
 from axa.platform.redis_client import client_for
 from tests.blueprints.market.fixtures import equity_symbols
 from tests.conftest import bearer
@@ -40,7 +40,7 @@ def test_refresh_returns_a_run_that_shows_its_progress(market):
     assert market.get("stocks", f"/api/v1/admin/runs/{run_id}", who="admin").get_json() == newest
     redis = client_for(market.apps["stocks"].config["AXA"].redis_url)
     for symbol in symbols:  # the run wrote the latest quotes to the cache
-        assert quotes.read_one(redis, "fmp", symbol)["dataset"] == "fmp.quotes"
+        assert latest_quotes.read_one(redis, "fmp", symbol)["dataset"] == "fmp.quotes"
     assert market.get("stocks", "/api/v1/admin/runs/999999", who="admin").status_code == 404
 
 

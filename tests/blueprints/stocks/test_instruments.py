@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from axa.models import latest_quotes
 from axa.models.stocks import Instrument
-from axa.platform import quotes
 from axa.platform.redis_client import client_for
 
 
@@ -70,12 +70,12 @@ def test_bond_detail_has_terms_and_a_stale_flag(stocks):
     assert body["quote"]["price_unit"] == "pct_of_nominal" and body["quote"]["stale"] is False
     redis = client_for(stocks.apps["stocks"].config["AXA"].redis_url)
     ref = f"cbonds:{bond.source_instrument_id}"
-    ends = redis.hget(quotes.STALE_AT_KEY, ref)
+    ends = redis.hget(latest_quotes.STALE_AT_KEY, ref)
     try:  # as if its freshness window had passed a minute ago
-        redis.hset(quotes.STALE_AT_KEY, ref, time.time() - 60)
+        redis.hset(latest_quotes.STALE_AT_KEY, ref, time.time() - 60)
         assert stocks.get("stocks", f"/api/v1/instruments/{bond.id}").get_json()["quote"]["stale"] is True
     finally:
-        redis.hset(quotes.STALE_AT_KEY, ref, ends)
+        redis.hset(latest_quotes.STALE_AT_KEY, ref, ends)
 
 
 def test_detail_404_and_401(stocks):

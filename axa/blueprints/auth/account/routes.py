@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 
 from flask import current_app, jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from axa.blueprints.auth.account import service
 from axa.blueprints.auth.account.schemas import (
@@ -19,7 +18,7 @@ from axa.blueprints.auth.account.schemas import (
     TokenSchema,
     UserSchema,
 )
-from axa.platform.auth_hook import login_required
+from axa.platform.api import Blueprint
 
 blp = Blueprint("account", __name__, url_prefix="/api/v1/auth",
                 description="Registration, login, sessions and passwords")
@@ -61,7 +60,7 @@ class Confirm(MethodView):
 
 @blp.route("/confirm/resend")
 class ResendConfirmation(MethodView):
-    @login_required
+    @blp.login_required
     @blp.response(202, AcceptedSchema)
     def post(self):
         """Mail a new confirmation link (voids the previous one)"""
@@ -88,7 +87,7 @@ class Login(MethodView):
 
 @blp.route("/logout")
 class Logout(MethodView):
-    @login_required
+    @blp.login_required
     @blp.response(204)
     def post(self):
         """End this session and clear the cookie"""
@@ -100,7 +99,7 @@ class Logout(MethodView):
 
 @blp.route("/me")
 class Me(MethodView):
-    @login_required
+    @blp.login_required
     @blp.response(200, UserSchema)
     def get(self):
         """The signed-in user"""
@@ -129,7 +128,7 @@ class ResetPassword(MethodView):
 
 @blp.route("/password/change")
 class ChangePassword(MethodView):
-    @login_required
+    @blp.login_required
     @blp.arguments(ChangePasswordSchema)
     @blp.response(204)
     @blp.alt_response(403, description="The current password is wrong")

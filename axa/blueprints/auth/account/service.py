@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
 from axa.models.auth import AuthEvent, OutboxEntry, User, UserToken, db
 from axa.platform import passwords, ratelimit
-from axa.platform.auth_hook import current_session, session_store
+from axa.platform.auth_hook import current_session, optional_session, session_store
 from axa.tasks.auth.sync import relay_after_commit
 
 INVALID_LOGIN = "Invalid email or password."
@@ -100,8 +100,9 @@ def login(email: str, password: str):
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     store = session_store()
-    if getattr(g, "session", None) is not None:
-        store.end(g.session)  # never keep a pre-login id (session fixation)
+    presented = optional_session()
+    if presented is not None:
+        store.end(presented)  # never keep a pre-login id (session fixation)
     session_id, session = store.create(user.id, client_ip(), ua)
     AuthEvent.log("login", user.id, client_ip(), ua)
     db.session.commit()

@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from axa.blueprints.auth.account.service import current_user
 from axa.blueprints.auth.sessions.schemas import SessionSchema
-from axa.platform.auth_hook import current_session, login_required, session_store
+from axa.platform.api import Blueprint
+from axa.platform.auth_hook import current_session, session_store
 
 blp = Blueprint("sessions", __name__, url_prefix="/api/v1/auth/sessions",
                 description="The signed-in user's sessions")
@@ -22,7 +23,7 @@ def _row(session, current_hash: str) -> dict:
 
 @blp.route("")
 class Sessions(MethodView):
-    @login_required
+    @blp.login_required
     @blp.response(200, SessionSchema(many=True))
     def get(self):
         """List my sessions, newest first"""
@@ -30,7 +31,7 @@ class Sessions(MethodView):
         rows = sorted(session_store().list_for_user(me.user_id), key=lambda s: -s.created)
         return [_row(s, me.key_hash) for s in rows]
 
-    @login_required
+    @blp.login_required
     @blp.response(204)
     def delete(self):
         """End every session but this one"""
@@ -40,7 +41,7 @@ class Sessions(MethodView):
 
 @blp.route("/<string:handle>")
 class SessionByHandle(MethodView):
-    @login_required
+    @blp.login_required
     @blp.response(204)
     @blp.alt_response(404, description="No such session of yours")
     def delete(self, handle):

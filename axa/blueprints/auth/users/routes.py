@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import func, select
 
 from axa.blueprints.auth.account.schemas import UserSchema
 from axa.blueprints.auth.account.service import _commit_and_relay, current_user
 from axa.blueprints.auth.users.schemas import UserPatchSchema, UserQuerySchema
 from axa.models.auth import OutboxEntry, User, db
-from axa.platform.auth_hook import login_required, session_store
+from axa.platform.api import Blueprint
+from axa.platform.auth_hook import session_store
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/auth/users", description="Admin: users")
 
@@ -23,7 +24,7 @@ def require_admin() -> User:
 
 @blp.route("")
 class Users(MethodView):
-    @login_required
+    @blp.login_required
     @blp.arguments(UserQuerySchema, location="query")
     @blp.response(200, UserSchema(many=True))
     @blp.alt_response(403, description="Not an admin")
@@ -43,7 +44,7 @@ class Users(MethodView):
 
 @blp.route("/<int:user_id>")
 class UserById(MethodView):
-    @login_required
+    @blp.login_required
     @blp.arguments(UserPatchSchema)
     @blp.response(200, UserSchema)
     @blp.alt_response(403, description="Not an admin")

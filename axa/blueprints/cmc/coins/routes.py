@@ -5,7 +5,7 @@ import re
 from datetime import UTC, datetime
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import select
 
 from axa.blueprints.cmc.coins.schemas import CoinDaySchema, CoinSchema
@@ -13,7 +13,7 @@ from axa.blueprints.cmc.listings.routes import CURRENCY, quote_fields
 from axa.blueprints.market.paging import paged
 from axa.blueprints.market.schemas import BIGINT_MAX, HistoryQuerySchema
 from axa.models.cmc import Coin, CoinDaily, CoinQuote, db
-from axa.platform.auth_hook import login_required
+from axa.platform.api import Blueprint
 
 blp = Blueprint("coins", __name__, url_prefix="/api/v1/coins", description="Coin pages and history")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,199}")
@@ -40,7 +40,7 @@ def page(coin: Coin) -> dict:
 
 @blp.route("/<string:key>")
 class CoinByKey(MethodView):
-    @login_required
+    @blp.login_required
     @blp.response(200, CoinSchema)
     @blp.alt_response(404, description="No such coin")
     def get(self, key):
@@ -50,7 +50,7 @@ class CoinByKey(MethodView):
 
 @blp.route("/<string:key>/history")
 class CoinHistory(MethodView):
-    @login_required
+    @blp.login_required
     @blp.arguments(HistoryQuerySchema, location="query")
     @blp.response(200, CoinDaySchema(many=True))
     @blp.alt_response(404, description="No such coin")

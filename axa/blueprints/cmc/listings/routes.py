@@ -4,14 +4,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import Select, select
 
 from axa.blueprints.cmc.listings.schemas import ListingQuerySchema, ListingSchema
 from axa.blueprints.market.freshness import is_stale
 from axa.blueprints.market.paging import paged
 from axa.models.cmc import Coin, CoinQuote, db
-from axa.platform.auth_hook import login_required
+from axa.platform.api import Blueprint
 from axa.tasks.cmc.datasets import DATASETS
 
 blp = Blueprint("listings", __name__, url_prefix="/api/v1/listings",
@@ -38,7 +37,7 @@ def listing(query: dict) -> Select:
 
 @blp.route("")
 class Listings(MethodView):
-    @login_required
+    @blp.login_required
     @blp.arguments(ListingQuerySchema, location="query")
     @blp.response(200, ListingSchema(many=True))
     @blp.paginate()

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import select
 
 from axa.blueprints.cmc.listings.routes import CURRENCY
 from axa.blueprints.cmc.metrics.schemas import GlobalMetricsSchema
 from axa.models.cmc import GlobalMetrics, db
-from axa.platform.auth_hook import login_required
+from axa.platform.api import Blueprint
 
 blp = Blueprint("global_metrics", __name__, url_prefix="/api/v1/global-metrics",
                 description="Global crypto market metrics")
@@ -16,7 +16,7 @@ blp = Blueprint("global_metrics", __name__, url_prefix="/api/v1/global-metrics",
 
 @blp.route("")
 class GlobalMetricsLatest(MethodView):
-    @login_required
+    @blp.login_required
     @blp.response(200, GlobalMetricsSchema)
     @blp.alt_response(404, description="No metrics fetched yet")
     def get(self):

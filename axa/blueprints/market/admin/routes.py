@@ -3,11 +3,10 @@ and their progress, list datasets and quarantined records. Admins only: the sign
 replica row in this subsystem is active and has the ``admin`` role."""
 from __future__ import annotations
 
-import functools
 from contextlib import contextmanager
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from flask_smorest.pagination import Page
 
 from axa.blueprints.market.admin.schemas import (
@@ -22,7 +21,8 @@ from axa.blueprints.market.admin.schemas import (
 from axa.blueprints.market.controls import SelectionError, controls, progress
 from axa.blueprints.market.paging import paged
 from axa.blueprints.market.schemas import ID
-from axa.platform.auth_hook import current_session, documented, login_required
+from axa.platform.api import Blueprint
+from axa.platform.auth_hook import current_session
 
 blp = Blueprint("market_admin", __name__, url_prefix="/api/v1/admin",
                 description="Operators: dataset refreshes, ingest runs, quarantine (admin only)")
@@ -37,13 +37,7 @@ def require_admin() -> None:
 
 def admin_required(view):
     """Signed in (401) and an admin in this subsystem's replica (403); both documented."""
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        require_admin()
-        return view(*args, **kwargs)
-
-    wrapper._apidoc = documented(view, 403, "Not an admin of this subsystem.")
-    return login_required(wrapper)
+    return blp.login_required(blp.requires(403, require_admin)(view))
 
 
 @contextmanager

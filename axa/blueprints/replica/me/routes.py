@@ -1,8 +1,7 @@
 """``GET /api/v1/me`` on every non-auth subsystem: its local replica of the signed-in user.
 
-The row normally comes from the Redis copy of the replica, fetched by the session check itself
-(one Redis round trip, no PostgreSQL); a miss reads PostgreSQL and fills the copy
-(axa/models/replica.py).
+The row normally comes from the Redis copy of the replica, read in the session check's own round
+trip (no PostgreSQL); a miss reads PostgreSQL and fills the copy (axa/models/replica.py).
 """
 from __future__ import annotations
 
@@ -10,33 +9,39 @@ import importlib
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from axa.blueprints.replica.me.schemas import ReplicaUserSchema
-from axa.models.replica import from_cache
-from axa.platform.auth_hook import current_session, login_required, ridden, with_replica_user
+from axa.models import replica
+from axa.platform.api import Blueprint
+from axa.platform.auth_hook import current_session
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
                 description="This subsystem's replica of the signed-in user")
 
 
-def replica_user(user_id: int) -> dict | None:
-    cached = from_cache(ridden())
-    if cached is not None:
-        return cached
-    module = importlib.import_module(f"axa.models.{current_app.config['AXA_SUBSYSTEM']}")
-    return module.User.read_through(user_id)
+def read_replica_row(pipe, session_key: str) -> None:
+    """The caller's cached replica row, queued on the session check's round trip."""
+    replica.queue_row(pipe, session_key, current_app.config["AXA_SUBSYSTEM"])
+
+
+def replica_user(user_id: int, cached: list | None) -> dict | None:
+    """The row from the cache, else from PostgreSQL (which fills the cache)."""
+    found = replica.from_cache(cached)
+    if found is not None:
+        return found
+    models = importlib.import_module(f"axa.models.{current_app.config['AXA_SUBSYSTEM']}")
+    return models.User.read_through(user_id)
 
 
 @blp.route("")
 class Me(MethodView):
-    @with_replica_user
-    @login_required
+    @blp.login_required(reads=read_replica_row)
     @blp.response(200, ReplicaUserSchema)
     @blp.alt_response(404, description="The user has not reached this subsystem yet")
-    def get(self):
+    def get(self, reads: list):
         """The signed-in user as this subsystem knows it"""
-        user = replica_user(current_session().user_id)
+        user = replica_user(current_session().user_id, reads[0])
         if user is None:
             abort(404, message="User not yet synced to this subsystem; retry in a moment.")
         if user["status"] != "active":

@@ -5,14 +5,13 @@ import operator
 from datetime import UTC, datetime
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import Select, and_, select
 
 from axa.blueprints.market.freshness import is_stale
 from axa.blueprints.market.paging import paged
 from axa.blueprints.stocks.bonds.schemas import BondQuerySchema, BondSchema
 from axa.models.stocks import BondTerms, Instrument, LatestQuote, db
-from axa.platform.auth_hook import login_required
+from axa.platform.api import Blueprint
 from axa.tasks.stocks.datasets import DATASETS
 
 blp = Blueprint("bonds", __name__, url_prefix="/api/v1/bonds", description="Bond screener")
@@ -57,7 +56,7 @@ def row(instrument, terms, quote, now: datetime) -> dict:
 
 @blp.route("")
 class Bonds(MethodView):
-    @login_required
+    @blp.login_required
     @blp.arguments(BondQuerySchema, location="query")
     @blp.response(200, BondSchema(many=True))
     @blp.paginate()

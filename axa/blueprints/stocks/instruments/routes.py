@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from axa.blueprints.market.paging import paged
 from axa.blueprints.market.schemas import ID, HistoryQuerySchema
@@ -14,7 +14,7 @@ from axa.blueprints.stocks.instruments.schemas import (
     InstrumentSchema,
 )
 from axa.models.stocks import Instrument, db
-from axa.platform.auth_hook import login_required
+from axa.platform.api import Blueprint
 
 blp = Blueprint("instruments", __name__, url_prefix="/api/v1/instruments",
                 description="Equities, ETFs and bonds: search, details, daily history")
@@ -29,7 +29,7 @@ def instrument_or_404(instrument_id: int) -> Instrument:
 
 @blp.route("")
 class Instruments(MethodView):
-    @login_required
+    @blp.login_required
     @blp.arguments(InstrumentQuerySchema, location="query")
     @blp.response(200, InstrumentSchema(many=True))
     @blp.paginate()
@@ -41,7 +41,7 @@ class Instruments(MethodView):
 
 @blp.route(f"/<{ID}:instrument_id>")
 class InstrumentById(MethodView):
-    @login_required
+    @blp.login_required
     @blp.response(200, InstrumentDetailSchema)
     @blp.alt_response(404, description="No such instrument")
     def get(self, instrument_id):
@@ -51,7 +51,7 @@ class InstrumentById(MethodView):
 
 @blp.route(f"/<{ID}:instrument_id>/history")
 class InstrumentHistory(MethodView):
-    @login_required
+    @blp.login_required
     @blp.arguments(HistoryQuerySchema, location="query")
     @blp.response(200, BarSchema(many=True))
     @blp.alt_response(404, description="No such instrument")

@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlalchemy import Select, case, func, or_, select
 
+from axa.models import latest_quotes
 from axa.models.stocks import BondTerms, DailyBar, Instrument, db
-from axa.platform import quotes
 from axa.platform.redis_client import get_redis
 
 
@@ -37,7 +37,7 @@ def detail(instrument: Instrument) -> dict:
     body = {c: getattr(instrument, c) for c in columns}
     body["bond_terms"] = (db.session.get(BondTerms, (instrument.source, instrument.source_instrument_id))
                           if instrument.asset_class == "bond" else None)
-    body["quote"] = quotes.read_one(get_redis(), instrument.source, instrument.source_instrument_id)
+    body["quote"] = latest_quotes.read_one(get_redis(), instrument.source, instrument.source_instrument_id)
     return body
 
 

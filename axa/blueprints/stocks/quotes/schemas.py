@@ -1,4 +1,4 @@
-"""The latest quote as the Redis contract holds it (axa.platform.quotes): numbers are decimal
+"""The latest quote as the Redis contract holds it (axa/models/latest_quotes.py): numbers are decimal
 strings exactly as the vendor sent them, times ISO-8601 UTC, ``stale`` against the freshness
 window of the dataset that wrote the quote. Fields the vendor left empty are omitted."""
 from marshmallow import Schema, ValidationError, fields, post_load, validate

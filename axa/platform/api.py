@@ -1,0 +1,52 @@
+"""The flask-smorest ``Blueprint`` every subsystem's resources use, with the platform's access
+decorators: each enforces its rule and documents the answer it gives through flask-smorest's
+public ``alt_response``.
+
+    @blp.route("")
+    class Me(MethodView):
+        @blp.login_required                  # 401 without a live session (documented)
+        @blp.response(200, UserSchema)
+        def get(self): ...
+
+A view can send its own Redis reads in the session check's round trip: ``reads(pipe,
+session_key, **view_kwargs)`` queues them on the pipeline, and their results reach the view as
+the keyword argument ``reads`` (used only when the session is live). Parsed arguments reach
+``reads`` when ``@blp.arguments(..., as_kwargs=True)`` is placed above the decorator.
+"""
+from __future__ import annotations
+
+import functools
+import http
+from collections.abc import Callable
+
+import flask_smorest
+
+from axa.platform.auth_hook import check_session, current_session
+
+
+class Blueprint(flask_smorest.Blueprint):
+    def login_required(self, view: Callable | None = None, *, reads: Callable | None = None):
+        """Enforce a live session (401, documented); with ``reads``, see the module docstring."""
+        def decorate(func: Callable) -> Callable:
+            @functools.wraps(func)
+            def wrapper(*args, **kwargs):
+                if reads is None:
+                    current_session()
+                    return func(*args, **kwargs)
+                found = check_session(lambda pipe, key: reads(pipe, key, **kwargs))
+                current_session()
+                return func(*args, reads=found, **kwargs)
+            return self.alt_response(401, "UNAUTHORIZED")(wrapper)
+        return decorate(view) if view is not None else decorate
+
+    def requires(self, status: int, check: Callable[[], None]) -> Callable:
+        """A decorator running ``check()`` (which aborts with ``status``) before the view, and
+        documenting ``status``: e.g. ``admin_required = blp.requires(403, require_admin)``."""
+        def decorate(func: Callable) -> Callable:
+            @functools.wraps(func)
+            def wrapper(*args, **kwargs):
+                check()
+                return func(*args, **kwargs)
+            # flask-smorest registers a response per status, by its name ("FORBIDDEN")
+            return self.alt_response(status, http.HTTPStatus(status).name)(wrapper)
+        return decorate
