@@ -56,7 +56,6 @@ def init_extensions(app: Flask, subsystem: str) -> None:
     app.session_interface = NoCookieSession()
     CORS(app, origins=app.config["AXA"].cors_origins, supports_credentials=True, always_send=False,
          resources={r"/api/*": {}, r"/health/*": {}})
-    security.cors_only_with_origin(app)
 
 
 def register_blueprints(app: Flask, api: Api, subsystem: str) -> None:

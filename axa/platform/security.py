@@ -58,19 +58,3 @@ def add_security_headers(response):
     held = {name.lower() for name in response.headers.keys()}
     response.headers.extend([(name, value) for name, value, low in wanted if low not in held])
     return response
-
-
-def cors_only_with_origin(app) -> None:
-    """Run flask-cors' after_request only for requests that carry an ``Origin`` header: without
-    one it adds nothing (``always_send=False``), but it would still match every resource rule."""
-    hooks = app.after_request_funcs[None]
-    for position, hook in enumerate(hooks):
-        if hook.__name__ == "cors_after_request":
-            hooks[position] = _when_origin(hook)
-
-
-def _when_origin(cors_hook):
-    @functools.wraps(cors_hook)
-    def hook(response):
-        return cors_hook(response) if "Origin" in request.headers else response
-    return hook
