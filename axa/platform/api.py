@@ -20,11 +20,27 @@ import http
 from collections.abc import Callable
 
 import flask_smorest
+from flask_smorest import abort
+from webargs.flaskparser import FlaskParser
 
 from axa.platform.auth_hook import check_session, current_session
 
 
+class ArgumentsParser(FlaskParser):
+    """webargs' Flask parser, answering 400 (not 500) for JSON that Python's parser gives up on:
+    nested past the recursion limit (its C scanner stops there, so this costs no deep parse) or
+    an integer past Python's 4,300-digit limit on int conversion."""
+
+    def load_json(self, req, schema):
+        try:
+            return super().load_json(req, schema)
+        except (RecursionError, ValueError):
+            abort(400, message="The JSON body is nested too deeply or holds a number too long.")
+
+
 class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = ArgumentsParser()
+
     def arguments(self, schema, **kwargs):
         """flask-smorest's, with a schema class made an instance once: webargs would build a new
         one on every request (about a tenth of a small endpoint's time)."""

@@ -34,7 +34,6 @@ def configure(app: Flask, subsystem: str, overrides: dict | None) -> None:
         AXA=settings, AXA_SUBSYSTEM=subsystem, SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=database_url(subsystem),
         MAX_CONTENT_LENGTH=settings.max_content_length,
-        TRUSTED_HOSTS=settings.trusted_hosts or None,
         API_TITLE=f"AXA {subsystem}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1/docs", OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="/",
@@ -65,6 +64,7 @@ def register_blueprints(app: Flask, api: Api, subsystem: str) -> None:
 
 
 def install_hooks(app: Flask) -> None:
+    app.before_request(security.check_host)
     app.before_request(security.check_csrf)
     app.after_request(security.add_security_headers)
 

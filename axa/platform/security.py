@@ -5,6 +5,7 @@ import functools
 
 from flask import current_app, request
 from flask_smorest import abort
+from werkzeug.sansio.utils import host_is_trusted
 
 from axa.platform.auth_hook import presented_credential
 
@@ -12,6 +13,18 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
             "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
             "https://cdn.jsdelivr.net; connect-src *; frame-ancestors 'none'")
+
+
+HEALTH_PATH = "/health/"
+
+
+def check_host() -> None:
+    """With ``AXA_TRUSTED_HOSTS`` set (production), refuse any other Host with 400, except on
+    ``/health/``: the orchestrator's health check reaches a container by its own address, and
+    health answers nothing a forged Host could abuse (no links, no redirects)."""
+    trusted = current_app.config["AXA"].trusted_hosts
+    if trusted and request.path != HEALTH_PATH and not host_is_trusted(request.host, trusted):
+        abort(400, message="Unknown host.")
 
 
 def check_csrf() -> None:
