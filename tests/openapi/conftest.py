@@ -41,7 +41,7 @@ class Callers:
         assert created.status_code == 201, created.get_json()
         return created.get_json()["id"]
 
-    def _fresh_session(self, label: str) -> str:
+    def fresh_session(self, label: str) -> str:
         """A new session of the operation's own user (registered on first use)."""
         if label not in self.emails:
             self.emails[label] = f"own{len(self.emails)}@example.com"
@@ -52,7 +52,7 @@ class Callers:
     def headers_for(self, case) -> dict:
         label = case.operation.label
         if label in OWN_USER:
-            return bearer(self._fresh_session(label))
+            return bearer(self.fresh_session(label))
         if label == USER_CHANGE and case.path_parameters.get("user_id") in self.protected:
             case.path_parameters["user_id"] = self.victim
         admin = case.operation.path.startswith(ADMIN_PATHS)
