@@ -1,4 +1,8 @@
-"""Two checks schemathesis' built-in ones leave out, run on every generated request.
+"""Checks schemathesis' built-in ones leave out, run on every generated request.
+
+``success_status_documented``: a 2xx or 3xx answer has its own entry in the operation's
+responses; flask-smorest's ``default`` response (the error body, for any other status) would
+otherwise make every status "documented".
 
 ``json_headers_conform``: a header documented as JSON text (``content: application/json``, how
 the platform documents ``X-Pagination``) parses as JSON and matches its schema; schemathesis
@@ -90,3 +94,10 @@ def schema_valid_requests_accepted(ctx, response, case) -> None:
         return
     raise AssertionError(f"A request valid by the spec was refused with {status} for a reason the spec "
                          f"does not give: {response.text[:500]}")
+
+
+def success_status_documented(ctx, response, case) -> None:
+    status = response.status_code
+    if status < 400 and response.request.method == case.operation.method.upper():  # not Flask's OPTIONS
+        documented = case.operation.definition.raw.get("responses", {})
+        assert str(status) in documented, f"{status} is not among the documented {sorted(documented)}"

@@ -29,8 +29,9 @@ class Callers:
     def __init__(self, market: Market) -> None:  # noqa: F811
         self.market = market
         self.auth = market.apps["auth"]
-        self.emails: dict[str, str] = {}
+        self.emails = {label: f"own{number}@example.com" for number, label in enumerate(sorted(OWN_USER))}
         self.protected = {self._user_id(who) for who in ("user", "admin")}
+        self.protected |= {self._register(email) for email in self.emails.values()}
         self.victim = self._register("victim@example.com")
 
     def _user_id(self, who: str) -> int:
@@ -42,10 +43,7 @@ class Callers:
         return created.get_json()["id"]
 
     def fresh_session(self, label: str) -> str:
-        """A new session of the operation's own user (registered on first use)."""
-        if label not in self.emails:
-            self.emails[label] = f"own{len(self.emails)}@example.com"
-            self.protected.add(self._register(self.emails[label]))
+        """A new session of the operation's own user."""
         signed_in = login(self.auth.test_client(use_cookies=False), email=self.emails[label])
         return signed_in.get_json()["session_id"]
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import bearer
-from tests.openapi.checks import json_headers_conform
+from tests.openapi.checks import json_headers_conform, success_status_documented
 from tests.openapi.specs import SPECS
 
+CHECKS = [json_headers_conform, success_status_documented]
 REAL = {  # (subsystem, operation) -> the success status
     ("stocks", "GET /api/v1/instruments/{instrument_id}"): 200,
     ("stocks", "GET /api/v1/instruments/{instrument_id}/history"): 200,
@@ -58,7 +59,7 @@ def test_an_operation_on_a_real_resource_holds_its_spec(callers, sub, label):
     for resource in _resources(callers, sub, label):
         case = operation.Case(path_parameters=resource["path"], **({"body": resource["body"]}
                                                                    if "body" in resource else {}))
-        response = case.call_and_validate(headers=callers.headers_for(case), additional_checks=[json_headers_conform])
+        response = case.call_and_validate(headers=callers.headers_for(case), additional_checks=CHECKS)
         assert response.status_code == REAL[(sub, label)], response.text[:500]
         if method == "GET" and path.endswith("/history"):
             assert response.json(), f"{label} on {resource}: no rows; the fill should have some"

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import schemathesis
 
-from tests.openapi.checks import json_headers_conform, schema_valid_requests_accepted
+from tests.openapi.checks import (
+    json_headers_conform,
+    schema_valid_requests_accepted,
+    success_status_documented,
+)
 from tests.openapi.specs import SPECS
 
-CHECKS = [json_headers_conform, schema_valid_requests_accepted]
+CHECKS = [json_headers_conform, schema_valid_requests_accepted, success_status_documented]
 
 
 @schemathesis.pytest.parametrize(**SPECS)
