@@ -10,6 +10,7 @@ from axa.platform.config import SUBSYSTEMS
 EXAMPLES = 12  # generated requests per operation and mode, beyond the examples and coverage cases
 CONFIG = SchemathesisConfig.from_dict({
     "seed": 20260617,
+    "suppress-health-check": ["too_slow"],  # the one time-based check: a busy 2-core CI must not fail it
     "generation": {"mode": "all", "max-examples": EXAMPLES, "deterministic": True, "database": "none"},
     "phases": {"stateful": {"enabled": False}},
     "checks": {"positive_data_acceptance": {"enabled": False}},  # checks.schema_valid_requests_accepted
