@@ -26,6 +26,9 @@ from webargs.flaskparser import FlaskParser
 from axa.platform.auth_hook import check_session, current_session
 
 
+SIGNED_IN = [{"bearer": []}, {"cookie": []}]  # the security schemes the factory declares
+
+
 class ArgumentsParser(FlaskParser):
     """webargs' Flask parser, answering 400 (not 500) for JSON that Python's parser gives up on:
     nested past the recursion limit (its C scanner stops there, so this costs no deep parse) or
@@ -57,7 +60,8 @@ class Blueprint(flask_smorest.Blueprint):
                 found = check_session(lambda pipe, key: reads(pipe, key, **kwargs))
                 current_session()
                 return func(*args, reads=found, **kwargs)
-            return self.alt_response(401, "UNAUTHORIZED")(wrapper)
+            documented = self.alt_response(401, "UNAUTHORIZED")(wrapper)
+            return self.doc(security=SIGNED_IN)(documented)
         return decorate(view) if view is not None else decorate
 
     def requires(self, status: int, check: Callable[[], None]) -> Callable:

@@ -9,7 +9,7 @@ from flask_cors import CORS
 from flask_migrate import Migrate
 from flask_smorest import Api
 
-from axa.platform import security
+from axa.platform import docs, security
 from axa.platform.config import PORTS, database_url, load_settings
 from axa.platform.errors import register_error_handlers
 from axa.platform.health import blp as health_blp
@@ -35,9 +35,7 @@ def configure(app: Flask, subsystem: str, overrides: dict | None) -> None:
         SQLALCHEMY_DATABASE_URI=database_url(subsystem),
         MAX_CONTENT_LENGTH=settings.max_content_length,
         API_TITLE=f"AXA {subsystem}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/api/v1/docs", OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="/",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        **docs.settings(),
         API_SPEC_OPTIONS={"servers": [{"url": f"http://localhost:{PORTS[subsystem]}"}],
                           "components": {"securitySchemes": {
                               "bearer": {"type": "http", "scheme": "bearer"},
@@ -78,7 +76,7 @@ def create_app(subsystem: str, overrides: dict | None = None) -> Flask:
     app = Flask(f"axa.{subsystem}")
     configure(app, subsystem, overrides)
     init_extensions(app, subsystem)
-    api = Api(app)
+    api = docs.create_api(app)
     register_blueprints(app, api, subsystem)
     register_error_handlers(app)
     install_hooks(app)

@@ -17,7 +17,7 @@ class QuickLockedScheduler(LockedScheduler):
     lock_seconds = 2.0
 
 
-app = Celery("axa-beat-test", broker=os.environ["AXA_BROKER_URL"])
+app = Celery("axa-beat-test", broker=os.environ["AXA_BROKER_URL"], set_as_current=False)
 app.conf.update(task_queues=[Queue(QUEUE, routing_key=QUEUE)], task_default_queue=QUEUE,
                 task_default_routing_key=QUEUE, task_create_missing_queues=False, beat_max_loop_interval=EVERY,
                 beat_schedule={"tick": {"task": "axa.test.tick", "schedule": EVERY, "options": {"expires": 60}}})

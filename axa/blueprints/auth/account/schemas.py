@@ -1,7 +1,15 @@
 """Request and response schemas of the account endpoints."""
 from marshmallow import Schema, fields, validate
 
-from axa.platform.passwords import MAX_LENGTH
+from axa.platform.passwords import MAX_LENGTH, MIN_LENGTH
+
+# PostgreSQL text cannot hold NUL: say so in the spec and answer 422, not the database's 400.
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="NUL characters are not allowed.")
+
+# The password policy (axa.platform.passwords) as the spec states it: the schema caps the length
+# at 4096 (no hashing of megabytes); the policy answers the rest with 422.
+NEW_PASSWORD = {"minLength": MIN_LENGTH, "maxLength": MAX_LENGTH, "description": (
+    f"{MIN_LENGTH} to {MAX_LENGTH} characters; a common password, or the email itself: 422")}
 
 
 class UserSchema(Schema):
@@ -17,12 +25,13 @@ class UserSchema(Schema):
 
 class RegisterSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=320))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=4096))
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=4096),
+                             metadata=NEW_PASSWORD)
+    display_name = fields.String(required=True, validate=[validate.Length(min=1, max=100), NO_NUL])
 
 
 class LoginSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(max=320))
+    email = fields.String(required=True, validate=[validate.Length(max=320), NO_NUL])
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH * 4))
 
 
@@ -37,17 +46,19 @@ class TokenSchema(Schema):
 
 
 class ForgotSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(max=320))
+    email = fields.String(required=True, validate=[validate.Length(max=320), NO_NUL])
 
 
 class ResetSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=4096))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=4096),
+                             metadata=NEW_PASSWORD)
 
 
 class ChangePasswordSchema(Schema):
     current_password = fields.String(required=True, load_only=True, validate=validate.Length(max=4096))
-    new_password = fields.String(required=True, load_only=True, validate=validate.Length(max=4096))
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(max=4096),
+                                 metadata=NEW_PASSWORD)
 
 
 class AcceptedSchema(Schema):

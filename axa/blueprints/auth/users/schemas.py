@@ -1,10 +1,12 @@
 from marshmallow import Schema, fields, validate
 
+from axa.blueprints.auth.account.schemas import NO_NUL
+
 ROLES = ("admin",)
 
 
 class UserQuerySchema(Schema):
-    email = fields.String(validate=validate.Length(max=320),
+    email = fields.String(validate=[validate.Length(max=320), NO_NUL],
                          metadata={"description": "Case-insensitive substring of the email"})
 
 
