@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 
+from alembic.config import Config as AlembicConfig
 from flask import Flask
 from flask.sessions import SessionInterface
 from flask_cors import CORS
@@ -14,7 +15,8 @@ from axa.platform.config import PORTS, database_url, load_settings
 from axa.platform.errors import register_error_handlers
 from axa.platform.health import blp as health_blp
 
-MIGRATIONS = "axa/models/{sub}/migrations"
+MIGRATIONS = "axa/models/migrations"  # the one Alembic environment (env.py) of every subsystem
+VERSIONS = "axa/models/{sub}/migrations/versions"  # each subsystem's own revisions
 
 
 class NoCookieSession(SessionInterface):
@@ -49,10 +51,18 @@ def configure(app: Flask, subsystem: str, overrides: dict | None) -> None:
     app.config.update(overrides or {})
 
 
+def own_revisions(subsystem: str):
+    """A Flask-Migrate configure callback: Alembic reads and writes ``subsystem``'s revisions."""
+    def configure(config: AlembicConfig) -> AlembicConfig:
+        config.set_main_option("version_locations", VERSIONS.format(sub=subsystem))
+        return config
+    return configure
+
+
 def init_extensions(app: Flask, subsystem: str) -> None:
     db = importlib.import_module(f"axa.models.{subsystem}").db
     db.init_app(app)
-    Migrate(app, db, directory=MIGRATIONS.format(sub=subsystem), compare_type=True)
+    Migrate(app, db, directory=MIGRATIONS, compare_type=True).configure(own_revisions(subsystem))
     app.session_interface = NoCookieSession()
     CORS(app, origins=app.config["AXA"].cors_origins, supports_credentials=True, always_send=False,
          resources={r"/api/*": {}, r"/health/*": {}})
