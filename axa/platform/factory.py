@@ -36,7 +36,7 @@ def configure(app: Flask, subsystem: str, overrides: dict | None) -> None:
         AXA=settings, AXA_SUBSYSTEM=subsystem, SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=database_url(subsystem),
         MAX_CONTENT_LENGTH=settings.max_content_length,
-        TRUSTED_HOSTS=settings.trusted_hosts or None,
+        TRUSTED_HOSTS=list(settings.trusted_hosts) or None,
         API_TITLE=f"AXA {subsystem}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1/docs", OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="/",
@@ -64,7 +64,7 @@ def init_extensions(app: Flask, subsystem: str) -> None:
     db.init_app(app)
     Migrate(app, db, directory=MIGRATIONS, compare_type=True).configure(own_revisions(subsystem))
     app.session_interface = NoCookieSession()
-    CORS(app, origins=app.config["AXA"].cors_origins, supports_credentials=True, always_send=False,
+    CORS(app, origins=list(app.config["AXA"].cors_origins), supports_credentials=True, always_send=False,
          resources={r"/api/*": {}, r"/health/*": {}})
     security.cors_only_with_origin(app)
 

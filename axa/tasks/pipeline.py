@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,7 +60,7 @@ class Dataset:
 
 def backoff_base() -> float:
     """The first retry delay in seconds: ``AXA_INGEST_BACKOFF_BASE`` (default 1; tests lower it)."""
-    return float(os.environ.get("AXA_INGEST_BACKOFF_BASE") or 1.0)
+    return current_app.config["AXA"].ingest_backoff_base
 
 
 def backoff(retries: int) -> float:

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from axa.clients.http import next_utc_midnight
 from axa.clients.limits import VendorLimiter
-from axa.clients.settings import all_vendor_settings
 from axa.models import stocks as m
+from axa.platform.config import all_vendor_settings
 from axa.platform.redis_client import client_for
 from axa.tasks.cmc.flows import PIPELINE as CMC
 from axa.tasks.pipeline import MAX_POLL_RETRIES

@@ -8,20 +8,19 @@ quotes; a failed call retries its batch's calls). Batches are as even as whole c
 """
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from axa.models.stocks import Instrument, db
+from axa.platform.config import dataset_batch_items, dataset_schedule
 from axa.tasks.pipeline import Dataset
 
 DAY, HOUR, MINUTE = 86400.0, 3600.0, 60.0
 
 
 def schedule(name: str, default: float) -> float:
-    raw = os.environ.get("AXA_SCHEDULE_" + name.upper().replace(".", "_"))
-    return float(raw) if raw else default
+    return dataset_schedule(name, default)
 
 
 def _ids(source: str, column=Instrument.source_instrument_id, asset_class: str | None = None) -> list[str]:
@@ -36,8 +35,7 @@ def single(params: dict) -> list[dict]:
 
 
 def batch_items(name: str, default: int) -> int:
-    raw = os.environ.get("AXA_BATCH_" + name.upper().replace(".", "_"))
-    return max(1, int(raw)) if raw else default
+    return dataset_batch_items(name, default)
 
 
 def chunked(key: str, size: int, source: str, asset_class: str | None = None,
