@@ -1,4 +1,8 @@
-"""One app factory made of small steps; ``create_<subsystem>_app`` in apps.py call it."""
+"""One app factory made of small steps; ``create_<subsystem>_app`` in apps.py call it.
+
+The factory knows nothing of Celery: the Celery side (axa/platform/celery_app.py) builds the apps
+its tasks run in through ``create_app``, and a process that publishes tasks gets the platform's
+Celery app by importing a task module (axa/tasks/__init__.py)."""
 from __future__ import annotations
 
 import importlib
@@ -80,11 +84,6 @@ def install_hooks(app: Flask) -> None:
     app.after_request(security.add_security_headers)
 
 
-def bind_celery(app: Flask) -> None:
-    from axa.platform.celery_app import celery
-    app.extensions["celery"] = celery
-
-
 def create_app(subsystem: str, overrides: dict | None = None) -> Flask:
     app = Flask(f"axa.{subsystem}")
     configure(app, subsystem, overrides)
@@ -93,6 +92,5 @@ def create_app(subsystem: str, overrides: dict | None = None) -> Flask:
     register_blueprints(app, api, subsystem)
     register_error_handlers(app)
     install_hooks(app)
-    bind_celery(app)
     importlib.import_module(f"axa.blueprints.{subsystem}").init_app(app)
     return app
