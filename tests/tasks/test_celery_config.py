@@ -125,3 +125,13 @@ def test_tasks_resolve_to_the_platform_app_in_any_thread():
     thread.join()
     assert seen == [celery]
 
+
+def test_every_dataset_is_polled_by_a_task_on_its_vendors_queue(tasks):
+    from axa.tasks.cmc.datasets import CATALOGUE as CMC
+    from axa.tasks.stocks.datasets import CATALOGUE as STOCKS
+    for subsystem, catalogue in (("stocks", STOCKS), ("cmc", CMC)):
+        for name, dataset in catalogue.items():
+            assert name == dataset.name and name.split(".")[0] == dataset.vendor
+            assert dataset.poll_task in tasks and dataset.fetcher_class is not None
+            assert celeryconfig.TASK_QUEUES[dataset.poll_task].startswith(
+                f"{subsystem}.poll.{dataset.vendor}"), name
