@@ -75,7 +75,7 @@ class AppTask(Task):
                 app.extensions["sqlalchemy"].session.remove()
 
 
-celery = Celery("axa", task_cls=AppTask, events="axa.platform.celery_events:UnconfirmedEvents")
+celery = Celery("axa", task_cls=AppTask)
 celery.config_from_object("celeryconfig")
 celery.add_defaults(broker_urls)  # a promise: evaluated when the configuration is first read
 celery.set_default()  # shared_task proxies resolve to this app in every thread, not Celery's default
