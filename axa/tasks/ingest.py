@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -71,8 +71,8 @@ class Stored(NamedTuple):
     """What a format step's upserts wrote, and what goes to Redis once they are committed."""
 
     written: int  # rows inserted or changed
-    latest: list  # the latest QuoteRecord per instrument (latest_per_instrument, computed once)
-    instruments: list = []  # InstrumentRecords, for the symbol index
+    latest: Sequence  # the latest QuoteRecord per instrument (latest_per_instrument, computed once)
+    instruments: Sequence = ()  # InstrumentRecords, for the symbol index
 
 
 class BatchFailed(Exception):
