@@ -1,12 +1,11 @@
 """Celery configuration: data only. One table of tasks → queues; every queue declared.
 
-Reliability settings follow shared/security.md §2 and are all set explicitly (decision 7).
+Nothing here reads the environment: the broker and result URLs (``AXA_BROKER_URL``,
+``AXA_RESULT_URL``) are set by the Celery app from axa.platform.config when its configuration is
+first read (axa/platform/celery_app.py). Reliability settings follow shared/security.md §2 and
+are all set explicitly (decision 7).
 """
 from kombu import Queue
-
-from axa.platform.config import REPLICA_SUBSYSTEMS, load_settings
-
-_settings = load_settings()
 
 # --- the one table of task names and their queues --------------------------------------------
 TASK_QUEUES = {
@@ -15,7 +14,12 @@ TASK_QUEUES = {
     "auth.sync.reconcile_users": "auth.sync",
     "auth.sessions.prune_sessions": "auth.sessions",
     "auth.mail.send_message": "mail",
-    **{f"{sub}.sync.upsert_users": f"{sub}.sync" for sub in REPLICA_SUBSYSTEMS},
+    # each replica's user sync (auth.sync.fan_out_user fans out to all five)
+    "socweb.sync.upsert_users": "socweb.sync",
+    "stocks.sync.upsert_users": "stocks.sync",
+    "cmc.sync.upsert_users": "cmc.sync",
+    "stream.sync.upsert_users": "stream.sync",
+    "terminal.sync.upsert_users": "terminal.sync",
     # market data: beat -> dispatch -> poll (one queue per vendor) -> format (bulk upserts)
     "stocks.dispatch.start_run": "stocks.dispatch",
     "stocks.dispatch.run_due": "stocks.dispatch",
@@ -29,19 +33,23 @@ TASK_QUEUES = {
     "cmc.poll.fetch_cmc": "cmc.poll.cmc",
     "cmc.format.store_batch": "cmc.format",
 }
-MARKET_QUEUES = ("stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
-                 "stocks.poll.terrapin",
-                 "stocks.format", "cmc.dispatch", "cmc.poll.cmc", "cmc.format")
-QUEUE_NAMES = ("auth.sync", "auth.sessions", "mail", *(f"{s}.sync" for s in REPLICA_SUBSYSTEMS),
-               *MARKET_QUEUES)
+QUEUE_NAMES = (
+    "auth.sync", "auth.sessions", "mail",
+    "socweb.sync", "stocks.sync", "cmc.sync", "stream.sync", "terminal.sync",
+    "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
+    "stocks.poll.terrapin", "stocks.format",
+    "cmc.dispatch", "cmc.poll.cmc", "cmc.format",
+)
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
-imports = ("axa.tasks.auth.sync", "axa.tasks.auth.sessions", "axa.tasks.auth.mail",
-           *(f"axa.tasks.{s}.sync" for s in REPLICA_SUBSYSTEMS),
-           *(f"axa.tasks.{s}.{stage}" for s in ("stocks", "cmc") for stage in ("dispatch", "poll", "format")))
+imports = (
+    "axa.tasks.auth.sync", "axa.tasks.auth.sessions", "axa.tasks.auth.mail",
+    "axa.tasks.socweb.sync", "axa.tasks.stocks.sync", "axa.tasks.cmc.sync", "axa.tasks.stream.sync",
+    "axa.tasks.terminal.sync",
+    "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
+    "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
+)
 
-broker_url = _settings.broker_url
-result_backend = _settings.result_url
 task_queues = [Queue(name, routing_key=name, durable=True) for name in (*QUEUE_NAMES, UNROUTED_QUEUE)]
 task_routes = {name: {"queue": queue, "routing_key": queue} for name, queue in TASK_QUEUES.items()}
 task_default_queue = UNROUTED_QUEUE
@@ -77,14 +85,13 @@ broker_heartbeat = 30
 worker_send_task_events = True  # Flower
 task_send_sent_event = True
 
-# Redis broker: an unacked message is redelivered after the visibility timeout, which must exceed
-# the longest hard time limit, countdown and retry delay (security.md T8; tested).
+# Both transports' options in one table; each transport reads its own and ignores the other's.
+# RabbitMQ: publisher confirms, so a task message is never lost silently. Redis: an unacked message
+# is redelivered after the visibility timeout, which must exceed the longest hard time limit,
+# countdown and retry delay (security.md T8; tested).
 VISIBILITY_TIMEOUT = 3600
 MAX_RETRY_DELAY = 600
-if broker_url.startswith(("redis://", "rediss://", "unix://")):
-    broker_transport_options = {"visibility_timeout": VISIBILITY_TIMEOUT}
-else:
-    broker_transport_options = {"confirm_publish": True}
+broker_transport_options = {"confirm_publish": True, "visibility_timeout": VISIBILITY_TIMEOUT}
 result_backend_transport_options = {"visibility_timeout": VISIBILITY_TIMEOUT}
 
 # --- beat: exactly one process; every entry expires so stale ticks are dropped ------------------

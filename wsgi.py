@@ -1,6 +1,5 @@
 """WSGI entry point: builds the subsystem named by ``AXA_SUBSYSTEM`` (gunicorn wsgi:app)."""
-import os
-
 from axa.platform.apps import FACTORIES
+from axa.platform.config import load_settings
 
-app = FACTORIES[os.environ.get("AXA_SUBSYSTEM", "auth")]()
+app = FACTORIES[load_settings().subsystem]()

@@ -184,9 +184,9 @@ def run_and_wait(app, poller, dataset: str, params: dict | None, timeout: float 
     """Dispatch a run (as beat's dispatcher does), then wait for its close on the runs channel
     (``poller`` listens; a look at its record every second in case), read through a plain
     connection: the bench's own CPU stays off the measurement."""
-    from axa.tasks.stocks.flows import PIPELINE
+    from axa.tasks.stocks.dispatch import start_run
     with app.app_context():
-        run_id = PIPELINE.start_run(dataset, params, trigger="bench")["run_id"]
+        run_id = start_run(dataset, params, trigger="bench")["run_id"]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status, stored, errors = poller.execute(

@@ -36,7 +36,7 @@ def upgrade(subsystem: str) -> None:
     from axa.platform.apps import FACTORIES
     app = FACTORIES[subsystem]()
     with app.app_context():
-        alembic_upgrade(directory=f"axa/models/{subsystem}/migrations")
+        alembic_upgrade()  # the shared environment, this subsystem's revisions (the app's Migrate)
         app.extensions["sqlalchemy"].engine.dispose()
 
 

@@ -3,7 +3,7 @@
     from axa.clients.limits import VendorLimiter
     from axa.clients.registry import FETCHERS, make_client
 
-    client = make_client("cmc", limiter=VendorLimiter.from_env())   # AXA_CMC_* settings
+    client = make_client("cmc", limiter=VendorLimiter.from_env())   # AXA_CMC_* (axa.platform.config)
     result = FETCHERS["cmc"]["cryptocurrency/listings/latest"].fetch(client, {"limit": 5000})
     result.records        # InstrumentRecord / QuoteRecord ... (axa.clients.records)
     result.rejects        # [(reason, raw row)]: quarantine these, write the rest
@@ -11,6 +11,6 @@
 
 Modules: ``errors`` (the one error hierarchy), ``records`` (standard records), ``values``
 (parsing numbers and times), ``http`` (the base client), ``fetcher`` (the fetcher split),
-``settings`` (``AXA_<VENDOR>_*``), ``limits`` (Redis token bucket, quotas, pauses),
+``limits`` (Redis token bucket, quotas, pauses),
 ``registry`` (vendor -> client class and fetchers), and one package per vendor.
 """

@@ -32,8 +32,8 @@ import urllib3
 import urllib3.exceptions
 
 from axa.clients import errors
-from axa.clients.settings import Secret, VendorSettings, check_base_url
 from axa.clients.values import decode_json, decode_json_to_check
+from axa.platform.config import Secret, VendorSettings, check_base_url
 
 log = logging.getLogger("axa.clients")
 USER_AGENT = "axa-platform-clients/1"

@@ -23,7 +23,6 @@ Keys: ``<prefix>:<vendor>:<account>:{bucket|pause|learned|quota:<metric>:<d|m>:<
 """
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -33,7 +32,7 @@ import redis
 
 from axa.clients import errors
 from axa.clients.http import Usage, next_utc_midnight, next_utc_month
-from axa.clients.settings import VendorSettings, all_vendor_settings
+from axa.platform.config import VendorSettings, all_vendor_settings, load_settings
 from axa.platform.lua import LuaScript
 from axa.platform.redis_client import client_for
 
@@ -107,7 +106,7 @@ class VendorLimiter:
     """The limiter clients call. ``settings`` maps vendor name to its (configured) ``VendorSettings``.
 
     Learned limits are read once, when the limiter is built: a worker process builds one per
-    vendor and keeps it (``axa.tasks.pipeline.vendor_client``), so it sees what was learned before
+    vendor and keeps it (``axa.tasks.ingest.vendor_client``), so it sees what was learned before
     it started (CMC's plan is learned at worker start-up, before the pool takes tasks) and what it
     learns itself (``learn`` applies at once to this limiter). ``self.settings`` is the effective
     view, ``self.configured`` the configuration.
@@ -123,8 +122,9 @@ class VendorLimiter:
 
     @classmethod
     def from_env(cls, redis_url: str | None = None, **kwargs) -> VendorLimiter:
-        url = redis_url or os.environ.get("AXA_REDIS_URL", "redis://127.0.0.1:6379/0")
-        return cls(client_for(url), all_vendor_settings(), **kwargs)
+        """Every vendor's configured limits (``AXA_<VENDOR>_*``), on the Redis of ``redis_url``
+        (default: ``AXA_REDIS_URL``)."""
+        return cls(client_for(redis_url or load_settings().redis_url), all_vendor_settings(), **kwargs)
 
     def scope(self, vendor: str) -> str:
         settings = self.configured.get(vendor)

@@ -15,9 +15,9 @@ from axa.clients.cmc.client import CmcClient
 from axa.clients.fmp import fetchers as fmp
 from axa.clients.fmp.client import FmpClient
 from axa.clients.http import VendorClient
-from axa.clients.settings import vendor_settings
 from axa.clients.terrapin import fetchers as terrapin
 from axa.clients.terrapin.client import TerrapinClient
+from axa.platform.config import vendor_settings
 
 CLIENTS: dict[str, type[VendorClient]] = {
     "fmp": FmpClient, "cmc": CmcClient, "cbonds": CbondsClient, "terrapin": TerrapinClient}

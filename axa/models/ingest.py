@@ -48,13 +48,38 @@ def define_ingest_models(db):
                 "records_stored", "records_rejected", "errors")}
 
         @classmethod
-        def start(cls, dataset: str, vendor: str, trigger: str, params: dict) -> IngestRun:
+        def start(cls, dataset: str, vendor: str, trigger: str, params: dict, *, batches: int) -> IngestRun:
+            """Record a run of ``batches`` batches (flushed; the caller commits). A run with no
+            batch closes at once as succeeded, and says so on ``NOTIFY_CHANNEL``."""
             run = cls(dataset=dataset, vendor=vendor, trigger=trigger, params=params,
-                      status="running", batches_total=0, batches_done=0, batches_failed=0,
-                      records_stored=0, records_rejected=0, errors=[])
+                      status="running" if batches else "succeeded", batches_total=batches,
+                      batches_done=0, batches_failed=0, records_stored=0, records_rejected=0,
+                      errors=[], finished_at=None if batches else datetime.now(UTC))
             db.session.add(run)
             db.session.flush()
+            if not batches:
+                notify_closed(db.session, run)
             return run
+
+        @classmethod
+        def due(cls, dataset: str, schedule: float, deadline: float) -> bool:
+            """Whether ``dataset`` starts a run now: its last run began ``schedule`` seconds ago
+            or more and is no longer running. Holds the dataset's advisory lock until the
+            transaction ends (one dispatcher at a time); a run still running ``deadline``
+            seconds after its start is closed as failed (never hung)."""
+            db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                               {"key": f"ingest:{dataset}"})
+            last, now = db.session.scalar(cls.recent(dataset).limit(1)), datetime.now(UTC)
+            if last is None:
+                return True
+            age = (now - last.started_at).total_seconds()
+            if last.status == "running":
+                if age < deadline:
+                    return False
+                last.status, last.finished_at = "failed", now
+                last.errors = [*(last.errors or []), f"timed out after {int(age)} s"]
+                notify_closed(db.session, last)
+            return age >= schedule
 
         @classmethod
         def recent(cls, dataset: str | None = None):

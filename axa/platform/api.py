@@ -25,7 +25,6 @@ from webargs.flaskparser import FlaskParser
 
 from axa.platform.auth_hook import check_session, current_session
 
-
 SIGNED_IN = [{"bearer": []}, {"cookie": []}]  # the security schemes the factory declares
 
 

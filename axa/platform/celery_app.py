@@ -1,6 +1,16 @@
-"""The one unbound Celery object. Tasks run inside their subsystem's Flask app context.
+"""The one unbound Celery object (``celery -A axa.platform.celery_app``). Tasks run inside their
+subsystem's Flask app context; the subsystem is the first part of the task name
+(``socweb.sync.upsert_users`` → socweb).
 
-The subsystem is the first part of the task name (``socweb.sync.upsert_users`` → socweb).
+Imports go one way: this module builds the Flask apps its tasks run in (``create_app``), and the
+app factory knows nothing of Celery. A process that only publishes tasks (a web app) has this app
+as its current one as soon as it imports a task module: ``axa/tasks/__init__.py`` imports this
+module, as Celery's Django layout does in the project package.
+
+``celeryconfig.py`` is the data (queues, routes, beat, limits, reliability settings). The broker
+and result URLs come from the environment through axa.platform.config, read when Celery first
+needs its configuration (``add_defaults``), not when a module is imported.
+
 A redelivery counter in Redis caps how often a message that kills its worker comes back
 (``task_reject_on_worker_lost`` requeues it otherwise forever; security.md §2).
 """
@@ -10,26 +20,34 @@ import logging
 
 from celery import Celery, Task
 from celery.signals import worker_process_init
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 
+from axa.platform.config import load_settings
+from axa.platform.factory import create_app
 from axa.platform.redis_client import client_for, reset_clients
 
 log = logging.getLogger(__name__)
 MAX_DELIVERIES = 5
-_apps: dict = {}
+_apps: dict[str, Flask] = {}
 
 
-def flask_app_for(subsystem: str):
+def flask_app_for(subsystem: str) -> Flask:
+    """The app this process's tasks of ``subsystem`` run in, built on first use."""
     if subsystem not in _apps:
-        from axa.platform.factory import create_app
         _apps[subsystem] = create_app(subsystem)
     return _apps[subsystem]
+
+
+def broker_urls() -> dict[str, str]:
+    """``AXA_BROKER_URL`` and ``AXA_RESULT_URL`` as Celery's settings."""
+    settings = load_settings()
+    return {"broker_url": settings.broker_url, "result_backend": settings.result_url}
 
 
 class AppTask(Task):
     abstract = True
 
-    def _over_delivery_cap(self, app) -> bool:
+    def _over_delivery_cap(self, app: Flask) -> bool:
         if self.request.is_eager or not self.request.id:
             return False
         key = f"axa:deliveries:{self.request.id}:{self.request.retries}"
@@ -57,8 +75,9 @@ class AppTask(Task):
                 app.extensions["sqlalchemy"].session.remove()
 
 
-celery = Celery("axa", task_cls=AppTask, events="axa.platform.celery_events:UnconfirmedEvents")
+celery = Celery("axa", task_cls=AppTask)
 celery.config_from_object("celeryconfig")
+celery.add_defaults(broker_urls)  # a promise: evaluated when the configuration is first read
 celery.set_default()  # shared_task proxies resolve to this app in every thread, not Celery's default
 
 

@@ -1,8 +1,13 @@
-"""One app factory made of small steps; ``create_<subsystem>_app`` in apps.py call it."""
+"""One app factory made of small steps; ``create_<subsystem>_app`` in apps.py call it.
+
+The factory knows nothing of Celery: the Celery side (axa/platform/celery_app.py) builds the apps
+its tasks run in through ``create_app``, and a process that publishes tasks gets the platform's
+Celery app by importing a task module (axa/tasks/__init__.py)."""
 from __future__ import annotations
 
 import importlib
 
+from alembic.config import Config as AlembicConfig
 from flask import Flask
 from flask.sessions import SessionInterface
 from flask_cors import CORS
@@ -14,7 +19,8 @@ from axa.platform.config import PORTS, database_url, load_settings
 from axa.platform.errors import register_error_handlers
 from axa.platform.health import blp as health_blp
 
-MIGRATIONS = "axa/models/{sub}/migrations"
+MIGRATIONS = "axa/models/migrations"  # the one Alembic environment (env.py) of every subsystem
+VERSIONS = "axa/models/{sub}/migrations/versions"  # each subsystem's own revisions
 
 
 class NoCookieSession(SessionInterface):
@@ -46,12 +52,20 @@ def configure(app: Flask, subsystem: str, overrides: dict | None) -> None:
     app.config.update(overrides or {})
 
 
+def own_revisions(subsystem: str):
+    """A Flask-Migrate configure callback: Alembic reads and writes ``subsystem``'s revisions."""
+    def configure(config: AlembicConfig) -> AlembicConfig:
+        config.set_main_option("version_locations", VERSIONS.format(sub=subsystem))
+        return config
+    return configure
+
+
 def init_extensions(app: Flask, subsystem: str) -> None:
     db = importlib.import_module(f"axa.models.{subsystem}").db
     db.init_app(app)
-    Migrate(app, db, directory=MIGRATIONS.format(sub=subsystem), compare_type=True)
+    Migrate(app, db, directory=MIGRATIONS, compare_type=True).configure(own_revisions(subsystem))
     app.session_interface = NoCookieSession()
-    CORS(app, origins=app.config["AXA"].cors_origins, supports_credentials=True, always_send=False,
+    CORS(app, origins=list(app.config["AXA"].cors_origins), supports_credentials=True, always_send=False,
          resources={r"/api/*": {}, r"/health/*": {}})
 
 
@@ -67,11 +81,6 @@ def install_hooks(app: Flask) -> None:
     app.after_request(security.add_security_headers)
 
 
-def bind_celery(app: Flask) -> None:
-    from axa.platform.celery_app import celery
-    app.extensions["celery"] = celery
-
-
 def create_app(subsystem: str, overrides: dict | None = None) -> Flask:
     app = Flask(f"axa.{subsystem}")
     configure(app, subsystem, overrides)
@@ -80,6 +89,5 @@ def create_app(subsystem: str, overrides: dict | None = None) -> Flask:
     register_blueprints(app, api, subsystem)
     register_error_handlers(app)
     install_hooks(app)
-    bind_celery(app)
     importlib.import_module(f"axa.blueprints.{subsystem}").init_app(app)
     return app

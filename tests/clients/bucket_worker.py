@@ -7,7 +7,7 @@ import redis
 
 from axa.clients import errors
 from axa.clients.limits import VendorLimiter
-from axa.clients.settings import vendor_settings
+from axa.platform.config import vendor_settings
 
 
 def hammer(url: str, prefix: str, env: dict, ready, go, start_at, duration: float, results) -> None:

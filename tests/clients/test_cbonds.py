@@ -11,7 +11,7 @@ from axa.clients.cbonds import fetchers as f
 from axa.clients.cbonds.client import CbondsClient
 from axa.clients.fetcher import Raw
 from axa.clients.records import BondTermsRecord, InstrumentRecord, IssuerRecord
-from axa.clients.settings import Secret
+from axa.platform.config import Secret
 from tests.clients.conftest import Reply, payload
 
 FETCHED = datetime(2025, 6, 2, 18, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from axa.clients.cmc import fetchers as f
 from axa.clients.cmc.client import CmcClient
 from axa.clients.fetcher import Raw
 from axa.clients.records import CoinInfoRecord, GlobalMetricsRecord, InstrumentRecord, QuoteRecord
-from axa.clients.settings import Secret
+from axa.platform.config import Secret
 from tests.clients.conftest import Reply, payload
 
 FETCHED = datetime(2024, 5, 1, 10, 0, 5, tzinfo=UTC)

@@ -10,8 +10,8 @@ from axa.clients.cbonds.client import CbondsClient
 from axa.clients.cmc.client import CmcClient
 from axa.clients.fmp.client import FmpClient
 from axa.clients.http import next_utc_midnight, next_utc_month
-from axa.clients.settings import vendor_settings
 from axa.clients.terrapin.client import TerrapinClient
+from axa.platform.config import vendor_settings
 from tests.clients.conftest import Reply
 
 FMP_KEY_TEXT = ("Invalid API KEY. Feel free to create a Free API Key or visit "

@@ -11,8 +11,8 @@ from axa.clients.fetcher import Raw
 from axa.clients.fmp import fetchers as f
 from axa.clients.fmp.client import FmpClient
 from axa.clients.records import InstrumentRecord, QuoteRecord
-from axa.clients.settings import Secret
 from axa.clients.values import decode_json
+from axa.platform.config import Secret
 from tests.clients.conftest import Reply, payload
 
 FETCHED = datetime(2025, 11, 7, 21, 5, tzinfo=UTC)

@@ -15,9 +15,8 @@ from axa.clients import errors, http
 from axa.clients.cbonds.client import CbondsClient
 from axa.clients.cmc.client import CmcClient
 from axa.clients.fmp.client import FmpClient
-from axa.clients.settings import Secret
 from axa.clients.terrapin.client import TerrapinClient
-from axa.platform.config import ConfigError
+from axa.platform.config import ConfigError, Secret
 from tests.clients.conftest import Reply
 
 KEY = "k3y-Th4t-Must-N3ver-Leak-0123456789"

@@ -10,7 +10,7 @@ import pytest
 from axa.clients.cmc.plan import PlanLimits, learn_plan_limits
 from axa.clients.limits import LEARNED_TTL, PREFIX, VendorLimiter
 from axa.clients.registry import make_client
-from axa.clients.settings import vendor_settings
+from axa.platform.config import vendor_settings
 from axa.tasks.cmc import plan as start_up
 from tests.tasks.ingest_helpers import sandbox_server  # noqa: F401 (the session's vendor sandbox)
 

@@ -14,7 +14,7 @@ from axa.clients.cmc.fetchers import GlobalMetricsFetcher
 from axa.clients.http import Usage, next_utc_midnight
 from axa.clients.limits import QuotaLedger, VendorLimiter
 from axa.clients.registry import make_client
-from axa.clients.settings import vendor_settings
+from axa.platform.config import vendor_settings
 from tests.clients import bucket_worker
 from tests.clients.conftest import Reply, payload
 

@@ -7,9 +7,8 @@ from axa.clients.cbonds.fetchers import EmitentsFetcher
 from axa.clients.cmc.fetchers import GlobalMetricsFetcher
 from axa.clients.fmp.fetchers import BatchQuoteFetcher
 from axa.clients.registry import FETCHERS, make_client
-from axa.clients.settings import Secret, all_vendor_settings, vendor_settings
 from axa.clients.terrapin.fetchers import BondSearchFetcher
-from axa.platform.config import ConfigError
+from axa.platform.config import ConfigError, Secret, all_vendor_settings, vendor_settings
 from tests.clients.conftest import Reply, payload
 
 

@@ -10,9 +10,9 @@ from axa.clients import errors
 from axa.clients import values as v
 from axa.clients.fetcher import Raw
 from axa.clients.records import BondTermsRecord, InstrumentRecord
-from axa.clients.settings import Secret
 from axa.clients.terrapin import fetchers as f
 from axa.clients.terrapin.client import TerrapinClient
+from axa.platform.config import Secret
 from tests.clients.conftest import Reply, payload
 
 FETCHED = datetime(2024, 7, 18, 6, 0, tzinfo=UTC)

@@ -199,22 +199,23 @@ def vendors(platform, sandbox_server, monkeypatch):  # noqa: F811
     return sandbox_server
 
 
-def start_run(app, pipeline, dataset: str, params: dict | None = None) -> int:
-    """Dispatch a run as beat's dispatcher does (here, in the test process): its batches go to
-    the broker, the worker polls and stores them."""
+def start_run(app, dataset: str, params: dict | None = None) -> int:
+    """Dispatch a run as beat's dispatcher does (here, in the test process, through the
+    subsystem's ``<sub>.dispatch.start_run``): its batches go to the broker, the worker polls and
+    stores them."""
     with app.app_context():
-        return pipeline.start_run(dataset, params, trigger="test")["run_id"]
+        return app.extensions["market"].start_run(dataset, params, trigger="test")["run_id"]
 
 
-def run_record(app, pipeline, run_id: int) -> dict:
+def run_record(app, run_id: int) -> dict:
     with app.app_context():
-        return pipeline.models.db.session.get(pipeline.models.IngestRun, run_id).to_dict()
+        return app.extensions["market"].run(run_id).to_dict()
 
 
-def wait_for_run(app, pipeline, run_id: int, timeout: float, progress: list | None = None) -> dict:
+def wait_for_run(app, run_id: int, timeout: float, progress: list | None = None) -> dict:
     """The run's record once it is no longer running; ``progress`` collects batches_done seen."""
     def finished():
-        run = run_record(app, pipeline, run_id)
+        run = run_record(app, run_id)
         if progress is not None and (not progress or progress[-1] != run["batches_done"]):
             progress.append(run["batches_done"])
         return run["status"] != "running" and run

@@ -13,12 +13,10 @@ from sqlalchemy import select
 
 from axa.clients.http import next_utc_midnight
 from axa.clients.limits import VendorLimiter
-from axa.clients.settings import all_vendor_settings
 from axa.models import stocks as m
+from axa.platform.config import all_vendor_settings
 from axa.platform.redis_client import client_for
-from axa.tasks.cmc.flows import PIPELINE as CMC
-from axa.tasks.pipeline import MAX_POLL_RETRIES
-from axa.tasks.stocks.flows import PIPELINE as STOCKS
+from axa.tasks.ingest import MAX_POLL_RETRIES
 from ops.sandbox.synth.equities import equity_universe
 from tests.integration.conftest import BACKOFF_BASE, start_run, wait_for_run, wait_until
 
@@ -45,11 +43,11 @@ def stored_symbols(app) -> set[str]:
 def test_retry_after_is_honoured_by_every_worker_process(platform, vendors, symbols):
     stocks, state = platform["stocks"], vendors.state
     state.faults.set("fmp", {"rate_limit": {"count": 1, "retry_after": 2}})
-    limited = start_run(stocks, STOCKS, "fmp.quotes", {"symbols": symbols[:100]})
+    limited = start_run(stocks, "fmp.quotes", {"symbols": symbols[:100]})
     wait_until(lambda: limiter(stocks).paused_until("fmp"), 5.0, "the vendor paused by the 429")
-    others = start_run(stocks, STOCKS, "fmp.quotes", {"symbols": symbols[100:300]})
+    others = start_run(stocks, "fmp.quotes", {"symbols": symbols[100:300]})
     for run_id, stored in ((limited, 100), (others, 200)):
-        run = wait_for_run(stocks, STOCKS, run_id, 15.0)
+        run = wait_for_run(stocks, run_id, 15.0)
         assert (run["status"], run["records_stored"], run["errors"]) == ("succeeded", stored, [])
     log = state.requests("fmp")
     assert [(e["status"], e["fault"]) for e in log[:1]] == [(429, "rate_limit")]
@@ -61,10 +59,10 @@ def test_retry_after_is_honoured_by_every_worker_process(platform, vendors, symb
 def test_server_error_burst_is_retried_with_backoff_then_the_run_ends_partial(platform, vendors, symbols):
     stocks, state = platform["stocks"], vendors.state
     state.faults.set("fmp", {"slow": {"count": 2, "seconds": 1.5}})  # batches 0 and 1 answer 200, slowly
-    run_id = start_run(stocks, STOCKS, "fmp.quotes", {"symbols": symbols[:400]})
+    run_id = start_run(stocks, "fmp.quotes", {"symbols": symbols[:400]})
     wait_until(lambda: len(state.requests("fmp")) >= 2, 5.0, "the first two batches in flight")
     state.faults.set("fmp", {"server_error": {"count": 1000, "status": 503}})  # longer than the retries
-    run = wait_for_run(stocks, STOCKS, run_id, 20.0)
+    run = wait_for_run(stocks, run_id, 20.0)
     assert (run["status"], run["batches_done"], run["batches_failed"]) == ("partial", 4, 2)
     assert run["records_stored"] == 200 and len(stored_symbols(stocks)) == 200
     assert len(run["errors"]) == 2 and all("TransientVendorError" in e and "503" in e for e in run["errors"])
@@ -84,7 +82,7 @@ def test_server_error_burst_is_retried_with_backoff_then_the_run_ends_partial(pl
 def test_malformed_rows_are_quarantined_and_the_rest_of_the_batch_stored(platform, vendors, symbols):
     stocks, state = platform["stocks"], vendors.state
     state.faults.set("fmp", {"malformed": {"count": 1, "mode": "partly_invalid"}})
-    run = wait_for_run(stocks, STOCKS, start_run(stocks, STOCKS, "fmp.quotes", {"symbols": symbols[:300]}),
+    run = wait_for_run(stocks, start_run(stocks, "fmp.quotes", {"symbols": symbols[:300]}),
                        15.0)
     assert (run["status"], run["batches_failed"]) == ("succeeded", 0)
     assert (run["records_stored"], run["records_rejected"]) == (280, 20)  # every fifth row of one batch
@@ -104,7 +102,7 @@ def test_redirect_is_refused_and_its_target_never_contacted(platform, vendors, s
     with socket.create_server(("127.0.0.1", 0)) as sinkhole:  # connections would queue in its backlog
         location = f"http://127.0.0.1:{sinkhole.getsockname()[1]}/latest/meta-data/"
         state.faults.set("fmp", {"redirect": {"count": 1, "location": location}})
-        run = wait_for_run(stocks, STOCKS, start_run(stocks, STOCKS, "fmp.quotes",
+        run = wait_for_run(stocks, start_run(stocks, "fmp.quotes",
                                                      {"symbols": symbols[:200]}), 15.0)
         sinkhole.setblocking(False)
         with pytest.raises(BlockingIOError):
@@ -119,7 +117,7 @@ def test_quota_exhaustion_pauses_the_vendor_and_the_rest_fails_fast(platform, ve
     cmc, state = platform["cmc"], vendors.state
     state.faults.set("cmc", {"quota_exhausted": True})
     params = {"ids": list(range(1, 501))}
-    run = wait_for_run(cmc, CMC, start_run(cmc, CMC, "cmc.quotes", params), 10.0)
+    run = wait_for_run(cmc, start_run(cmc, "cmc.quotes", params), 10.0)
     assert (run["status"], run["batches_total"], run["batches_failed"]) == ("failed", 5, 5)
     assert all("QuotaExhausted" in e for e in run["errors"])
     assert sum("paused until its quota resets" in e for e in run["errors"]) >= 3  # no request made
@@ -127,6 +125,6 @@ def test_quota_exhaustion_pauses_the_vendor_and_the_rest_fails_fast(platform, ve
     assert 1 <= len(seen) <= 2 and {(e["status"], e["fault"]) for e in seen} == {(429, "quota_exhausted")}
     until = limiter(cmc).paused_until("cmc")
     assert until is not None and datetime.now(UTC) < until <= next_utc_midnight()
-    again = wait_for_run(cmc, CMC, start_run(cmc, CMC, "cmc.quotes", params), 10.0)
+    again = wait_for_run(cmc, start_run(cmc, "cmc.quotes", params), 10.0)
     assert (again["status"], again["batches_failed"]) == ("failed", 5)
     assert len(state.requests("cmc")) == len(seen)  # paused: the vendor sees nothing more

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from axa.models import stocks as m
-from axa.tasks.stocks.flows import PIPELINE as STOCKS
 from ops.sandbox.synth.equities import equity_universe
 from tests.integration.conftest import (
     consumer_counts,
@@ -23,13 +22,13 @@ def test_worker_killed_mid_batch_then_replaced_completes_the_run_once(platform, 
     stocks, state = platform["stocks"], vendors.state
     symbols = [e.symbol for e in equity_universe(state.config.seed).items[:100 * BATCHES]]
     state.faults.set("fmp", {"slow": {"count": 2, "seconds": 3}})  # both pool processes held at the vendor
-    run_id = start_run(stocks, STOCKS, "fmp.quotes", {"symbols": symbols})
+    run_id = start_run(stocks, "fmp.quotes", {"symbols": symbols})
     wait_until(lambda: len(state.requests("fmp")) == 2, 5.0, "two batches in flight")
     worker.kill()
     wait_until(lambda: sum(consumer_counts().values()) == 0, 5.0, "the broker saw the worker die")
     in_flight = {e["query"]["symbols"] for e in state.requests("fmp")}
     worker.start()
-    run = wait_for_run(stocks, STOCKS, run_id, 25.0)
+    run = wait_for_run(stocks, run_id, 25.0)
     assert (run["status"], run["batches_done"], run["batches_failed"]) == ("succeeded", BATCHES, 0)
     assert (run["records_stored"], run["records_rejected"]) == (100 * BATCHES, 0)  # counted once
     with stocks.app_context():

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from axa.models import latest_quotes
 from axa.models import stocks as m
 from axa.platform.redis_client import client_for
-from axa.tasks.stocks.flows import PIPELINE as STOCKS
 from ops.sandbox.synth.equities import EQUITY_COUNT
 from tests.integration.conftest import start_run, wait_for_run
 
@@ -37,7 +36,7 @@ def _batches(app, run_id) -> list[tuple[int, str]]:
 
 
 def _quotes_run(app, progress: list) -> dict:
-    run = wait_for_run(app, STOCKS, start_run(app, STOCKS, "fmp.quotes"), 25.0, progress)
+    run = wait_for_run(app, start_run(app, "fmp.quotes"), 25.0, progress)
     total = -(-EQUITY_COUNT // QUOTE_BATCH)
     assert (run["status"], run["batches_total"], run["batches_done"]) == ("succeeded", total, total)
     assert (run["batches_failed"], run["records_rejected"], run["errors"]) == (0, 0, [])
@@ -64,7 +63,7 @@ def _assert_redis_matches(app, latest: dict) -> None:
 
 def test_runs_store_the_universe_report_progress_and_update_in_place(platform, vendors):
     stocks = platform["stocks"]
-    symbols = wait_for_run(stocks, STOCKS, start_run(stocks, STOCKS, "fmp.symbols"), 15.0)
+    symbols = wait_for_run(stocks, start_run(stocks, "fmp.symbols"), 15.0)
     assert (symbols["status"], symbols["batches_done"], symbols["records_stored"]) == (
         "succeeded", 1, EQUITY_COUNT)
     assert _count(stocks, m.Instrument) == EQUITY_COUNT

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from axa.tasks.pipeline import reset_vendor_clients
+from axa.tasks.ingest import reset_vendor_clients
 from ops.sandbox.app import start_in_thread
 from ops.sandbox.state import VENDORS, ManualClock, SandboxConfig
 

@@ -1,5 +1,6 @@
 """celeryconfig.py: every task routed to a declared queue, and the visibility-timeout invariant
 (security.md T8) against every registered task's limits and retry delays."""
+import os
 import runpy
 import threading
 
@@ -7,6 +8,7 @@ import pytest
 
 import celeryconfig
 from axa.platform.celery_app import celery
+from axa.platform.config import load_settings
 
 DECLARED = {q.name: q for q in celeryconfig.task_queues}
 
@@ -82,15 +84,27 @@ def test_beat_entries_are_routed_and_expire_before_the_next_tick(tasks):
         assert entry["options"]["expires"] < celeryconfig.VISIBILITY_TIMEOUT
 
 
-def test_redis_broker_gets_the_visibility_timeout_everywhere(monkeypatch):
-    monkeypatch.setenv("AXA_BROKER_URL", "redis://127.0.0.1:6379/15")
-    on_redis = runpy.run_path(celeryconfig.__file__)
-    timeout = on_redis["VISIBILITY_TIMEOUT"]
-    assert on_redis["broker_transport_options"] == {"visibility_timeout": timeout}
-    assert on_redis["result_backend_transport_options"]["visibility_timeout"] == timeout
-    monkeypatch.setenv("AXA_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
-    on_rabbit = runpy.run_path(celeryconfig.__file__)
-    assert on_rabbit["broker_transport_options"] == {"confirm_publish": True}
+def test_celeryconfig_is_data_and_the_urls_come_from_the_environment():
+    """celeryconfig reads nothing from the environment; the Celery app takes the broker and
+    result URLs from axa.platform.config when its configuration is first read."""
+    data = runpy.run_path(celeryconfig.__file__)
+    assert not {"broker_url", "result_backend", "os", "load_settings"} & set(data)
+    settings = load_settings()
+    assert (celery.conf.broker_url, celery.conf.result_backend) == (settings.broker_url, settings.result_url)
+    assert settings.broker_url == os.environ["AXA_BROKER_URL"]
+
+
+def test_each_transport_reads_its_reliability_option():
+    """One table of transport options for either broker: a Redis channel redelivers an unacked
+    message after the visibility timeout; a RabbitMQ connection confirms every publish."""
+    timeout = celeryconfig.VISIBILITY_TIMEOUT
+    assert celery.conf.result_backend_transport_options["visibility_timeout"] == timeout
+    with celery.connection_for_write(os.environ["AXA_REDIS_URL"]) as conn:
+        assert conn.default_channel.visibility_timeout == timeout
+    with celery.connection_for_write() as conn:  # this run's broker
+        conn.ensure_connection(max_retries=1)
+        if conn.transport.driver_type == "amqp":
+            assert conn.connection.confirm_publish is True
 
 
 def test_delivery_settings_are_explicit():
@@ -110,3 +124,14 @@ def test_tasks_resolve_to_the_platform_app_in_any_thread():
     thread.start()
     thread.join()
     assert seen == [celery]
+
+
+def test_every_dataset_is_polled_by_a_task_on_its_vendors_queue(tasks):
+    from axa.tasks.cmc.datasets import CATALOGUE as CMC
+    from axa.tasks.stocks.datasets import CATALOGUE as STOCKS
+    for subsystem, catalogue in (("stocks", STOCKS), ("cmc", CMC)):
+        for name, dataset in catalogue.items():
+            assert name == dataset.name and name.split(".")[0] == dataset.vendor
+            assert dataset.poll_task in tasks and dataset.fetcher_class is not None
+            assert celeryconfig.TASK_QUEUES[dataset.poll_task].startswith(
+                f"{subsystem}.poll.{dataset.vendor}"), name

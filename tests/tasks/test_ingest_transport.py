@@ -14,15 +14,16 @@ from axa.models import stocks as m
 from axa.models.bulk import upsert, upsert_newer
 from axa.models.ingest import NOTIFY_CHANNEL
 from axa.platform.config import database_url
-from axa.tasks.pipeline import extract, transform
-from axa.tasks.stocks.flows import PIPELINE as STOCKS
+from axa.tasks.ingest import extract, transform
+from axa.tasks.stocks.datasets import FMP_QUOTES
+from axa.tasks.stocks.dispatch import start_run
 
 T0 = datetime(2026, 6, 17, 15, 0, tzinfo=UTC)
 
 
 def _symbols(app, n):
     with app.app_context():
-        STOCKS.start_run("fmp.symbols", None, trigger="test")
+        start_run("fmp.symbols", None, trigger="test")
         return list(m.db.session.scalars(select(m.Instrument.source_instrument_id)
                                           .order_by(m.Instrument.source_instrument_id).limit(n)))
 
@@ -30,7 +31,7 @@ def _symbols(app, n):
 def test_poll_sends_the_vendor_text_and_format_reads_the_same_records(apps, sandbox):
     stocks = apps["stocks"]
     params = {"symbols": _symbols(stocks, 30), "batch_size": 100}
-    dataset = STOCKS.dataset("fmp.quotes")
+    dataset = FMP_QUOTES
     with stocks.app_context():
         payload = extract(dataset, params)
     assert "pages" not in payload and len(payload["bodies"]) == 1 and isinstance(payload["bodies"][0], str)
@@ -90,8 +91,7 @@ def test_rows_without_an_exact_json_form_fall_back_to_values(apps):
 
 def _start(app, batches: int) -> int:
     with app.app_context():
-        run = m.IngestRun.start("fmp.quotes", "fmp", "test", {})
-        run.batches_total = batches
+        run = m.IngestRun.start("fmp.quotes", "fmp", "test", {}, batches=batches)
         m.db.session.commit()
         return run.id
 
@@ -153,6 +153,6 @@ def test_a_listener_hears_each_run_close_once_after_its_commit(apps):
         assert heard == [{"id": run_id, "dataset": "fmp.quotes", "status": "partial"}]
         assert list(listener.notifies(timeout=0.3)) == []
         with stocks.app_context():  # a run with nothing to fetch closes at once, and says so
-            run_id = STOCKS.start_run("fmp.quotes", None, trigger="test")["run_id"]
+            run_id = start_run("fmp.quotes", None, trigger="test")["run_id"]
         heard = [json.loads(n.payload) for n in listener.notifies(timeout=1.0, stop_after=1)]
         assert heard == [{"id": run_id, "dataset": "fmp.quotes", "status": "succeeded"}]

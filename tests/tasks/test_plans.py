@@ -2,7 +2,7 @@
 whole vendor calls (a short last batch would run alone at the end of every run)."""
 import pytest
 
-from axa.tasks.stocks.datasets import DATASETS, even_slices
+from axa.tasks.stocks.datasets import FMP_QUOTES, even_slices
 
 
 @pytest.mark.parametrize(("count", "most", "unit", "sizes"), [
@@ -23,7 +23,7 @@ def test_even_slices_cover_every_item_once_in_whole_calls(count, most, unit, siz
 
 def test_fmp_quote_batches_are_even_and_within_the_setting(monkeypatch):
     symbols = [f"S{i:04d}" for i in range(2350)]
-    plan = DATASETS["fmp.quotes"].plan
+    plan = FMP_QUOTES.plan
     assert [len(b["symbols"]) for b in plan({"symbols": symbols})] == [1200, 1150]
     monkeypatch.setenv("AXA_BATCH_FMP_QUOTES", "500")
     batches = plan({"symbols": symbols})

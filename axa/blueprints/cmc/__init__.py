@@ -2,8 +2,12 @@
 from axa.blueprints.cmc.coins.routes import blp as coins_blp
 from axa.blueprints.cmc.listings.routes import blp as listings_blp
 from axa.blueprints.cmc.metrics.routes import blp as metrics_blp
+from axa.blueprints.market import MarketControls, init_market
 from axa.blueprints.market.admin.routes import blp as admin_blp
 from axa.blueprints.replica.me.routes import blp as me_blp
+from axa.models.cmc import IngestRun, QuarantinedRecord, User, db
+from axa.tasks.cmc.datasets import CATALOGUE
+from axa.tasks.cmc.dispatch import start_run
 
 BLUEPRINTS = [me_blp, listings_blp, coins_blp, metrics_blp, admin_blp]
 
@@ -12,6 +16,7 @@ REFRESH_SELECTORS = {"cmc.quotes": "ids", "cmc.info": "ids"}
 
 
 def init_app(app):
-    from axa.blueprints.market import init_market
-    from axa.tasks.cmc.flows import PIPELINE
-    init_market(app, PIPELINE, REFRESH_SELECTORS)
+    """The operator controls over this subsystem's ingest runs (admin API, CLI)."""
+    init_market(app, MarketControls(CATALOGUE, start_run, db, run_model=IngestRun,
+                                    quarantine_model=QuarantinedRecord, user_model=User,
+                                    selectors=REFRESH_SELECTORS))

@@ -31,7 +31,7 @@ def progress_line(body: dict) -> str:
 
 def wait_for(run_id: int, timeout: float, interval: float) -> dict:
     """Poll the run until it leaves ``running`` (or the deadline), echoing each change."""
-    session, deadline, last = controls().models.db.session, time.monotonic() + timeout, None
+    session, deadline, last = controls().db.session, time.monotonic() + timeout, None
     while True:
         session.expire_all()
         body = progress(controls().run(run_id))
@@ -93,7 +93,7 @@ def list_runs(dataset, limit) -> None:
     except SelectionError as exc:
         raise click.UsageError(exc.message) from None
     rows = [COLUMNS] + [tuple(map(str, _row(progress(r))))
-                        for r in controls().models.db.session.scalars(stmt)]
+                        for r in controls().db.session.scalars(stmt)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

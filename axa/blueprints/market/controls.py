@@ -1,17 +1,21 @@
-"""Operator controls over one subsystem's ingest Pipeline, shared by the admin API and the CLI.
+"""Operator controls over one subsystem's ingest runs, shared by the admin API and the CLI.
 
 Each market subsystem (stocks, cmc) installs one ``MarketControls`` as
-``app.extensions["market"]`` from its ``init_app``, naming which selection (``symbols``, ``ids``
-or ``isins``) narrows which dataset; a dataset without a selector only runs whole.
+``app.extensions["market"]`` from its ``init_app``: its dataset catalogue, its
+``<sub>.dispatch.start_run`` task, its models, and which selection (``symbols``, ``ids`` or
+``isins``) narrows which dataset; a dataset without a selector only runs whole.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from celery import Task
 from flask import current_app
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Select, select
 
-from axa.tasks.pipeline import Pipeline
+from axa.tasks.ingest import Dataset
 
 SELECTIONS = ("symbols", "ids", "isins")
 
@@ -24,26 +28,26 @@ class SelectionError(ValueError):
         self.message, self.field_name, self.known = message, field_name, known or []
 
 
-@dataclass
+@dataclass(frozen=True)
 class MarketControls:
-    pipeline: Pipeline
+    datasets: Mapping[str, Dataset]  # the subsystem's catalogue, in run order
+    start_run: Task  # <sub>.dispatch.start_run, run in the request (quick: no vendor call)
+    db: SQLAlchemy
+    run_model: type  # IngestRun
+    quarantine_model: type  # QuarantinedRecord
+    user_model: type  # the users replica (admin role)
     selectors: dict[str, str] = field(default_factory=dict)  # dataset -> "symbols" | "ids" | "isins"
-
-    @property
-    def models(self):
-        return self.pipeline.models
 
     def dataset_names(self) -> list[str]:
         """Names in run order (reference data first), then the on-demand ones."""
-        order = list(self.pipeline.order)
-        return order + sorted(set(self.pipeline.datasets) - set(order))
+        return sorted(self.datasets, key=lambda name: not self.datasets[name].scheduled)
 
-    def check_dataset(self, name: str):
-        if name not in self.pipeline.datasets:
+    def check_dataset(self, name: str) -> Dataset:
+        if name not in self.datasets:
             known = self.dataset_names()
             raise SelectionError(f"Unknown dataset {name!r}; known: {', '.join(known)}.",
                                  "dataset", known)
-        return self.pipeline.datasets[name]
+        return self.datasets[name]
 
     def params_for(self, name: str, selection: dict) -> dict:
         """The run parameters for ``selection``; refuses one the dataset would silently ignore."""
@@ -60,26 +64,24 @@ class MarketControls:
     def start(self, name: str, selection: dict, trigger: str) -> dict:
         """Record the run, plan its batches and enqueue them (quick: no vendor call here)."""
         params = self.params_for(name, selection)
-        return {"dataset": name, **self.pipeline.start_run(name, params, trigger=trigger)}
+        return {"dataset": name, **self.start_run(name, params, trigger=trigger)}
 
     def describe(self) -> list[dict]:
-        datasets = self.pipeline.datasets
-        return [{"name": name, "vendor": datasets[name].vendor, "fetcher": datasets[name].fetcher,
-                 "schedule_seconds": datasets[name].schedule, "fresh_for_seconds": datasets[name].fresh_for,
-                 "description": datasets[name].description, "selection": self.selectors.get(name),
-                 "scheduled": name in self.pipeline.order}
-                for name in self.dataset_names()]
+        return [{"name": name, "vendor": d.vendor, "fetcher": d.fetcher, "schedule_seconds": d.schedule,
+                 "fresh_for_seconds": d.fresh_for, "description": d.description,
+                 "selection": self.selectors.get(name), "scheduled": d.scheduled}
+                for name, d in ((name, self.datasets[name]) for name in self.dataset_names())]
 
     def runs(self, dataset: str | None = None) -> Select:
         if dataset:
             self.check_dataset(dataset)
-        return self.models.IngestRun.recent(dataset)
+        return self.run_model.recent(dataset)
 
     def run(self, run_id: int):
-        return self.models.db.session.get(self.models.IngestRun, run_id)
+        return self.db.session.get(self.run_model, run_id)
 
     def quarantine(self, run_id: int | None = None, dataset: str | None = None) -> Select:
-        record = self.models.QuarantinedRecord
+        record = self.quarantine_model
         stmt = select(record).order_by(record.id.desc())
         if dataset:
             self.check_dataset(dataset)

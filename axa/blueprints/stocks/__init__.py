@@ -1,9 +1,13 @@
 """Blueprints of the `stocks` subsystem (port 8050), in registration order."""
+from axa.blueprints.market import MarketControls, init_market
 from axa.blueprints.market.admin.routes import blp as admin_blp
 from axa.blueprints.replica.me.routes import blp as me_blp
 from axa.blueprints.stocks.bonds.routes import blp as bonds_blp
 from axa.blueprints.stocks.instruments.routes import blp as instruments_blp
 from axa.blueprints.stocks.quotes.routes import blp as quotes_blp
+from axa.models.stocks import IngestRun, QuarantinedRecord, User, db
+from axa.tasks.stocks.datasets import CATALOGUE
+from axa.tasks.stocks.dispatch import start_run
 
 BLUEPRINTS = [me_blp, instruments_blp, quotes_blp, bonds_blp, admin_blp]
 
@@ -14,6 +18,7 @@ REFRESH_SELECTORS = {"fmp.profiles": "symbols", "fmp.quotes": "symbols", "fmp.hi
 
 
 def init_app(app):
-    from axa.blueprints.market import init_market
-    from axa.tasks.stocks.flows import PIPELINE
-    init_market(app, PIPELINE, REFRESH_SELECTORS)
+    """The operator controls over this subsystem's ingest runs (admin API, CLI)."""
+    init_market(app, MarketControls(CATALOGUE, start_run, db, run_model=IngestRun,
+                                    quarantine_model=QuarantinedRecord, user_model=User,
+                                    selectors=REFRESH_SELECTORS))

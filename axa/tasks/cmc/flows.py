@@ -1,23 +1,18 @@
-"""The cmc ingest graph: one Pipeline over the CMC datasets and the cmc database."""
+"""The cmc ingest flows: what ``cmc.dispatch.start_run`` enqueues for a run."""
 from __future__ import annotations
 
-from flask import current_app
+from celery import chain, group, signature
 
-from axa.clients.records import QuoteRecord, latest_per_instrument
-from axa.models import cmc as models
-from axa.models import latest_quotes
-from axa.platform.redis_client import client_for
-from axa.tasks.cmc.datasets import DATASETS, ORDER
-from axa.tasks.cmc.store import store
-from axa.tasks.pipeline import Dataset, Pipeline
+from axa.tasks.ingest import Dataset
 
 
-class CmcPipeline(Pipeline):
-    def after_commit(self, dataset: Dataset, records: list) -> None:
-        live = [r for r in records if isinstance(r, QuoteRecord) and (r.quote_currency or "USD") == "USD"]
-        if dataset.fresh_for and live:
-            latest_quotes.write(client_for(current_app.config["AXA"].redis_url), latest_per_instrument(live),
-                                dataset.name, dataset.fresh_for)
+def batch_flow(run_id: int, dataset: Dataset, batch_no: int, params: dict) -> chain:
+    """One batch: ``cmc.poll.fetch_cmc`` on CoinMarketCap's queue, then ``cmc.format.store_batch``
+    with what the poll returned."""
+    return chain(signature(dataset.poll_task, args=(run_id, dataset.name, batch_no, params)),
+                 signature("cmc.format.store_batch"))
 
 
-PIPELINE = CmcPipeline("cmc", models, DATASETS, store, ORDER)
+def run_flow(run_id: int, dataset: Dataset, batches: list[dict]) -> group:
+    """Every batch of a run, side by side; the last batch to finish closes the run."""
+    return group(batch_flow(run_id, dataset, batch_no, params) for batch_no, params in enumerate(batches))

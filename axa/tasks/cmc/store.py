@@ -6,10 +6,16 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 
-from axa.clients.records import CoinInfoRecord, GlobalMetricsRecord, InstrumentRecord, QuoteRecord
+from axa.clients.records import (
+    CoinInfoRecord,
+    GlobalMetricsRecord,
+    InstrumentRecord,
+    QuoteRecord,
+    latest_per_instrument,
+)
 from axa.models.bulk import upsert, upsert_newer
 from axa.models.cmc import Coin, CoinDaily, CoinQuote, GlobalMetrics, db
-from axa.tasks.pipeline import Dataset
+from axa.tasks.ingest import Dataset, Stored
 
 
 def _coalescing_upsert(rows: list[dict]) -> int:
@@ -37,13 +43,21 @@ def store_info(records: list[CoinInfoRecord]) -> int:
         for r in records])
 
 
-def store_quotes(records: list[QuoteRecord]) -> int:
+def latest_by_currency(quotes: list[QuoteRecord]) -> dict[str, list[QuoteRecord]]:
+    """The latest quote of each coin, per quote currency (each quote reduced once)."""
+    by_currency: dict[str, list[QuoteRecord]] = {}
+    for quote in quotes:
+        by_currency.setdefault(quote.quote_currency or "USD", []).append(quote)
+    return {currency: latest_per_instrument(group) for currency, group in by_currency.items()}
+
+
+def store_quotes(latest: dict[str, list[QuoteRecord]]) -> int:
+    """The latest quote per coin and currency, never moving backwards; folded into the day's OHLC."""
     table = CoinQuote.__table__
-    rows = [{"coin_id": int(r.source_instrument_id), "quote_currency": r.quote_currency or "USD",
+    rows = [{"coin_id": int(r.source_instrument_id), "quote_currency": currency,
              "price": r.price, "volume_24h": r.volume, "market_cap": r.market_cap,
              "percent_change_24h": r.change_pct, "as_of": r.as_of, "fetched_at": r.fetched_at,
-             "raw_ref": r.raw_ref} for r in records]
-    rows = list({(x["coin_id"], x["quote_currency"]): x for x in rows}.values())
+             "raw_ref": r.raw_ref} for currency, quotes in latest.items() for r in quotes]
     if not rows:
         return 0
     upsert_newer(db.session, table, rows, ["coin_id", "quote_currency"])
@@ -77,10 +91,13 @@ def store_global(records: list[GlobalMetricsRecord]) -> int:
     return upsert(db.session, GlobalMetrics.__table__, rows, ["quote_currency", "as_of"])
 
 
-def store(dataset: Dataset, records: list) -> int:
+def store(dataset: Dataset, records: list) -> Stored:
+    """Upsert a batch's records by kind (the caller commits). Quotes are reduced to the latest per
+    coin and currency once, here; the USD ones are also what goes to Redis after the commit."""
     by_type: dict[type, list] = {}
     for record in records:
         by_type.setdefault(type(record), []).append(record)
-    return (store_coins(by_type.get(InstrumentRecord, [])) + store_info(by_type.get(CoinInfoRecord, []))
-            + store_quotes(by_type.get(QuoteRecord, []))
-            + store_global(by_type.get(GlobalMetricsRecord, [])))
+    latest = latest_by_currency(by_type.get(QuoteRecord, []))
+    written = (store_coins(by_type.get(InstrumentRecord, [])) + store_info(by_type.get(CoinInfoRecord, []))
+               + store_quotes(latest) + store_global(by_type.get(GlobalMetricsRecord, [])))
+    return Stored(written, latest.get("USD", []))

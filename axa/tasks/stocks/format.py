@@ -1,5 +1,52 @@
-"""``stocks.format.store_batch``: normalize, validate, bulk-upsert, quarantine, count."""
-from axa.tasks.stage_tasks import format_task
-from axa.tasks.stocks.flows import PIPELINE
+"""``stocks.format.store_batch``: normalize, validate, bulk-upsert, quarantine, count; then the
+latest quotes to Redis."""
+from __future__ import annotations
 
-store_batch = format_task(PIPELINE)
+from celery import shared_task
+from flask import current_app
+from sqlalchemy.exc import OperationalError
+
+from axa.models import latest_quotes
+from axa.models.stocks import IngestBatch, QuarantinedRecord, db
+from axa.platform.redis_client import client_for
+from axa.tasks import ingest
+from axa.tasks.stocks import datasets
+from axa.tasks.stocks.store import store
+
+
+def publish_latest(dataset: ingest.Dataset, stored: ingest.Stored) -> None:
+    """Latest quotes and the symbol index to Redis (the read paths never call a vendor)."""
+    client = client_for(current_app.config["AXA"].redis_url)
+    symbols = {}
+    for r in stored.instruments:
+        for name in (r.symbol if r.source == "fmp" else None, r.isin):
+            if name:
+                symbols[name] = f"{r.source}:{r.source_instrument_id}"
+    ids_typed = dataset.vendor in ("fmp", "terrapin")  # FMP ids are symbols, Terrapin's ISINs
+    if dataset.fresh_for and stored.latest:  # the quotes, their ids indexed in the same script
+        latest_quotes.write(client, stored.latest, dataset.name, dataset.fresh_for, index_ids=ids_typed)
+    elif ids_typed:
+        for r in stored.latest:
+            symbols.setdefault(r.source_instrument_id, f"{r.source}:{r.source_instrument_id}")
+    latest_quotes.index_symbols(client, symbols)
+
+
+@shared_task(name="stocks.format.store_batch", autoretry_for=(OperationalError,), retry_backoff=True,
+             retry_jitter=True, max_retries=5, soft_time_limit=50, time_limit=60)
+def store_batch(payload: dict | None) -> dict | None:
+    """Transform one polled batch (pure), bulk-upsert the valid records on natural keys,
+    quarantine the rejects and mark the batch done: one transaction, counted exactly once (a
+    redelivered batch is rolled back). Then the latest quotes to Redis."""
+    if payload is None:  # the poll step already recorded the failure
+        return None
+    dataset = datasets.get(payload["dataset"])
+    records, rejects = ingest.transform(dataset, payload["params"], payload)
+    stored = store(dataset, records)
+    QuarantinedRecord.add_all(payload["run_id"], dataset.vendor, dataset.name, rejects)
+    if not IngestBatch.finish(payload["run_id"], payload["batch_no"], stored=len(records),
+                              rejected=len(rejects)):
+        db.session.rollback()  # a redelivery of a batch already stored
+        return {"duplicate": True}
+    db.session.commit()
+    publish_latest(dataset, stored)
+    return {"stored": len(records), "written": stored.written, "rejected": len(rejects)}

@@ -15,7 +15,7 @@ from axa.clients.records import (
 )
 from axa.models.bulk import upsert, upsert_newer
 from axa.models.stocks import BondTerms, DailyBar, Instrument, LatestQuote, db
-from axa.tasks.pipeline import Dataset
+from axa.tasks.ingest import Dataset, Stored
 
 INSTRUMENT_COLUMNS = [c.name for c in Instrument.__table__.columns if c.name not in ("id",)]
 QUOTE_COLUMNS = [c.name for c in LatestQuote.__table__.columns]
@@ -55,14 +55,11 @@ _RECORD_COLUMNS = [c for c in QUOTE_COLUMNS if c != "dataset"]
 _record_values = attrgetter(*_RECORD_COLUMNS)
 
 
-def store_quotes(dataset: Dataset, records: list[QuoteRecord]) -> int:
-    """Latest quote per instrument (never moving backwards in time); day bars into history."""
+def store_latest(dataset: Dataset, latest: list[QuoteRecord]) -> int:
+    """The latest quote per instrument, never moving backwards in time."""
     columns, name = (*_RECORD_COLUMNS, "dataset"), dataset.name
-    rows = [dict(zip(columns, (*_record_values(r), name), strict=True))
-            for r in latest_per_instrument(records)]
-    written = upsert_newer(db.session, LatestQuote.__table__, rows, ["source", "source_instrument_id"])
-    store_bars([r for r in records if r.as_of_precision == "day"])
-    return written
+    rows = [dict(zip(columns, (*_record_values(r), name), strict=True)) for r in latest]
+    return upsert_newer(db.session, LatestQuote.__table__, rows, ["source", "source_instrument_id"])
 
 
 def store_bars(records: list[QuoteRecord]) -> int:
@@ -73,14 +70,19 @@ def store_bars(records: list[QuoteRecord]) -> int:
     return upsert(db.session, DailyBar.__table__, bars, ["source", "source_instrument_id", "trade_date"])
 
 
-def store(dataset: Dataset, records: list) -> int:
+def store(dataset: Dataset, records: list) -> Stored:
+    """Upsert a batch's records by kind (the caller commits). Quotes are reduced to the latest
+    per instrument once, here; that list is both the upsert of latest quotes and, after the
+    commit, what goes to Redis. Day-precision quotes are daily bars too."""
     by_type: dict[type, list] = {}
     for record in records:
         by_type.setdefault(type(record), []).append(record)
-    written = store_instruments(by_type.get(InstrumentRecord, []))
-    written += store_terms(by_type.get(BondTermsRecord, []))
+    instruments, quotes = by_type.get(InstrumentRecord, []), by_type.get(QuoteRecord, [])
+    written = store_instruments(instruments) + store_terms(by_type.get(BondTermsRecord, []))
     written += store_issuers(by_type.get(IssuerRecord, []))
-    quotes = by_type.get(QuoteRecord, [])
+    latest = latest_per_instrument(quotes)
     if dataset.name == "fmp.history":  # bars only: history must not replace the live quote
-        return written + store_bars(quotes)
-    return written + store_quotes(dataset, quotes)
+        return Stored(written + store_bars(quotes), latest, instruments)
+    written += store_latest(dataset, latest)
+    store_bars([r for r in quotes if r.as_of_precision == "day"])
+    return Stored(written, latest, instruments)

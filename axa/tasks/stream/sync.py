@@ -1,5 +1,13 @@
-"""`stream.sync.upsert_users`: apply user snapshots to the local replica if newer."""
-from axa.models.stream import User
-from axa.tasks.stage_tasks import replica_upsert_task
+"""``stream.sync.upsert_users``: the stream replica of the users kept current (DESIGN.md §5)."""
+from celery import shared_task
+from redis import RedisError
+from sqlalchemy.exc import OperationalError
 
-upsert_users = replica_upsert_task("stream", User)
+from axa.models.stream import User
+
+
+@shared_task(name="stream.sync.upsert_users", autoretry_for=(OperationalError, RedisError),
+             retry_backoff=True, retry_jitter=True, max_retries=8, soft_time_limit=25, time_limit=30)
+def upsert_users(snapshots: list[dict]) -> int:
+    """Apply user snapshots (from ``auth.sync.fan_out_user``) where their version is newer."""
+    return User.apply_snapshots(snapshots)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from axa.platform.celery_app import celery
-from axa.tasks.pipeline import reset_vendor_clients
+from axa.tasks.ingest import reset_vendor_clients
 from ops.sandbox.synth.equities import equity_universe
 from tests.conftest import PASSWORD, bearer, fresh_apps, login, register
 from tests.tasks.ingest_helpers import point_clients_at
@@ -35,15 +35,15 @@ class Market:
         return self.client(sub).post(path, headers=headers, **kwargs)
 
     def run(self, sub: str, dataset: str, params: dict | None = None) -> dict:
-        """One eager run through the subsystem's pipeline; the finished run's row."""
+        """One eager run through the subsystem's ``<sub>.dispatch.start_run``; the finished run's row."""
         app = self.apps[sub]
         with app.app_context():
             controls = app.extensions["market"]
-            run_id = controls.pipeline.start_run(dataset, params, trigger="test")["run_id"]
+            run_id = controls.start_run(dataset, params, trigger="test")["run_id"]
             run = controls.run(run_id)
-            controls.models.db.session.refresh(run)
+            controls.db.session.refresh(run)
             body = run.to_dict()
-            controls.models.db.session.remove()
+            controls.db.session.remove()
         assert body["status"] == "succeeded", body
         return body
 

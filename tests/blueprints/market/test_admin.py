@@ -86,11 +86,11 @@ def test_unknown_dataset_names_the_known_ones(market):
 def test_datasets_list(market, sub):
     response = market.get(sub, "/api/v1/admin/datasets", who="admin", query_string={"page_size": 100})
     datasets = {d["name"]: d for d in response.get_json()}
-    pipeline = market.apps[sub].extensions["market"].pipeline
-    assert set(datasets) == set(pipeline.datasets)
-    assert json.loads(response.headers["X-Pagination"])["total"] == len(pipeline.datasets)
+    catalogue = market.apps[sub].extensions["market"].datasets
+    assert set(datasets) == set(catalogue)
+    assert json.loads(response.headers["X-Pagination"])["total"] == len(catalogue)
     for name, dataset in datasets.items():
-        assert dataset["vendor"] == pipeline.datasets[name].vendor and dataset["description"]
+        assert dataset["vendor"] == catalogue[name].vendor and dataset["description"]
         assert dataset["schedule_seconds"] > 0
     if sub == "stocks":
         assert datasets["fmp.quotes"]["selection"] == "symbols" and datasets["fmp.quotes"]["fresh_for_seconds"] == 180

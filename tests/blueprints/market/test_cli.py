@@ -1,7 +1,7 @@
 """``flask refresh-dataset`` and ``flask list-runs`` on stocks and cmc."""
 import re
 
-from axa.tasks.pipeline import reset_vendor_clients
+from axa.tasks.ingest import reset_vendor_clients
 from tests.blueprints.market.fixtures import equity_symbols
 
 

@@ -11,13 +11,13 @@ from axa.blueprints.market.freshness import is_stale
 from axa.blueprints.market.paging import paged
 from axa.models.cmc import Coin, CoinQuote, db
 from axa.platform.api import Blueprint
-from axa.tasks.cmc.datasets import DATASETS
+from axa.tasks.cmc.datasets import CMC_LISTINGS
 
 blp = Blueprint("listings", __name__, url_prefix="/api/v1/listings",
                 description="Crypto listings with USD quotes")
 
 CURRENCY = "USD"
-FRESH_FOR = DATASETS["cmc.listings"].fresh_for
+FRESH_FOR = CMC_LISTINGS.fresh_for
 
 
 def quote_fields(quote: CoinQuote, now: datetime) -> dict:

@@ -29,8 +29,8 @@ blp = Blueprint("market_admin", __name__, url_prefix="/api/v1/admin",
 
 
 def require_admin() -> None:
-    models = controls().models
-    user = models.db.session.get(models.User, current_session().user_id)
+    market = controls()
+    user = market.db.session.get(market.user_model, current_session().user_id)
     if user is None or user.status != "active" or "admin" not in (user.roles or "").split(","):
         abort(403, message="Admin role required.")
 
@@ -70,7 +70,7 @@ class Runs(MethodView):
         """Recent ingest runs, newest first, with their progress"""
         with selection_checked("query"):
             stmt = controls().runs(query.get("dataset"))
-        session = controls().models.db.session
+        session = controls().db.session
         return [progress(run) for run in session.scalars(paged(session, stmt, pagination_parameters))]
 
 
@@ -107,5 +107,5 @@ class Quarantine(MethodView):
         """Records that failed validation, newest first"""
         with selection_checked("query"):
             stmt = controls().quarantine(query.get("run_id"), query.get("dataset"))
-        session = controls().models.db.session
+        session = controls().db.session
         return list(session.scalars(paged(session, stmt, pagination_parameters)))

@@ -12,7 +12,7 @@ from axa.blueprints.market.paging import paged
 from axa.blueprints.stocks.bonds.schemas import BondQuerySchema, BondSchema
 from axa.models.stocks import BondTerms, Instrument, LatestQuote, db
 from axa.platform.api import Blueprint
-from axa.tasks.stocks.datasets import DATASETS
+from axa.tasks.stocks.datasets import CATALOGUE
 
 blp = Blueprint("bonds", __name__, url_prefix="/api/v1/bonds", description="Bond screener")
 
@@ -48,7 +48,7 @@ def row(instrument, terms, quote, now: datetime) -> dict:
     body.update({c: getattr(terms, c) for c in ("coupon_rate", "coupon_type", "maturity_date", "status")})
     if quote is None:
         return {**body, "price": None, "price_unit": None, "yield_pct": None, "as_of": None, "stale": None}
-    fresh_for = DATASETS[quote.dataset].fresh_for if quote.dataset in DATASETS else 0
+    fresh_for = CATALOGUE[quote.dataset].fresh_for if quote.dataset in CATALOGUE else 0
     return {**body, "price": quote.price, "price_unit": quote.price_unit, "yield_pct": quote.yield_pct,
             "as_of": quote.as_of,
             "stale": is_stale(quote.as_of, quote.fetched_at, fresh_for, quote.as_of_precision, now)}
