@@ -63,6 +63,7 @@ class Settings:
     cors_origins: list[str] = field(default_factory=list)
     trusted_hosts: list[str] = field(default_factory=list)
     max_content_length: int = 1024 * 1024
+    proxy_hops: int = 0
     mail_url: str = "file://var/outbox"
     mail_from: str = "AXA Platform <no-reply@axa.local>"
     public_url: str = "http://localhost:8000"
@@ -102,6 +103,7 @@ def load_settings() -> Settings:
         cors_origins=_list("AXA_CORS_ORIGINS", _dev_origins()),
         trusted_hosts=_list("AXA_TRUSTED_HOSTS", ""),
         max_content_length=_int("AXA_MAX_CONTENT_LENGTH", 1024 * 1024),
+        proxy_hops=_int("AXA_PROXY_HOPS", 0),
         mail_url=_env("AXA_MAIL_URL", "file://var/outbox"),
         mail_from=_env("AXA_MAIL_FROM", "AXA Platform <no-reply@axa.local>"),
         public_url=_env("AXA_PUBLIC_URL", "http://localhost:8000"),
