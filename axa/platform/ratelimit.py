@@ -1,7 +1,8 @@
 """Shared rate limits in Redis (the ``limits`` library, moving window), failing closed.
 
 A limit that cannot be checked because Redis is down raises ``redis.RedisError``, which the
-error handlers turn into 503 with Retry-After (security.md decision 12).
+error handlers turn into 503 with Retry-After (security.md decision 12). Only storage errors are
+reported so: anything else (a key that is not valid text) is a bug and stays what it is.
 """
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import time
 from flask import current_app
 from flask_smorest import abort
 from limits import parse
+from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 
 
 @functools.cache
@@ -38,7 +41,7 @@ def _apply(method: str, scope: str, key: str, limit_spec: str) -> None:
     for item in parse_many(limit_spec):
         try:
             allowed = getattr(limiter, method)(item, scope, key.lower())
-        except Exception as exc:  # limits wraps storage errors in its own types
+        except (RedisError, StorageError) as exc:
             raise RedisConnectionError(f"rate limit storage: {type(exc).__name__}") from exc
         if not allowed:
             reset = limiter.get_window_stats(item, scope, key.lower()).reset_time

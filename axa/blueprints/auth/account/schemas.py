@@ -1,7 +1,28 @@
 """Request and response schemas of the account endpoints."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from axa.platform.passwords import MAX_LENGTH
+
+
+class _ValidText:
+    """Refuses strings that are not valid Unicode text (a lone surrogate, which JSON escapes such
+    as ``"\\udc80"`` can carry): 422 here, instead of an error wherever the text is encoded later."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("Not valid text (contains a lone surrogate).") from None
+        return text
+
+
+class Text(_ValidText, fields.String):
+    pass
+
+
+class EmailText(_ValidText, fields.Email):
+    pass
 
 
 class UserSchema(Schema):
@@ -16,14 +37,14 @@ class UserSchema(Schema):
 
 
 class RegisterSchema(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=320))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=4096))
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    email = EmailText(required=True, validate=validate.Length(max=320))
+    password = Text(required=True, load_only=True, validate=validate.Length(max=4096))
+    display_name = Text(required=True, validate=validate.Length(min=1, max=100))
 
 
 class LoginSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(max=320))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH * 4))
+    email = Text(required=True, validate=validate.Length(max=320))
+    password = Text(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH * 4))
 
 
 class LoginResultSchema(Schema):
@@ -33,21 +54,21 @@ class LoginResultSchema(Schema):
 
 
 class TokenSchema(Schema):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    token = Text(required=True, validate=validate.Length(min=1, max=200))
 
 
 class ForgotSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(max=320))
+    email = Text(required=True, validate=validate.Length(max=320))
 
 
 class ResetSchema(Schema):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=4096))
+    token = Text(required=True, validate=validate.Length(min=1, max=200))
+    password = Text(required=True, load_only=True, validate=validate.Length(max=4096))
 
 
 class ChangePasswordSchema(Schema):
-    current_password = fields.String(required=True, load_only=True, validate=validate.Length(max=4096))
-    new_password = fields.String(required=True, load_only=True, validate=validate.Length(max=4096))
+    current_password = Text(required=True, load_only=True, validate=validate.Length(max=4096))
+    new_password = Text(required=True, load_only=True, validate=validate.Length(max=4096))
 
 
 class AcceptedSchema(Schema):

@@ -1,10 +1,12 @@
 from marshmallow import Schema, fields, validate
 
+from axa.blueprints.auth.account.schemas import Text
+
 ROLES = ("admin",)
 
 
 class UserQuerySchema(Schema):
-    email = fields.String(validate=validate.Length(max=320),
+    email = Text(validate=validate.Length(max=320),
                          metadata={"description": "Case-insensitive substring of the email"})
 
 
