@@ -32,7 +32,7 @@ def test_reset_sets_password_ends_sessions_and_mails(client, clients, auth_app):
     assert login(client, password=NEW).status_code == 200
     changed = [m for m in mails("ada@example.com") if "changed" in m["Subject"]]
     assert len(changed) == 1 and NEW not in changed[0].as_string()
-    again = client.post("/api/v1/auth/password/reset", json={"token": token, "password": NEW + "x"})
+    again = device.post("/api/v1/auth/password/reset", json={"token": token, "password": NEW + "x"})
     assert again.status_code == 400
 
 
