@@ -1,6 +1,7 @@
 """Request and response schemas of the account endpoints."""
 from marshmallow import Schema, ValidationError, fields, validate
 
+from axa.models.auth.users import normalize_email
 from axa.platform.passwords import MAX_LENGTH
 
 
@@ -25,6 +26,12 @@ class EmailText(_ValidText, fields.Email):
     pass
 
 
+def _key_fits(email: str) -> None:
+    """NFKC can lengthen text (one ligature becomes up to 18 characters): the stored key must fit."""
+    if len(normalize_email(email)) > 320:
+        raise ValidationError("Longer than 320 characters once normalized.")
+
+
 class UserSchema(Schema):
     id = fields.Integer()
     email = fields.Email()
@@ -37,7 +44,7 @@ class UserSchema(Schema):
 
 
 class RegisterSchema(Schema):
-    email = EmailText(required=True, validate=validate.Length(max=320))
+    email = EmailText(required=True, validate=[validate.Length(max=320), _key_fits])
     password = Text(required=True, load_only=True, validate=validate.Length(max=4096))
     display_name = Text(required=True, validate=validate.Length(min=1, max=100))
 

@@ -9,6 +9,7 @@ from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
 from axa.models.auth import AuthEvent, OutboxEntry, User, UserToken, db
+from axa.models.auth.users import normalize_email
 from axa.platform import passwords, ratelimit
 from axa.platform.auth_hook import current_session, optional_session, session_store
 from axa.tasks.auth.sync import relay_after_commit
@@ -87,15 +88,16 @@ def resend_confirmation(user: User) -> None:
 
 def login(email: str, password: str):
     settings = current_app.config["AXA"]
+    key = normalize_email(email)
     ratelimit.hit("login-ip", client_ip(), settings.login_ip_limits)
-    ratelimit.check("login-email", email, settings.login_limits)
-    user = User.by_email(email)
+    ratelimit.check("login-email", key, settings.login_limits)
+    user = User.by_email(key)
     ok = passwords.verify_password(user.password_hash if user else None, password)
     ua = request.headers.get("User-Agent", "")
     if not ok or not user.active:
         AuthEvent.log("login_failed", user.id if user else None, client_ip(), ua)
         db.session.commit()
-        ratelimit.hit("login-email", email, settings.login_limits)
+        ratelimit.hit("login-email", key, settings.login_limits)
         abort(401, message=INVALID_LOGIN)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
@@ -118,9 +120,10 @@ def logout() -> None:
 
 def forgot_password(email: str) -> None:
     settings = current_app.config["AXA"]
+    key = normalize_email(email)
     ratelimit.hit("forgot-ip", client_ip(), settings.forgot_limits)
-    ratelimit.hit("forgot-email", email, settings.forgot_limits)
-    user = User.by_email(email)
+    ratelimit.hit("forgot-email", key, settings.forgot_limits)
+    user = User.by_email(key)
     if user is None or not user.active:
         return
     token = UserToken.issue(user.id, "reset")
