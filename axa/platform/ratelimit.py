@@ -36,18 +36,27 @@ def check(scope: str, key: str, limit_spec: str) -> None:
     _apply("test", scope, key, limit_spec)
 
 
-def _apply(method: str, scope: str, key: str, limit_spec: str) -> None:
-    limiter = _limiter(current_app.config["AXA"].redis_url)
+def clear(scope: str, key: str, limit_spec: str) -> None:
+    """Forget every attempt counted for ``key`` under ``scope`` (e.g. a lock the owner lifted)."""
     for item in parse_many(limit_spec):
-        try:
-            allowed = getattr(limiter, method)(item, scope, key.lower())
-        except (RedisError, StorageError) as exc:
-            raise RedisConnectionError(f"rate limit storage: {type(exc).__name__}") from exc
-        if not allowed:
-            reset = limiter.get_window_stats(item, scope, key.lower()).reset_time
+        _call("clear", item, scope, key)
+
+
+def _apply(method: str, scope: str, key: str, limit_spec: str) -> None:
+    for item in parse_many(limit_spec):
+        if not _call(method, item, scope, key):
+            reset = _call("get_window_stats", item, scope, key).reset_time
             retry = max(1, math.ceil(reset - time.time()))
             abort(429, message="Too many attempts; try again later.",
                   headers={"Retry-After": str(retry)})
+
+
+def _call(method: str, item, scope: str, key: str):
+    limiter = _limiter(current_app.config["AXA"].redis_url)
+    try:
+        return getattr(limiter, method)(item, scope, key.lower())
+    except (RedisError, StorageError) as exc:
+        raise RedisConnectionError(f"rate limit storage: {type(exc).__name__}") from exc
 
 
 @functools.cache

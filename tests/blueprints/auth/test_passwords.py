@@ -2,7 +2,7 @@
 from datetime import UTC, datetime, timedelta
 
 from axa.models.auth import UserToken, db
-from tests.conftest import PASSWORD, bearer, login, mails, register, token_from
+from tests.conftest import PASSWORD, bearer, login, mails, register, set_settings, token_from
 
 NEW = "a brand new passphrase 42"
 
@@ -110,3 +110,17 @@ def test_login_rehashes_when_parameters_change(client, auth_app):
     assert login(client).status_code == 200
     with auth_app.app_context():
         assert extract_parameters(db.session.query(User).one().password_hash).time_cost == 3
+
+
+def test_a_reset_clears_the_login_lock_of_the_account(client, auth_app):
+    """The owner proves control of the mailbox: the lock an attacker's guesses put on the account
+    must not outlive the reset (security.md item 19: the real user can still sign in)."""
+    set_settings(auth_app, login_limits="3 per minute")
+    register(client)
+    device = auth_app.test_client(use_cookies=False)
+    assert [login(device, password="a wrong guess").status_code for _ in range(3)] == [401] * 3
+    assert login(device).status_code == 429
+    device.post("/api/v1/auth/password/forgot", json={"email": " ADA@example.com"})
+    token = token_from(_reset_mails()[0])
+    assert device.post("/api/v1/auth/password/reset", json={"token": token, "password": NEW}).status_code == 204
+    assert login(device, password=NEW).status_code == 200

@@ -142,6 +142,8 @@ def reset_password(token: str, password: str) -> None:
     AuthEvent.log("password_reset", user.id, client_ip(), request.headers.get("User-Agent", ""))
     _commit_and_relay(mail)
     session_store().end_all(user.id)
+    # the owner proved control of the mailbox: guesses by others no longer lock the account
+    ratelimit.clear("login-email", user.email_key, current_app.config["AXA"].login_limits)
 
 
 def change_password(user: User, current: str, new: str) -> None:
