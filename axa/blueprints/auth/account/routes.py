@@ -62,6 +62,7 @@ class Confirm(MethodView):
 class ResendConfirmation(MethodView):
     @blp.login_required
     @blp.response(202, AcceptedSchema)
+    @blp.alt_response(429, description="Too many resends for this account or address; see Retry-After")
     def post(self):
         """Mail a new confirmation link (voids the previous one)"""
         service.resend_confirmation(service.current_user())

@@ -81,6 +81,9 @@ def confirm(token: str) -> User:
 
 
 def resend_confirmation(user: User) -> None:
+    settings = current_app.config["AXA"]
+    ratelimit.hit("resend-ip", client_ip(), settings.resend_ip_limits)
+    ratelimit.hit("resend-user", str(user.id), settings.resend_limits)
     if user.email_confirmed_at is None:
         token = UserToken.issue(user.id, "confirm")
         _commit_and_relay(_mail(user, "confirm", link=_link("/confirm", token)))
