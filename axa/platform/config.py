@@ -73,6 +73,8 @@ class Settings:
     forgot_limits: str = "5 per minute"
     resend_limits: str = "2 per 10 minutes;10 per day"
     resend_ip_limits: str = "20 per hour"
+    password_change_limits: str = "5 per 15 minutes"
+    password_change_session_limits: str = "3 per day"
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19 * 1024
     argon2_parallelism: int = 1
@@ -115,6 +117,8 @@ def load_settings() -> Settings:
         forgot_limits=_env("AXA_FORGOT_LIMITS", "5 per minute"),
         resend_limits=_env("AXA_RESEND_LIMITS", "2 per 10 minutes;10 per day"),
         resend_ip_limits=_env("AXA_RESEND_IP_LIMITS", "20 per hour"),
+        password_change_limits=_env("AXA_PASSWORD_CHANGE_LIMITS", "5 per 15 minutes"),
+        password_change_session_limits=_env("AXA_PASSWORD_CHANGE_SESSION_LIMITS", "3 per day"),
         argon2_time_cost=_int("AXA_ARGON2_TIME_COST", 2),
         argon2_memory_kib=_int("AXA_ARGON2_MEMORY_KIB", 19 * 1024),
         argon2_parallelism=_int("AXA_ARGON2_PARALLELISM", 1),

@@ -36,6 +36,16 @@ def check(scope: str, key: str, limit_spec: str) -> None:
     _apply("test", scope, key, limit_spec)
 
 
+def count(scope: str, key: str, limit_spec: str) -> bool:
+    """Count one event for ``key`` under ``scope`` without aborting; True once the allowance is
+    used up (this event reached a limit, or one was already past it)."""
+    used_up = False
+    for item in parse_many(limit_spec):
+        counted = _call("hit", item, scope, key)
+        used_up = used_up or not counted or not _call("test", item, scope, key)
+    return used_up
+
+
 def clear(scope: str, key: str, limit_spec: str) -> None:
     """Forget every attempt counted for ``key`` under ``scope`` (e.g. a lock the owner lifted)."""
     for item in parse_many(limit_spec):

@@ -133,6 +133,7 @@ class ChangePassword(MethodView):
     @blp.arguments(ChangePasswordSchema)
     @blp.response(204)
     @blp.alt_response(403, description="The current password is wrong")
+    @blp.alt_response(429, description="Too many wrong current passwords for this account; see Retry-After")
     def post(self, data):
         """Change the password; ends every other session"""
         user = service.current_user()

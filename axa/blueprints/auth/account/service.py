@@ -149,9 +149,28 @@ def reset_password(token: str, password: str) -> None:
     ratelimit.clear("login-email", user.email_key, current_app.config["AXA"].login_limits)
 
 
+def _wrong_current_password(user: User) -> None:
+    """Audit the guess, count it for the account and the session; the session that used up its
+    allowance ends (401), otherwise 403. The account's limit then holds every session (429)."""
+    settings, session = current_app.config["AXA"], current_session()
+    ua = request.headers.get("User-Agent", "")
+    AuthEvent.log("password_change_failed", user.id, client_ip(), ua)
+    ratelimit.count("password-change", str(user.id), settings.password_change_limits)
+    signed_out = ratelimit.count("password-change-session", session.key_hash,
+                                 settings.password_change_session_limits)
+    if signed_out:
+        session_store().end(session)
+        AuthEvent.log("password_guesses_signed_out", user.id, client_ip(), ua)
+    db.session.commit()
+    if signed_out:
+        abort(401, message="Too many wrong passwords: this session has ended. Sign in again.")
+    abort(403, message="The current password is wrong.")
+
+
 def change_password(user: User, current: str, new: str) -> None:
+    ratelimit.check("password-change", str(user.id), current_app.config["AXA"].password_change_limits)
     if not passwords.verify_password(user.password_hash, current):
-        abort(403, message="The current password is wrong.")
+        _wrong_current_password(user)
     _reject_password(new, user.email, "new_password")
     user.password_hash = passwords.hash_password(new)
     mail = _mail(user, "password_changed")
