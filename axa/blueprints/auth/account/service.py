@@ -32,14 +32,6 @@ def _commit_and_relay(*entries: OutboxEntry) -> None:
     relay_after_commit([e.id for e in entries])
 
 
-def _link(path: str, token: str) -> str:
-    return f"{current_app.config['AXA'].public_url.rstrip('/')}{path}?token={token}"
-
-
-def _mail(user: User, template: str, **context) -> OutboxEntry:
-    return OutboxEntry.mail(template, user.email, {"display_name": user.display_name, **context})
-
-
 def current_user() -> User:
     session = current_session()
     user = db.session.get(User, session.user_id)
@@ -60,9 +52,7 @@ def register(email: str, password: str, display_name: str) -> User:
     db.session.add(user)
     try:
         sync = OutboxEntry.user_changed(user)
-        token = UserToken.issue(user.id, "confirm")
-        mail = _mail(user, "confirm", link=_link("/confirm", token))
-        _commit_and_relay(sync, mail)
+        _commit_and_relay(sync, OutboxEntry.mail("confirm", user_id=user.id))
     except IntegrityError:
         db.session.rollback()
         abort(409, message="An account with this email already exists.")
@@ -85,8 +75,7 @@ def resend_confirmation(user: User) -> None:
     ratelimit.hit("resend-ip", client_ip(), settings.resend_ip_limits)
     ratelimit.hit("resend-user", str(user.id), settings.resend_limits)
     if user.email_confirmed_at is None:
-        token = UserToken.issue(user.id, "confirm")
-        _commit_and_relay(_mail(user, "confirm", link=_link("/confirm", token)))
+        _commit_and_relay(OutboxEntry.mail("confirm", user_id=user.id))
 
 
 def login(email: str, password: str):
@@ -129,8 +118,7 @@ def forgot_password(email: str) -> None:
     user = User.by_email(key)
     if user is None or not user.active:
         return
-    token = UserToken.issue(user.id, "reset")
-    _commit_and_relay(_mail(user, "reset", link=_link("/reset-password", token)))
+    _commit_and_relay(OutboxEntry.mail("reset", user_id=user.id))
 
 
 def reset_password(token: str, password: str) -> None:
@@ -141,7 +129,7 @@ def reset_password(token: str, password: str) -> None:
         abort(400, message="This reset link is invalid, used or expired.")
     _reject_password(password, user.email)
     user.password_hash = passwords.hash_password(password)
-    mail = _mail(user, "password_changed")
+    mail = OutboxEntry.mail("password_changed", user_id=user.id)
     AuthEvent.log("password_reset", user.id, client_ip(), request.headers.get("User-Agent", ""))
     _commit_and_relay(mail)
     session_store().end_all(user.id)
@@ -173,7 +161,7 @@ def change_password(user: User, current: str, new: str) -> None:
         _wrong_current_password(user)
     _reject_password(new, user.email, "new_password")
     user.password_hash = passwords.hash_password(new)
-    mail = _mail(user, "password_changed")
+    mail = OutboxEntry.mail("password_changed", user_id=user.id)
     AuthEvent.log("password_change", user.id, client_ip(), request.headers.get("User-Agent", ""))
     _commit_and_relay(mail)
     session_store().end_all(user.id, keep=current_session().key_hash)

@@ -1,7 +1,10 @@
 # ruff: noqa: RUF001  (full-width look-alikes are the point of these tests)
-"""The auth migration that adds ``users.email_key``, run on a scratch database holding rows
-written by the previous schema (``email.strip().lower()``, unique on ``lower(email)``)."""
+"""Auth data migrations, each run on a scratch database holding rows the schema before it wrote:
+``users.email_key`` (rows were ``email.strip().lower()``, unique on ``lower(email)``), and outbox
+mail rows that held live links."""
 from __future__ import annotations
+
+import json
 
 import pytest
 from alembic import command
@@ -68,3 +71,20 @@ def test_rows_that_normalize_alike_stop_the_upgrade_and_name_their_ids(scratch):
     with pytest.raises(RuntimeError, match=r"ids \[1, 2\]"):
         upgrade(directory=DIRECTORY)
     assert _revision(scratch) == BEFORE  # the whole upgrade rolled back: nothing half-done
+
+
+def test_outbox_mail_rows_lose_their_links(scratch):
+    upgrade(directory=DIRECTORY, revision="5d3c2a1f9b7e")
+    old = {"template": "reset", "to": "ＡＤＡ@example.com", "message_id": "axa-mail-1",
+           "context": {"display_name": "Ada", "link": "http://x/reset-password?token=live-secret"}}
+    with scratch.begin() as conn:
+        for published in ("now()", "NULL"):
+            conn.execute(text(f"INSERT INTO outbox (topic, payload, published_at) VALUES "
+                              f"('mail', CAST(:p AS json), {published})"), {"p": json.dumps(old)})
+        conn.execute(text("INSERT INTO outbox (topic, payload, published_at) VALUES "
+                          "('user', CAST(:p AS json), now())"), {"p": json.dumps({"id": 1, "version": 1})})
+    upgrade(directory=DIRECTORY)
+    with scratch.connect() as conn:
+        rows = conn.execute(text("SELECT id, topic, payload FROM outbox ORDER BY id")).all()
+    assert [(r.id, r.topic) for r in rows] == [(2, "mail"), (3, "user")]  # the published mail row went
+    assert rows[0].payload == {"template": "reset", "user_id": None, "email_key": "ada@example.com"}
