@@ -159,3 +159,16 @@ def test_wrong_current_passwords_are_throttled_per_account(client, auth_app):
         blocked = _change(auth_app, sid, PASSWORD)
         assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) >= 1
     assert login(device, password=NEW).status_code == 401
+
+
+def test_forgot_for_an_unknown_or_disabled_account_mails_nobody_and_leaves_no_row(client, auth_app):
+    from axa.models.auth import OutboxEntry, User
+    register(client, email="off@example.com")
+    with auth_app.app_context():
+        db.session.query(User).update({"status": "disabled"})
+        db.session.commit()
+    for email in ("off@example.com", "ghost@example.com"):
+        assert client.post("/api/v1/auth/password/forgot", json={"email": email}).status_code == 202
+    assert [m["Subject"] for m in mails()] == ["Confirm your AXA Platform email"]  # registration's
+    with auth_app.app_context():
+        assert db.session.query(OutboxEntry).filter_by(topic="mail").count() == 0
