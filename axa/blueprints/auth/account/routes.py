@@ -111,6 +111,7 @@ class Me(MethodView):
 class ForgotPassword(MethodView):
     @blp.arguments(ForgotSchema)
     @blp.response(202, AcceptedSchema)
+    @blp.alt_response(429, description="Too many requests for this address or account; see Retry-After")
     def post(self, data):
         """Mail a reset link if the account exists (same answer either way)"""
         service.forgot_password(data["email"])
