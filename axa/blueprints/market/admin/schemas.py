@@ -10,14 +10,17 @@ MAX_SELECTION = 5000
 
 class RefreshSchema(Schema):
     dataset = fields.String(required=True, validate=CODE,
-                            metadata={"description": "A dataset name from /admin/datasets"})
+                            metadata={"description": "A dataset name from /admin/datasets (another: 422)"})
     symbols = fields.List(fields.String(validate=SYMBOL), validate=validate.Length(min=1, max=MAX_SELECTION),
-                          metadata={"description": "Only these symbols (datasets selected by symbol)"})
+                          metadata={"description": "Only these symbols (datasets selected by symbol; "
+                                                   "another dataset: 422)"})
     ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=BIGINT_MAX)),
                       validate=validate.Length(min=1, max=MAX_SELECTION),
-                      metadata={"description": "Only these vendor ids (datasets selected by id)"})
+                      metadata={"description": "Only these vendor ids (datasets selected by id; "
+                                               "another dataset: 422)"})
     isins = fields.List(fields.String(validate=ISIN), validate=validate.Length(min=1, max=MAX_SELECTION),
-                        metadata={"description": "Only these ISINs (datasets selected by ISIN)"})
+                        metadata={"description": "Only these ISINs (datasets selected by ISIN; "
+                                                 "another dataset: 422)"})
 
     @post_load
     def normalize(self, data: dict, **_) -> dict:
@@ -36,8 +39,11 @@ class RefreshResultSchema(Schema):
     batches = fields.Integer(metadata={"description": "Batches planned and enqueued"})
 
 
+DATASET_FILTER = {"description": "Only this dataset's (a name from /admin/datasets; another: 422)"}
+
+
 class RunQuerySchema(Schema):
-    dataset = fields.String(validate=CODE)
+    dataset = fields.String(validate=CODE, metadata=DATASET_FILTER)
 
 
 class RunSchema(Schema):
@@ -72,7 +78,7 @@ class DatasetSchema(Schema):
 
 class QuarantineQuerySchema(Schema):
     run_id = fields.Integer(validate=validate.Range(min=1, max=BIGINT_MAX))
-    dataset = fields.String(validate=CODE)
+    dataset = fields.String(validate=CODE, metadata=DATASET_FILTER)
 
 
 class QuarantinedRecordSchema(Schema):

@@ -3,9 +3,9 @@ from marshmallow import Schema, fields, validate
 
 from axa.blueprints.market.schemas import CODE, PLAIN
 from axa.blueprints.stocks.quotes.schemas import QuoteSchema
+from axa.platform.fields import DecimalString
 
 ASSET_CLASSES = ("equity", "etf", "fund", "index", "bond")
-DECIMAL = {"as_string": True, "allow_none": True}
 
 
 class InstrumentQuerySchema(Schema):
@@ -39,18 +39,18 @@ class InstrumentSchema(Schema):
 
 
 class BondTermsSchema(Schema):
-    coupon_rate = fields.Decimal(**DECIMAL, metadata={"description": "Percent units"})
+    coupon_rate = DecimalString(allow_none=True, metadata={"description": "Percent units"})
     coupon_type = fields.String(allow_none=True)
     coupon_frequency = fields.Integer(allow_none=True)
     next_coupon_date = fields.Date(allow_none=True)
     maturity_date = fields.Date(allow_none=True)
     issue_date = fields.Date(allow_none=True)
-    face_value = fields.Decimal(**DECIMAL)
-    integral_multiple = fields.Decimal(**DECIMAL)
-    outstanding_amount = fields.Decimal(**DECIMAL)
+    face_value = DecimalString(allow_none=True)
+    integral_multiple = DecimalString(allow_none=True)
+    outstanding_amount = DecimalString(allow_none=True)
     day_count = fields.String(allow_none=True)
     reference_rate = fields.String(allow_none=True)
-    margin = fields.Decimal(**DECIMAL)
+    margin = DecimalString(allow_none=True)
     callable = fields.Boolean(allow_none=True)
     puttable = fields.Boolean(allow_none=True)
     next_call_date = fields.Date(allow_none=True)
@@ -70,10 +70,10 @@ class InstrumentDetailSchema(InstrumentSchema):
 
 class BarSchema(Schema):
     date = fields.Date(attribute="trade_date")
-    open = fields.Decimal(**DECIMAL)
-    high = fields.Decimal(**DECIMAL)
-    low = fields.Decimal(**DECIMAL)
-    close = fields.Decimal(as_string=True)
-    volume = fields.Decimal(**DECIMAL)
-    yield_pct = fields.Decimal(**DECIMAL, metadata={"description": "Bonds: yield, percent units"})
+    open = DecimalString(allow_none=True)
+    high = DecimalString(allow_none=True)
+    low = DecimalString(allow_none=True)
+    close = DecimalString()
+    volume = DecimalString(allow_none=True)
+    yield_pct = DecimalString(allow_none=True, metadata={"description": "Bonds: yield, percent units"})
     price_unit = fields.String(metadata={"description": "currency or pct_of_nominal (bonds)"})

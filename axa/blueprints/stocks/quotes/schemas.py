@@ -4,6 +4,7 @@ window of the dataset that wrote the quote. Fields the vendor left empty are omi
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from axa.blueprints.market.schemas import PLAIN
+from axa.platform.fields import DecimalString
 
 MAX_SYMBOLS = 200
 MAX_TEXT = MAX_SYMBOLS * 65  # the whole ?symbols= value: 200 symbols of 64 characters and commas
@@ -13,17 +14,17 @@ class QuoteSchema(Schema):
     source = fields.String(metadata={"description": "Vendor: fmp, cbonds, terrapin"})
     id = fields.String(metadata={"description": "The vendor's instrument id"})
     dataset = fields.String()
-    price = fields.String(metadata={"description": "Decimal"})
+    price = DecimalString()
     price_unit = fields.String(metadata={"description": "currency or pct_of_nominal (bonds)"})
     quote_currency = fields.String()
-    change_abs = fields.String()
-    change_pct = fields.String(metadata={"description": "Percent units (1.5 means 1.5 %)"})
-    volume = fields.String()
+    change_abs = DecimalString()
+    change_pct = DecimalString(metadata={"description": "Percent units (1.5 means 1.5 %)"})
+    volume = DecimalString()
     volume_unit = fields.String()
-    market_cap = fields.String()
-    yield_pct = fields.String(metadata={"description": "Percent units"})
-    bid = fields.String()
-    ask = fields.String()
+    market_cap = DecimalString()
+    yield_pct = DecimalString(metadata={"description": "Percent units"})
+    bid = DecimalString()
+    ask = DecimalString()
     as_of = fields.String(metadata={"description": "When the price was observed (ISO-8601 UTC)"})
     as_of_precision = fields.String(metadata={"description": "instant, or day for end-of-day prices"})
     fetched_at = fields.String(metadata={"description": "When it was fetched (ISO-8601 UTC)"})
@@ -48,7 +49,9 @@ class QuotesQuerySchema(Schema):
     fields costs more than the whole Redis read on this hot path."""
 
     symbols = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_TEXT), PLAIN],
-                            metadata={"description": f"Comma-separated symbols or ISINs, 1 to {MAX_SYMBOLS}"})
+                            metadata={"description": (
+                                f"Comma-separated symbols or ISINs, 1 to {MAX_SYMBOLS} once blanks and "
+                                "repeats are dropped, each at most 64 characters (else 422)")})
 
     @post_load
     def normalize(self, data: dict, **_) -> dict:

@@ -1,0 +1,20 @@
+"""The six apps' live specs as schemathesis loads them, with the suite's bounded, seeded settings."""
+from __future__ import annotations
+
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+
+from axa.platform.apps import FACTORIES
+from axa.platform.config import SUBSYSTEMS
+
+EXAMPLES = 12  # generated requests per operation and mode, beyond the examples and coverage cases
+CONFIG = SchemathesisConfig.from_dict({
+    "seed": 20260617,
+    "suppress-health-check": ["too_slow"],  # the one time-based check: a busy 2-core CI must not fail it
+    "generation": {"mode": "all", "max-examples": EXAMPLES, "deterministic": True, "database": "none"},
+    "phases": {"stateful": {"enabled": False}},
+    "checks": {"positive_data_acceptance": {"enabled": False}},  # checks.schema_valid_requests_accepted
+})
+SPECS = {sub: schemathesis.openapi.from_wsgi("/api/v1/docs/openapi.json", FACTORIES[sub]({"TESTING": True}),
+                                             config=CONFIG)
+         for sub in SUBSYSTEMS}

@@ -1,0 +1,26 @@
+"""RFC 9110: a 405 names the methods the resource allows (``Allow``), on every route of every app
+(API, health, docs, Swagger UI files), and keeps the platform's JSON error shape."""
+import pytest
+
+from axa.platform.apps import FACTORIES
+from axa.platform.config import SUBSYSTEMS
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@pytest.mark.parametrize("sub", SUBSYSTEMS)
+def test_every_route_answers_a_method_it_lacks_with_405_and_allow(sub):
+    app = FACTORIES[sub]({"TESTING": True})
+    client, urls = app.test_client(), app.url_map.bind("localhost")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        path = urls.build(rule.endpoint, dict.fromkeys(rule.arguments, "1"))
+        allowed = urls.allowed_methods(path)
+        for method in set(METHODS) - set(allowed):
+            response = client.open(path, method=method)
+            assert response.status_code == 405, (method, path)
+            assert set(response.headers["Allow"].split(", ")) == set(allowed), (method, path)
+            assert response.get_json() == {"code": 405, "status": "Method Not Allowed",
+                                           "message": "The method is not allowed for the requested URL."}
+            checked += 1
+    assert checked >= len(list(app.url_map.iter_rules()))
