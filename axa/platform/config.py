@@ -67,6 +67,7 @@ class Settings:
     cors_origins: tuple = var("AXA_CORS_ORIGINS", DEV_ORIGINS)
     trusted_hosts: tuple = var("AXA_TRUSTED_HOSTS", ())  # empty: any host
     max_content_length: int = var("AXA_MAX_CONTENT_LENGTH", 1024 * 1024)
+    proxy_hops: int = var("AXA_PROXY_HOPS", 0)  # trusted proxies in front (X-Forwarded-*); 0: none
     mail_url: str = var("AXA_MAIL_URL", "file://var/outbox")
     mail_from: str = var("AXA_MAIL_FROM", "AXA Platform <no-reply@axa.local>")
     public_url: str = var("AXA_PUBLIC_URL", "http://localhost:8000")
@@ -74,6 +75,10 @@ class Settings:
     login_ip_limits: str = var("AXA_LOGIN_IP_LIMITS", "60 per minute")
     register_limits: str = var("AXA_REGISTER_LIMITS", "20 per minute")
     forgot_limits: str = var("AXA_FORGOT_LIMITS", "5 per minute")
+    resend_limits: str = var("AXA_RESEND_LIMITS", "2 per 10 minutes;10 per day")  # per account
+    resend_ip_limits: str = var("AXA_RESEND_IP_LIMITS", "20 per hour")
+    password_change_limits: str = var("AXA_PASSWORD_CHANGE_LIMITS", "5 per 15 minutes")  # per account
+    password_change_session_limits: str = var("AXA_PASSWORD_CHANGE_SESSION_LIMITS", "3 per day")
     argon2_time_cost: int = var("AXA_ARGON2_TIME_COST", 2)
     argon2_memory_kib: int = var("AXA_ARGON2_MEMORY_KIB", 19 * 1024)
     argon2_parallelism: int = var("AXA_ARGON2_PARALLELISM", 1)

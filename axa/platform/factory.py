@@ -13,6 +13,7 @@ from flask.sessions import SessionInterface
 from flask_cors import CORS
 from flask_migrate import Migrate
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from axa.platform import docs, security
 from axa.platform.config import PORTS, database_url, load_settings
@@ -81,6 +82,15 @@ def install_hooks(app: Flask) -> None:
     app.after_request(security.add_security_headers)
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind ``AXA_PROXY_HOPS`` proxies, take the client address (and scheme) from the entries
+    those proxies appended to X-Forwarded-For (-Proto); with 0 (the default) trust no header, so
+    ``request.remote_addr`` is always the peer and a spoofed header changes nothing."""
+    hops = app.config["AXA"].proxy_hops
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def create_app(subsystem: str, overrides: dict | None = None) -> Flask:
     app = Flask(f"axa.{subsystem}")
     configure(app, subsystem, overrides)
@@ -89,5 +99,6 @@ def create_app(subsystem: str, overrides: dict | None = None) -> Flask:
     register_blueprints(app, api, subsystem)
     register_error_handlers(app)
     install_hooks(app)
+    trust_proxies(app)
     importlib.import_module(f"axa.blueprints.{subsystem}").init_app(app)
     return app

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlsplit
 
 from flask import current_app, request
 from flask_smorest import abort
@@ -29,7 +30,9 @@ def check_host() -> None:
 
 
 def check_csrf() -> None:
-    """Reject cross-site unsafe requests that carry the session cookie.
+    """Reject unsafe requests that carry the session cookie unless they name an allowed origin
+    (``Origin``, else the origin of ``Referer``: the allowlist or this host) and are JSON, with
+    or without a body (a browser sends ``application/json`` cross-site only after a preflight).
 
     Bearer-authenticated requests need no defence: browsers never attach them on their own.
     """
@@ -38,14 +41,24 @@ def check_csrf() -> None:
     _, how = presented_credential()
     if how != "cookie":
         return
-    settings = current_app.config["AXA"]
     if request.headers.get("Sec-Fetch-Site") == "cross-site":
         abort(403, message="Cross-site request refused.")
-    origin = request.headers.get("Origin")
-    if origin is not None and origin not in settings.cors_origins and origin != request.host_url.rstrip("/"):
+    if _claimed_origin() not in _allowed_origins():
         abort(403, message="Origin not allowed.")
-    if request.content_length and request.mimetype != "application/json":
+    if request.mimetype != "application/json":
         abort(415, message="Send JSON (Content-Type: application/json).")
+
+
+def _claimed_origin() -> str | None:
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return origin
+    referer = urlsplit(request.headers.get("Referer", ""))
+    return f"{referer.scheme}://{referer.netloc}" if referer.scheme and referer.netloc else None
+
+
+def _allowed_origins() -> set[str]:
+    return {*current_app.config["AXA"].cors_origins, request.host_url.rstrip("/")}
 
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"

@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from axa.models.auth import OutboxEntry, User, db
 from axa.platform.config import REPLICA_SUBSYSTEMS, database_url
-from tests.conftest import bearer, login, mails, register
+from tests.conftest import bearer, login, mails, register, token_from
 from tests.integration.conftest import consumer_counts, rabbitmq_redelivery, wait_until
 
 USERS = 30
@@ -41,9 +41,12 @@ def test_registration_reaches_every_replica_within_five_seconds(platform):
     for sub, response in answers.items():
         body = response.get_json()
         assert (body["email"], body["status"], body["version"]) == ("ada@example.com", "active", 1), sub
-    wait_until(lambda: mails("ada@example.com"), 5.0, "the confirmation mail, sent by the worker")
+    [mail] = wait_until(lambda: mails("ada@example.com"), 5.0, "the confirmation mail, sent by the worker")
     with platform["auth"].app_context():
         assert db.session.scalar(select(func.count()).where(OutboxEntry.published_at.is_(None))) == 0
+    token = token_from(mail)  # minted by the worker: the request published only the outbox row's id
+    browser = platform["auth"].test_client(use_cookies=False)
+    assert browser.post("/api/v1/auth/confirm", json={"token": token}).status_code == 200
 
 
 def _blocked_on_lock(apps, sub) -> int:

@@ -22,10 +22,10 @@ import pytest
 from amqp.exceptions import ChannelError
 from kombu import Exchange, Queue
 
-from axa.models.auth import SentMail, db
+from axa.models.auth import OutboxEntry, SentMail, User, db
 from axa.platform.apps import create_auth_app
 from axa.platform.celery_app import celery
-from axa.tasks.auth.mail import send_message
+from axa.tasks.auth.mail import message_id, send_message
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]  # not from tests.conftest: the worker imports us
 QUEUE_ENV = "AXA_TEST_PRIVATE_QUEUE"
@@ -106,15 +106,25 @@ def mail_worker(tmp_path, queue):
         _stop(proc)
 
 
-def _payload(message_id: str, **extra) -> dict:
-    return {"template": "confirm", "to": "mallory@example.com", "message_id": message_id,
-            "context": {"display_name": "M", "link": "https://axa.example/confirm?token=x", **extra}}
-
-
-def _ledgered(app, message_id: str) -> bool:
+def _queued_mails(app, count: int) -> list[int]:
+    """Outbox rows of password-changed mails to a throw-away user (the task takes a row id)."""
     with app.app_context():
         try:
-            return db.session.get(SentMail, message_id) is not None
+            user = User(email=f"mallory-{uuid.uuid4().hex[:8]}@example.com", password_hash="x",
+                        display_name="M", status="active", roles=[], version=1)
+            db.session.add(user)
+            db.session.flush()
+            ids = [OutboxEntry.mail("password_changed", user_id=user.id).id for _ in range(count)]
+            db.session.commit()
+            return ids
+        finally:
+            db.session.remove()
+
+
+def _ledgered(app, mail_id: str) -> bool:
+    with app.app_context():
+        try:
+            return db.session.get(SentMail, mail_id) is not None
         finally:
             db.session.remove()
 
@@ -122,15 +132,15 @@ def _ledgered(app, message_id: str) -> bool:
 def test_worker_refuses_pickle_and_keeps_consuming_json(mail_worker, queue, tmp_path):
     log, outbox = mail_worker
     marker = tmp_path / "unpickled"
-    pickled_id, json_id = f"pickle-{uuid.uuid4()}", f"json-{uuid.uuid4()}"
-    send_message.apply_async(args=(_payload(pickled_id, boom=RebuildsToAFile(marker)),),
-                             serializer="pickle", queue=queue)
-    json_task = send_message.apply_async(args=(_payload(json_id),), queue=queue)
-
     app = create_auth_app({"TESTING": True})
+    pickled, plain = _queued_mails(app, 2)
+    # send_task: the extra argument (the object that rebuilds to a file) is not checked at publish
+    celery.send_task(send_message.name, args=(pickled, RebuildsToAFile(marker)), serializer="pickle",
+                     queue=queue)
+    json_task = send_message.apply_async(args=(plain,), queue=queue)
     try:
-        _wait_for(lambda: _ledgered(app, json_id), TASK_DEADLINE, "the JSON task", log)
-        assert not _ledgered(app, pickled_id), "the pickle message was executed"
+        _wait_for(lambda: _ledgered(app, message_id(plain)), TASK_DEADLINE, "the JSON task", log)
+        assert not _ledgered(app, message_id(pickled)), "the pickle message was executed"
     finally:
         with app.app_context():
             app.extensions["sqlalchemy"].engine.dispose()
@@ -138,7 +148,7 @@ def test_worker_refuses_pickle_and_keeps_consuming_json(mail_worker, queue, tmp_
     assert REFUSAL in text
     assert f"send_message[{json_task.id}] succeeded" in text
     assert not marker.exists(), "the pickle payload was deserialized"
-    assert [p.name for p in outbox.iterdir()] == [f"{json_id}.eml"]
+    assert [p.name for p in outbox.iterdir()] == [f"{message_id(plain)}.eml"]
     with celery.connection_for_write() as conn:
         try:
             left = queue(conn.default_channel).queue_declare(passive=True).message_count

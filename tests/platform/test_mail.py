@@ -6,66 +6,18 @@ reached the server by the time the response is back.
 from __future__ import annotations
 
 import re
-import socket
-import uuid
 from email import policy
 from email.parser import BytesParser
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from axa.models.auth import SentMail, db
-from axa.tasks.auth.mail import TransientMailError, send_message
+from axa.models.auth import OutboxEntry, SentMail, User, db
+from axa.tasks.auth.mail import TransientMailError, message_id, send_message
 from tests.conftest import PASSWORD, mails, register, set_settings
+from tests.platform.conftest import PUBLIC_URL, CapturingHandler
 
-PUBLIC_URL = "https://accounts.axa.example"
 SPOOFED_HOST = "evil.example"
 NEW_PASSWORD = "a brand new passphrase 42"
-
-
-class CapturingHandler:
-    """Keeps every accepted message; ``fail_next`` answers that many DATA commands with a 451."""
-
-    def __init__(self):
-        self.messages: list = []
-        self.envelopes: list = []
-        self.fail_next = 0
-        self.reject_permanently = False
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.reject_permanently:
-            return "550 5.1.1 Mailbox unavailable"
-        if self.fail_next:
-            self.fail_next -= 1
-            return "451 4.3.0 Temporary failure, try again later"
-        self.envelopes.append(envelope)
-        self.messages.append(BytesParser(policy=policy.default).parsebytes(envelope.content))
-        return "250 2.0.0 Queued"
-
-    def with_subject(self, subject: str) -> list:
-        return [m for m in self.messages if m["Subject"] == subject]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    handler = CapturingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    handler.url = f"smtp://127.0.0.1:{controller.port}"
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
-def smtp_app(auth_app, smtp):
-    set_settings(auth_app, mail_url=smtp.url, public_url=PUBLIC_URL)
-    return auth_app
 
 
 def _parts(mail) -> tuple[str, str]:
@@ -90,9 +42,17 @@ def _assert_no_secret(handler: CapturingHandler, *secrets: str) -> None:
             assert secret.encode() not in envelope.content and secret not in decoded
 
 
-def _payload(message_id: str) -> dict:
-    return {"template": "confirm", "to": "bob@example.com", "message_id": message_id,
-            "context": {"display_name": "Bob", "link": f"{PUBLIC_URL}/confirm?token=abc"}}
+def _queued(app, count: int = 1, template: str = "confirm") -> list[int]:
+    """Outbox mail rows for Bob, committed but not relayed: the task is called by hand."""
+    with app.app_context():
+        bob = User.by_email("bob@example.com") or User(
+            email="bob@example.com", password_hash="x", display_name="Bob", status="active", roles=[],
+            version=1)
+        db.session.add(bob)
+        db.session.flush()
+        ids = [OutboxEntry.mail(template, user_id=bob.id).id for _ in range(count)]
+        db.session.commit()
+    return ids
 
 
 def _ledger_rows(message_id: str) -> int:
@@ -128,49 +88,50 @@ def test_confirm_link_from_the_mail_confirms(smtp_app, smtp):
 
 
 def test_redelivered_message_is_sent_once(smtp_app, smtp):
-    payload = _payload(f"redelivery-{uuid.uuid4()}")
+    [outbox_id] = _queued(smtp_app)
     with smtp_app.app_context():
-        first = send_message.apply(args=(payload,), task_id="same-delivery").get()
-        second = send_message.apply(args=(payload,), task_id="same-delivery").get()
+        first = send_message.apply(args=(outbox_id,), task_id="same-delivery").get()
+        second = send_message.apply(args=(outbox_id,), task_id="same-delivery").get()
         assert (first, second) == ("sent", "duplicate")
-        assert _ledger_rows(payload["message_id"]) == 1
+        assert _ledger_rows(message_id(outbox_id)) == 1
     assert len(smtp.messages) == 1
-    assert smtp.messages[0]["X-AXA-Message-Id"] == payload["message_id"]
+    assert smtp.messages[0]["X-AXA-Message-Id"] == message_id(outbox_id)
 
 
-def test_redelivery_after_smtp_failure_sends(smtp_app, smtp):
-    payload = _payload(f"after-failure-{uuid.uuid4()}")
+def test_redelivery_after_smtp_failure_sends_a_working_link(smtp_app, smtp):
+    [outbox_id] = _queued(smtp_app)
     smtp.fail_next = 1
     with smtp_app.app_context():
         with pytest.raises(TransientMailError, match="451"):
-            send_message(payload)
+            send_message(outbox_id)
         db.session.rollback()
-        assert _ledger_rows(payload["message_id"]) == 0, "a failed send must leave no ledger row"
+        assert _ledger_rows(message_id(outbox_id)) == 0, "a failed send must leave no ledger row"
         assert smtp.messages == []
-        assert send_message(payload) == "sent"
-        assert _ledger_rows(payload["message_id"]) == 1
-    assert len(smtp.messages) == 1
+        assert send_message(outbox_id) == "sent"
+        assert _ledger_rows(message_id(outbox_id)) == 1
+    [mail] = smtp.messages
+    token = _link(_parts(mail)[0], "/confirm").split("token=", 1)[1]
+    assert smtp_app.test_client().post("/api/v1/auth/confirm", json={"token": token}).status_code == 200
 
 
 def test_permanent_smtp_refusal_is_not_retried(smtp_app, smtp):
-    payload = _payload(f"refused-{uuid.uuid4()}")
+    [outbox_id] = _queued(smtp_app)
     smtp.reject_permanently = True
     with smtp_app.app_context():
-        assert send_message(payload) == "refused"  # no exception, so no autoretry
-        assert _ledger_rows(payload["message_id"]) == 0
+        assert send_message(outbox_id) == "refused"  # no exception, so no autoretry
+        assert _ledger_rows(message_id(outbox_id)) == 0
     assert smtp.messages == []
 
 
 def test_file_outbox_writes_one_eml_per_message(auth_app, tmp_path):
     outbox = tmp_path / "outbox"
     set_settings(auth_app, mail_url=f"file://{outbox}")
-    ids = [f"outbox-{uuid.uuid4()}" for _ in range(2)]
+    ids = _queued(auth_app, count=2, template="password_changed")
     with auth_app.app_context():
-        results = [send_message(_payload(ids[0])), send_message(_payload(ids[1])),
-                   send_message(_payload(ids[0]))]
+        results = [send_message(ids[0]), send_message(ids[1]), send_message(ids[0])]
     assert results == ["sent", "sent", "duplicate"]
     files = sorted(outbox.iterdir())
-    assert [f.name for f in files] == sorted(f"{i}.eml" for i in ids)
+    assert [f.name for f in files] == sorted(f"{message_id(i)}.eml" for i in ids)
     for path in files:
         mail = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
         assert mail["To"] == "bob@example.com" and f"{mail['X-AXA-Message-Id']}.eml" == path.name

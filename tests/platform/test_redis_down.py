@@ -119,9 +119,10 @@ def test_redis_stopped_means_503_then_recovery(redis_apps, own_redis):
     _assert_503(auth.get("/api/v1/auth/me", headers=bearer(session_id)))
     _assert_503(auth.get("/api/v1/auth/me"))  # the session cookie set by login
     _assert_503(socweb.get("/api/v1/me", headers=bearer(session_id)))
-    _assert_503(login(auth))
-    _assert_503(register(auth, email="bob@example.com"))
-    _assert_503(auth.post("/api/v1/auth/password/forgot", json={"email": "ada@example.com"}))
+    anonymous = redis_apps["auth"].test_client()  # no session cookie, so no Origin needed
+    _assert_503(login(anonymous))
+    _assert_503(register(anonymous, email="bob@example.com"))
+    _assert_503(anonymous.post("/api/v1/auth/password/forgot", json={"email": "ada@example.com"}))
     for app in redis_apps.values():
         status, body = _health(app)
         assert status == 503 and body["down"] == ["redis"]
@@ -130,6 +131,6 @@ def test_redis_stopped_means_503_then_recovery(redis_apps, own_redis):
     own_redis.start()
     for app in redis_apps.values():
         assert _health(app)[0] == 200
-    fresh = login(auth).get_json()["session_id"]  # the old session died with the unsaved data
+    fresh = login(anonymous).get_json()["session_id"]  # the old session died with the unsaved data
     assert auth.get("/api/v1/auth/me", headers=bearer(fresh)).status_code == 200
     assert socweb.get("/api/v1/me", headers=bearer(fresh)).status_code == 200

@@ -94,10 +94,38 @@ def test_cookie_post_with_text_plain_is_refused_even_same_origin(client):
 
 def test_allowed_origin_cookie_post_works_and_bearer_needs_no_origin_check(client, auth_app):
     _cookie_session(client)
-    assert client.post("/api/v1/auth/logout", headers={"Origin": "http://localhost:8000"}).status_code == 204
+    assert client.post("/api/v1/auth/logout", headers={"Origin": "http://localhost:8000"},
+                       content_type="application/json").status_code == 204
     other = auth_app.test_client(use_cookies=False)
     sid = login(other).get_json()["session_id"]
     assert other.post("/api/v1/auth/logout", headers={**bearer(sid), "Origin": EVIL}).status_code == 204
+    sid = login(other).get_json()["session_id"]
+    assert other.post("/api/v1/auth/logout", headers=bearer(sid)).status_code == 204  # no Origin, no body
+
+
+def test_cookie_post_without_origin_or_referer_is_refused(client):
+    """README: a cookie-authenticated unsafe request must name an allowed origin (Origin, else
+    Referer); one that names none could come from anywhere."""
+    _cookie_session(client)
+    refused = [client.post("/api/v1/auth/logout", content_type="application/json"),
+               client.post("/api/v1/auth/logout", content_type="application/json",
+                           headers={"Referer": f"{EVIL}/page"}),
+               client.post("/api/v1/auth/confirm/resend", content_type="application/json",
+                           headers={"Referer": "not a url"})]
+    assert [r.status_code for r in refused] == [403, 403, 403] and all(r.is_json for r in refused)
+    assert client.get("/api/v1/auth/me").status_code == 200  # still signed in
+    allowed = client.post("/api/v1/auth/logout", content_type="application/json",
+                          headers={"Referer": "http://localhost:8080/settings?tab=1"})
+    assert allowed.status_code == 204
+
+
+def test_body_less_cookie_post_needs_the_json_content_type(client):
+    _cookie_session(client)
+    for content_type in (None, "text/plain", "application/x-www-form-urlencoded"):
+        response = client.post("/api/v1/auth/logout", headers={"Origin": "http://localhost:8000"},
+                               content_type=content_type)
+        assert response.status_code == 415 and response.is_json, content_type
+    assert client.get("/api/v1/auth/me").status_code == 200
 
 
 @pytest.mark.parametrize("sub", SUBSYSTEMS)

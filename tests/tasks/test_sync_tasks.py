@@ -178,3 +178,18 @@ def test_concurrent_changes_of_one_user_get_distinct_versions(apps, clients):
         with apps[sub].app_context():
             row = replica(sub).db.session.get(replica(sub).User, 1)
             assert (row.display_name, row.status, row.version) == ("Ada Renamed", "disabled", 3), sub
+
+
+def test_the_sweep_prunes_rows_published_before_the_retention(apps, clients):
+    """A sent mail leaves no outbox row; other published rows go once older than the retention."""
+    from axa.tasks.auth.sync import OUTBOX_RETENTION
+    assert register(clients["auth"]).status_code == 201  # a user row and a mail row, relayed at once
+    with apps["auth"].app_context():
+        assert db.session.scalars(select(OutboxEntry.topic)).all() == ["user"]
+        db.session.execute(update(OutboxEntry).values(
+            published_at=datetime.now(UTC) - OUTBOX_RETENTION - timedelta(seconds=1)))
+        db.session.commit()
+    waiting = _unrelayed_rename(apps["auth"], 1, "Ada Later", timedelta(minutes=1))
+    with apps["auth"].app_context():
+        assert relay_outbox.delay().get() == 1
+        assert db.session.scalars(select(OutboxEntry.id)).all() == [waiting]  # published just now: kept

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import JSON, BigInteger, DateTime, String, func, inspect, select
+from sqlalchemy import JSON, BigInteger, DateTime, String, delete, func, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.auth import db
@@ -38,12 +38,20 @@ class OutboxEntry(db.Model):
         return entry
 
     @classmethod
-    def mail(cls, template: str, to: str, context: dict) -> OutboxEntry:
-        entry = cls(topic="mail", payload={"template": template, "to": to, "context": context})
+    def mail(cls, template: str, *, user_id: int | None = None, email_key: str | None = None) -> OutboxEntry:
+        """A mail for a user, or for whoever owns an address (a reset request: maybe nobody). No
+        secret goes in: the mail task mints any link's token when it sends (axa/tasks/auth/mail.py)."""
+        entry = cls(topic="mail", payload={"template": template, "user_id": user_id, "email_key": email_key})
         db.session.add(entry)
         db.session.flush()
-        entry.payload = {**entry.payload, "message_id": f"axa-mail-{entry.id}"}
         return entry
+
+    @classmethod
+    def prune(cls, older_than: timedelta) -> int:
+        """Delete rows published longer ago than ``older_than``; a mail row normally goes as soon
+        as its mail is sent, so one left here is a mail whose task never finished."""
+        cutoff = datetime.now(UTC) - older_than
+        return db.session.execute(delete(cls).where(cls.published_at < cutoff)).rowcount
 
     @classmethod
     def pending(cls, older_than: timedelta = timedelta(0), limit: int = 500) -> list[OutboxEntry]:

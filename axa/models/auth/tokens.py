@@ -1,5 +1,6 @@
 """One-time tokens (email confirmation, password reset): stored as SHA-256, single use,
-a newer token of the same purpose voids the older ones."""
+a newer token of the same purpose voids the older ones. Times come from the app's clock
+(axa/platform/clock.py), so a lifetime is enforced by the clock the tests move."""
 from __future__ import annotations
 
 import hashlib
@@ -10,8 +11,13 @@ from sqlalchemy import BigInteger, DateTime, ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.auth import db
+from axa.platform import clock
 
 LIFETIMES = {"confirm": timedelta(hours=24), "reset": timedelta(minutes=30)}
+
+
+def _now() -> datetime:
+    return datetime.fromtimestamp(clock.now(), UTC)
 
 
 def _digest(token: str) -> str:
@@ -33,7 +39,7 @@ class UserToken(db.Model):
     @classmethod
     def issue(cls, user_id: int, purpose: str, now: datetime | None = None) -> str:
         """Void older unused tokens of this purpose and return a fresh 256-bit token."""
-        now = now or datetime.now(UTC)
+        now = now or _now()
         db.session.execute(update(cls).where(cls.user_id == user_id, cls.purpose == purpose,
                                              cls.used_at.is_(None)).values(used_at=now))
         token = secrets.token_urlsafe(32)
@@ -44,7 +50,7 @@ class UserToken(db.Model):
     @classmethod
     def redeem(cls, token: str, purpose: str, now: datetime | None = None) -> int | None:
         """Mark the token used and return its user id, or None if unknown, used or expired."""
-        now = now or datetime.now(UTC)
+        now = now or _now()
         row = db.session.scalar(select(cls).where(cls.token_hash == _digest(token or ""),
                                                   cls.purpose == purpose).with_for_update())
         if row is None or row.used_at is not None or row.expires_at <= now:

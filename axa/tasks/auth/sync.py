@@ -14,6 +14,7 @@ from axa.tasks.auth.flows import user_fan_out
 log = logging.getLogger(__name__)
 RECONCILE_BATCH = 500
 SWEEP_GRACE = timedelta(seconds=5)
+OUTBOX_RETENTION = timedelta(days=7)  # published rows are kept this long, then pruned by the sweep
 QUICK_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CONFIRM_TIMEOUT = 1.0  # a silent broker (partition) must not hang the request waiting for a confirm
 
@@ -24,7 +25,7 @@ def _publish(entry: OutboxEntry) -> None:
     if entry.topic == "user":
         fan_out_user.apply_async(args=(entry.payload,), **options)
     elif entry.topic == "mail":
-        send_message.apply_async(args=(entry.payload,), **options)
+        send_message.apply_async(args=(entry.id,), **options)  # a reference, never the content
 
 
 def relay(entries: list[OutboxEntry]) -> int:
@@ -54,8 +55,14 @@ def relay_after_commit(entry_ids: list[int]) -> int:
 
 @shared_task(name="auth.sync.relay_outbox", soft_time_limit=50, time_limit=60)
 def relay_outbox() -> int:
-    """Beat sweep: publish whatever a request could not (broker down, process died)."""
-    return relay(OutboxEntry.pending(older_than=SWEEP_GRACE))
+    """Beat sweep: publish whatever a request could not (broker down, process died), then prune
+    rows published longer ago than OUTBOX_RETENTION."""
+    published = relay(OutboxEntry.pending(older_than=SWEEP_GRACE))
+    pruned = OutboxEntry.prune(OUTBOX_RETENTION)
+    db.session.commit()
+    if pruned:
+        log.info("pruned %d outbox rows published over %s ago", pruned, OUTBOX_RETENTION)
+    return published
 
 
 @shared_task(name="auth.sync.fan_out_user", autoretry_for=(OperationalError,), retry_backoff=True,

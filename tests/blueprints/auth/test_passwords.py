@@ -2,7 +2,7 @@
 from datetime import UTC, datetime, timedelta
 
 from axa.models.auth import UserToken, db
-from tests.conftest import PASSWORD, bearer, login, mails, register, token_from
+from tests.conftest import PASSWORD, bearer, login, mails, register, set_settings, token_from
 
 NEW = "a brand new passphrase 42"
 
@@ -32,7 +32,7 @@ def test_reset_sets_password_ends_sessions_and_mails(client, clients, auth_app):
     assert login(client, password=NEW).status_code == 200
     changed = [m for m in mails("ada@example.com") if "changed" in m["Subject"]]
     assert len(changed) == 1 and NEW not in changed[0].as_string()
-    again = client.post("/api/v1/auth/password/reset", json={"token": token, "password": NEW + "x"})
+    again = device.post("/api/v1/auth/password/reset", json={"token": token, "password": NEW + "x"})
     assert again.status_code == 400
 
 
@@ -110,3 +110,65 @@ def test_login_rehashes_when_parameters_change(client, auth_app):
     assert login(client).status_code == 200
     with auth_app.app_context():
         assert extract_parameters(db.session.query(User).one().password_hash).time_cost == 3
+
+
+def test_a_reset_clears_the_login_lock_of_the_account(client, auth_app):
+    """The owner proves control of the mailbox: the lock an attacker's guesses put on the account
+    must not outlive the reset (security.md item 19: the real user can still sign in)."""
+    set_settings(auth_app, login_limits="3 per minute")
+    register(client)
+    device = auth_app.test_client(use_cookies=False)
+    assert [login(device, password="a wrong guess").status_code for _ in range(3)] == [401] * 3
+    assert login(device).status_code == 429
+    device.post("/api/v1/auth/password/forgot", json={"email": " ADA@example.com"})
+    token = token_from(_reset_mails()[0])
+    assert device.post("/api/v1/auth/password/reset", json={"token": token, "password": NEW}).status_code == 204
+    assert login(device, password=NEW).status_code == 200
+
+
+def _change(app, sid, current):
+    return app.test_client(use_cookies=False).post(
+        "/api/v1/auth/password/change", headers=bearer(sid),
+        json={"current_password": current, "new_password": NEW})
+
+
+def test_wrong_current_passwords_are_audited_and_end_the_session(client, clients, auth_app):
+    from axa.models.auth import AuthEvent
+    set_settings(auth_app, password_change_limits="100 per minute", password_change_session_limits="3 per day")
+    register(client)
+    sid = login(auth_app.test_client(use_cookies=False)).get_json()["session_id"]
+    assert [_change(auth_app, sid, f"guess number {n}").status_code for n in range(3)] == [403, 403, 401]
+    assert client.get("/api/v1/auth/me", headers=bearer(sid)).status_code == 401
+    assert clients["socweb"].get("/api/v1/me", headers=bearer(sid)).status_code == 401
+    with auth_app.app_context():
+        events = [(e.kind, e.ip) for e in db.session.query(AuthEvent).order_by(AuthEvent.id)]
+    assert events[1:] == [("password_change_failed", "127.0.0.1")] * 3 + [
+        ("password_guesses_signed_out", "127.0.0.1")]
+    assert login(client, password=PASSWORD).status_code == 200  # the password did not change
+
+
+def test_wrong_current_passwords_are_throttled_per_account(client, auth_app):
+    """Guesses spread over several sessions of the account share one allowance."""
+    set_settings(auth_app, password_change_limits="4 per minute", password_change_session_limits="3 per day")
+    register(client)
+    device = auth_app.test_client(use_cookies=False)
+    first, second, third = (login(device).get_json()["session_id"] for _ in range(3))
+    codes = [_change(auth_app, sid, "a wrong guess").status_code for sid in (first, first, second, second)]
+    assert codes == [403] * 4
+    for sid in (second, third):  # even the right password waits
+        blocked = _change(auth_app, sid, PASSWORD)
+        assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) >= 1
+    assert login(device, password=NEW).status_code == 401
+
+
+def test_forgot_for_an_unknown_or_disabled_account_mails_nobody_and_leaves_no_row(client, auth_app):
+    from axa.models.auth import OutboxEntry, User
+    register(client, email="off@example.com")
+    with auth_app.app_context():
+        db.session.query(User).update({"status": "disabled"})
+        db.session.commit()
+    for email in ("off@example.com", "ghost@example.com"):
+        assert client.post("/api/v1/auth/password/forgot", json={"email": email}).status_code == 202
+    assert [m["Subject"] for m in mails()] == ["Confirm your AXA Platform email"]  # registration's
+    with auth_app.app_context():
+        assert db.session.query(OutboxEntry).filter_by(topic="mail").count() == 0

@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from axa.models.auth import User, db
-from tests.conftest import PASSWORD, bearer, login, mails, register, token_from
+from tests.conftest import PASSWORD, bearer, login, mails, register, set_settings, token_from
 
 
 def test_register_returns_user_and_mails_confirmation(client):
@@ -82,8 +82,9 @@ def test_resend_voids_the_older_confirmation(client):
     all_mails = mails("ada@example.com")
     assert len(all_mails) == 2
     second = token_from(all_mails[-1]) if token_from(all_mails[-1]) != first else token_from(all_mails[0])
-    assert client.post("/api/v1/auth/confirm", json={"token": first}).status_code == 400
-    assert client.post("/api/v1/auth/confirm", json={"token": second}).status_code == 200
+    browser = client.application.test_client(use_cookies=False)  # the link opened elsewhere
+    assert browser.post("/api/v1/auth/confirm", json={"token": first}).status_code == 400
+    assert browser.post("/api/v1/auth/confirm", json={"token": second}).status_code == 200
 
 
 def test_resend_needs_a_session(client):
@@ -109,3 +110,29 @@ def test_tokens_are_stored_hashed(client, auth_app):
     with auth_app.app_context():
         stored = [t.token_hash for t in db.session.query(UserToken)]
     assert token not in stored and len(stored) == 1
+
+
+def _signed_in(app, email):
+    client = app.test_client(use_cookies=False)
+    assert register(client, email=email).status_code == 201
+    return client, login(client, email=email).get_json()["session_id"]
+
+
+def test_resend_is_limited_per_account_with_retry_after(auth_app):
+    set_settings(auth_app, resend_limits="2 per minute", resend_ip_limits="100 per minute")
+    client, sid = _signed_in(auth_app, "ada@example.com")
+    codes = [client.post("/api/v1/auth/confirm/resend", headers=bearer(sid)).status_code for _ in range(3)]
+    assert codes == [202, 202, 429]
+    blocked = client.post("/api/v1/auth/confirm/resend", headers=bearer(sid))
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) >= 1
+    assert len(mails("ada@example.com")) == 3  # registration + two resends
+    other, other_sid = _signed_in(auth_app, "bob@example.com")  # another account: its own allowance
+    assert other.post("/api/v1/auth/confirm/resend", headers=bearer(other_sid)).status_code == 202
+
+
+def test_resend_is_limited_per_client_address(auth_app):
+    set_settings(auth_app, resend_limits="100 per minute", resend_ip_limits="3 per minute")
+    sessions = [_signed_in(auth_app, f"user{n}@example.com") for n in range(2)]
+    codes = [client.post("/api/v1/auth/confirm/resend", headers=bearer(sid)).status_code
+             for client, sid in (sessions[0], sessions[0], sessions[1], sessions[1])]
+    assert codes == [202, 202, 202, 429]

@@ -62,6 +62,7 @@ class Confirm(MethodView):
 class ResendConfirmation(MethodView):
     @blp.login_required
     @blp.response(202, AcceptedSchema)
+    @blp.alt_response(429, description="Too many resends for this account or address; see Retry-After")
     def post(self):
         """Mail a new confirmation link (voids the previous one)"""
         service.resend_confirmation(service.current_user())
@@ -110,6 +111,7 @@ class Me(MethodView):
 class ForgotPassword(MethodView):
     @blp.arguments(ForgotSchema)
     @blp.response(202, AcceptedSchema)
+    @blp.alt_response(429, description="Too many requests for this address or account; see Retry-After")
     def post(self, data):
         """Mail a reset link if the account exists (same answer either way)"""
         service.forgot_password(data["email"])
@@ -132,6 +134,7 @@ class ChangePassword(MethodView):
     @blp.arguments(ChangePasswordSchema)
     @blp.response(204)
     @blp.alt_response(403, description="The current password is wrong")
+    @blp.alt_response(429, description="Too many wrong current passwords for this account; see Retry-After")
     def post(self, data):
         """Change the password; ends every other session"""
         user = service.current_user()

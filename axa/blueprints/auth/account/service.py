@@ -9,6 +9,7 @@ from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
 from axa.models.auth import AuthEvent, OutboxEntry, User, UserToken, db
+from axa.models.auth.users import normalize_email
 from axa.platform import passwords, ratelimit
 from axa.platform.auth_hook import current_session, optional_session, session_store
 from axa.tasks.auth.sync import relay_after_commit
@@ -31,14 +32,6 @@ def _commit_and_relay(*entries: OutboxEntry) -> None:
     relay_after_commit([e.id for e in entries])
 
 
-def _link(path: str, token: str) -> str:
-    return f"{current_app.config['AXA'].public_url.rstrip('/')}{path}?token={token}"
-
-
-def _mail(user: User, template: str, **context) -> OutboxEntry:
-    return OutboxEntry.mail(template, user.email, {"display_name": user.display_name, **context})
-
-
 def current_user() -> User:
     session = current_session()
     user = db.session.get(User, session.user_id)
@@ -59,9 +52,7 @@ def register(email: str, password: str, display_name: str) -> User:
     db.session.add(user)
     try:
         sync = OutboxEntry.user_changed(user)
-        token = UserToken.issue(user.id, "confirm")
-        mail = _mail(user, "confirm", link=_link("/confirm", token))
-        _commit_and_relay(sync, mail)
+        _commit_and_relay(sync, OutboxEntry.mail("confirm", user_id=user.id))
     except IntegrityError:
         db.session.rollback()
         abort(409, message="An account with this email already exists.")
@@ -80,22 +71,25 @@ def confirm(token: str) -> User:
 
 
 def resend_confirmation(user: User) -> None:
+    settings = current_app.config["AXA"]
+    ratelimit.hit("resend-ip", client_ip(), settings.resend_ip_limits)
+    ratelimit.hit("resend-user", str(user.id), settings.resend_limits)
     if user.email_confirmed_at is None:
-        token = UserToken.issue(user.id, "confirm")
-        _commit_and_relay(_mail(user, "confirm", link=_link("/confirm", token)))
+        _commit_and_relay(OutboxEntry.mail("confirm", user_id=user.id))
 
 
 def login(email: str, password: str):
     settings = current_app.config["AXA"]
+    key = normalize_email(email)
     ratelimit.hit("login-ip", client_ip(), settings.login_ip_limits)
-    ratelimit.check("login-email", email, settings.login_limits)
-    user = User.by_email(email)
+    ratelimit.check("login-email", key, settings.login_limits)
+    user = User.by_email(key)
     ok = passwords.verify_password(user.password_hash if user else None, password)
     ua = request.headers.get("User-Agent", "")
     if not ok or not user.active:
         AuthEvent.log("login_failed", user.id if user else None, client_ip(), ua)
         db.session.commit()
-        ratelimit.hit("login-email", email, settings.login_limits)
+        ratelimit.hit("login-email", key, settings.login_limits)
         abort(401, message=INVALID_LOGIN)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
@@ -117,14 +111,14 @@ def logout() -> None:
 
 
 def forgot_password(email: str) -> None:
+    """The same work whether or not the address has an account, so neither the answer nor its
+    time tells: the request queues a reset mail for the address; the mail task looks the account
+    up and sends nothing when there is none (or it is disabled)."""
     settings = current_app.config["AXA"]
+    key = normalize_email(email)
     ratelimit.hit("forgot-ip", client_ip(), settings.forgot_limits)
-    ratelimit.hit("forgot-email", email, settings.forgot_limits)
-    user = User.by_email(email)
-    if user is None or not user.active:
-        return
-    token = UserToken.issue(user.id, "reset")
-    _commit_and_relay(_mail(user, "reset", link=_link("/reset-password", token)))
+    ratelimit.hit("forgot-email", key, settings.forgot_limits)
+    _commit_and_relay(OutboxEntry.mail("reset", email_key=key))
 
 
 def reset_password(token: str, password: str) -> None:
@@ -135,18 +129,39 @@ def reset_password(token: str, password: str) -> None:
         abort(400, message="This reset link is invalid, used or expired.")
     _reject_password(password, user.email)
     user.password_hash = passwords.hash_password(password)
-    mail = _mail(user, "password_changed")
+    mail = OutboxEntry.mail("password_changed", user_id=user.id)
     AuthEvent.log("password_reset", user.id, client_ip(), request.headers.get("User-Agent", ""))
     _commit_and_relay(mail)
     session_store().end_all(user.id)
+    # the owner proved control of the mailbox: guesses by others no longer lock the account
+    ratelimit.clear("login-email", user.email_key, current_app.config["AXA"].login_limits)
+
+
+def _wrong_current_password(user: User) -> None:
+    """Audit the guess, count it for the account and the session; the session that used up its
+    allowance ends (401), otherwise 403. The account's limit then holds every session (429)."""
+    settings, session = current_app.config["AXA"], current_session()
+    ua = request.headers.get("User-Agent", "")
+    AuthEvent.log("password_change_failed", user.id, client_ip(), ua)
+    ratelimit.count("password-change", str(user.id), settings.password_change_limits)
+    signed_out = ratelimit.count("password-change-session", session.key_hash,
+                                 settings.password_change_session_limits)
+    if signed_out:
+        session_store().end(session)
+        AuthEvent.log("password_guesses_signed_out", user.id, client_ip(), ua)
+    db.session.commit()
+    if signed_out:
+        abort(401, message="Too many wrong passwords: this session has ended. Sign in again.")
+    abort(403, message="The current password is wrong.")
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    ratelimit.check("password-change", str(user.id), current_app.config["AXA"].password_change_limits)
     if not passwords.verify_password(user.password_hash, current):
-        abort(403, message="The current password is wrong.")
+        _wrong_current_password(user)
     _reject_password(new, user.email, "new_password")
     user.password_hash = passwords.hash_password(new)
-    mail = _mail(user, "password_changed")
+    mail = OutboxEntry.mail("password_changed", user_id=user.id)
     AuthEvent.log("password_change", user.id, client_ip(), request.headers.get("User-Agent", ""))
     _commit_and_relay(mail)
     session_store().end_all(user.id, keep=current_session().key_hash)

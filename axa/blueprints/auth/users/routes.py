@@ -9,6 +9,7 @@ from axa.blueprints.auth.account.schemas import UserSchema
 from axa.blueprints.auth.account.service import _commit_and_relay, current_user
 from axa.blueprints.auth.users.schemas import UserPatchSchema, UserQuerySchema
 from axa.models.auth import OutboxEntry, User, db
+from axa.models.auth.users import normalize_email
 from axa.platform.api import Blueprint
 from axa.platform.auth_hook import session_store
 
@@ -34,7 +35,7 @@ class Users(MethodView):
         require_admin()
         stmt = select(User)
         if query.get("email"):
-            stmt = stmt.where(func.lower(User.email).contains(query["email"].lower(), autoescape=True))
+            stmt = stmt.where(User.email_key.contains(normalize_email(query["email"]), autoescape=True))
         pagination_parameters.item_count = db.session.scalar(
             select(func.count()).select_from(stmt.subquery()))
         page = stmt.order_by(User.id).offset(pagination_parameters.first_item).limit(

@@ -1,13 +1,13 @@
 from marshmallow import Schema, fields, validate
 
-from axa.blueprints.auth.account.schemas import NO_NUL
+from axa.blueprints.auth.account.schemas import NO_NUL, Text
 
 ROLES = ("admin",)
 
 
 class UserQuerySchema(Schema):
-    email = fields.String(validate=[validate.Length(max=320), NO_NUL],
-                         metadata={"description": "Case-insensitive substring of the email"})
+    email = Text(validate=[validate.Length(max=320), NO_NUL],
+                 metadata={"description": "Substring of the email, in any case or compatibility form"})
 
 
 class UserPatchSchema(Schema):
