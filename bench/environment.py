@@ -64,7 +64,7 @@ class BenchUser:
 
 
 def _auth_app():
-    from axa.platform.apps import FACTORIES
+    from axa.apps import FACTORIES
     return FACTORIES["auth"]()
 
 
@@ -98,7 +98,7 @@ def replicate(user: BenchUser, subsystem: str = "socweb") -> None:
     """Put the user into a subsystem's replica directly (no broker involved)."""
     import importlib
 
-    from axa.platform.apps import FACTORIES
+    from axa.apps import FACTORIES
     app = FACTORIES[subsystem]()
     models = importlib.import_module(f"axa.models.{subsystem}")
     snapshot = {"id": user.id, "email": user.email, "display_name": "Bench", "status": "active",

@@ -298,8 +298,8 @@ def measure(args, stack: ExitStack) -> None:
     import psycopg
     from sqlalchemy.engine import make_url
 
+    from axa.apps import FACTORIES
     from axa.models.ingest import NOTIFY_CHANNEL
-    from axa.platform.apps import FACTORIES
     from axa.platform.config import database_url
     url = make_url(database_url("stocks")).set(drivername="postgresql").render_as_string(hide_password=False)
     poller = stack.enter_context(psycopg.connect(url, autocommit=True))

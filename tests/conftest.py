@@ -45,7 +45,7 @@ def _configure_environment() -> None:
 
 _configure_environment()
 
-from axa.platform.apps import FACTORIES  # noqa: E402
+from axa.apps import FACTORIES  # noqa: E402
 from axa.platform.celery_app import celery  # noqa: E402
 from axa.platform.config import SUBSYSTEMS  # noqa: E402
 from axa.platform.redis_client import client_for  # noqa: E402

@@ -11,7 +11,7 @@ import time
 import pytest
 from sqlalchemy.engine import make_url
 
-from axa.platform.apps import create_auth_app
+from axa.apps import create_auth_app
 from axa.platform.config import SUBSYSTEMS, database_url
 from tests.conftest import set_settings
 
