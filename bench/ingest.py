@@ -1,16 +1,17 @@
 """Ingest rate: FMP quotes end to end through the pipeline against a raw bulk upsert.
 
-The pipeline: the vendor sandbox (its own process, on a manual clock) → ``stocks.poll.fetch_fmp``
-→ ``stocks.format.store_batch`` (normalize, validate, upsert ``latest_quotes``, quotes to Redis,
-run bookkeeping) in real ``celery worker`` processes grouped as ``make run`` groups them (the FMP
-poll queue in its own worker, dispatch and format in the pipeline worker), runs dispatched from
-this process as beat's dispatcher does. ~5,200 quotes a run; the sandbox clock moves one price tick
-between runs, so every run updates every row. Timed from the first dispatch until the last run is
-complete. The reference: the same records (fetched again from the sandbox at the same clock
-offsets, untimed) upserted run by run through psycopg: ``COPY`` into a temporary table, then
-``INSERT … ON CONFLICT DO UPDATE`` into a copy of ``latest_quotes`` in the same start state.
-The vendor floor: one client fetching those quotes from the sandbox (HTTP and JSON only). CPU per
-quote of the workers and the sandbox says where the time went (wall-clock rates here are noisy).
+The pipeline: the vendor sandbox (its own process, under gunicorn as ``make run`` serves it, on a
+manual clock) → ``stocks.poll.fetch_fmp`` → ``stocks.format.store_batch`` (normalize, validate,
+upsert ``latest_quotes``, quotes to Redis, run bookkeeping) in real ``celery worker`` processes
+grouped as ``make run`` groups them (the FMP poll queue in its own worker, dispatch and format in
+the pipeline worker), runs dispatched from this process as beat's dispatcher does. ~5,200 quotes a
+run; the sandbox clock moves one price tick between runs, so every run updates every row. Timed from
+the first dispatch until the last run is complete. The reference: the same records (fetched again
+from the sandbox at the same clock offsets, untimed) upserted run by run through psycopg: ``COPY``
+into a temporary table, then ``INSERT … ON CONFLICT DO UPDATE`` into a copy of ``latest_quotes`` in
+the same start state. The vendor floor: one client fetching those quotes from the sandbox (HTTP and
+JSON only). CPU per quote of the workers and the sandbox says where the time went (wall-clock rates
+here are noisy).
 
 The runs are split into rounds (``--rounds``, default 3), each a pipeline phase then the raw upsert
 of the same records, every phase starting after ``VACUUM`` and ``CHECKPOINT``: both sides see the
@@ -67,13 +68,18 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def serve_sandbox(port: int, start: float) -> None:
-    """The vendor sandbox on a manual clock, no per-minute windows (run in a child process)."""
+    """The vendor sandbox as ``make run`` serves it (gunicorn, ops/sandbox/server.py), on a manual
+    clock, no per-minute windows (run in a child process, until SIGTERM)."""
     from ops.sandbox.__main__ import warm_up
-    from ops.sandbox.app import create_sandbox_app, serve
+    from ops.sandbox.app import create_sandbox_app
+    from ops.sandbox.server import serve
     from ops.sandbox.state import VENDORS, ManualClock, SandboxConfig
     config = SandboxConfig(rpm=dict.fromkeys(VENDORS, 0))
-    warm_up(config.seed)
-    serve(create_sandbox_app(config, clock=ManualClock(start)), "127.0.0.1", port, quiet=True).serve_forever()
+
+    def factory():
+        warm_up(config.seed)
+        return create_sandbox_app(config, clock=ManualClock(start))
+    serve(factory, "127.0.0.1", port, quiet=True)
 
 
 class SandboxProcess:
