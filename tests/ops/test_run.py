@@ -137,3 +137,19 @@ def test_stopping_before_a_child_reported_its_start_does_not_fail():
     supervisor.terminate()
     supervisor.kill()
     assert supervisor.stopping
+
+
+def test_ctrl_c_during_start_up_stops_every_child_once_they_have_started():
+    script = ("import os, sys; from ops.supervisor import Proc, supervise; sys.exit(supervise("
+              "[Proc('interrupter', f'kill -INT {os.getpid()}; exec sleep 60')]"
+              " + [Proc(f'sleeper{n}', 'exec sleep 60') for n in range(20)]))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 130, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "more children have reported their start" in done.stdout  # Ctrl-C came during start-up
+    pids = [int(pid) for pid in re.findall(r"started \(pid=(\d+)\)", done.stdout)]
+    assert len(pids) == 21
+    assert "CRASH" not in done.stdout
+    assert not [pid for pid in pids
+                if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
