@@ -127,26 +127,27 @@ def vendor_env(base_url: str) -> dict[str, str]:
 class PipelineWorker:
     """The stocks pipeline's ``celery worker`` processes as ``make run`` starts them: its queues
     (emptied first) grouped by ``ops.run.worker_groups`` (the FMP poll queue in a worker of its
-    own, dispatch and format in the pipeline worker), each worker with ``concurrency`` processes."""
+    own, dispatch and format in the pipeline worker), each with ``ops.run.pool_options`` for
+    ``concurrency`` (a fixed prefork pool of that many processes on this hot path)."""
 
     def __init__(self, env: dict[str, str], concurrency: int):
         from axa.platform.celery_app import celery
-        from ops.run import worker_groups
+        from ops.run import pool_options, worker_groups
         self.celery, tag = celery, uuid.uuid4().hex[:8]
         with celery.connection_for_write() as conn:
             for queue in QUEUES:
                 bound = celery.amqp.queues[queue](conn.default_channel)
                 bound.declare()
                 bound.purge()
-        self.groups = {f"bench-ingest-{group}-{tag}@localhost": queues
+        self.groups = {f"bench-ingest-{group}-{tag}@localhost": (queues, pool_options(group, concurrency))
                        for group, queues in worker_groups(QUEUES).items()}
         self.log = tempfile.NamedTemporaryFile(prefix="axa-bench-worker-", suffix=".log")
         celery_worker = [sys.executable, "-m", "celery", "-A", "axa.platform.celery_app", "worker"]
         self.procs = [subprocess.Popen(
-            [*celery_worker, "-Q", ",".join(queues), "-c", str(concurrency), "--without-gossip",
-             "--without-mingle", "-n", name, "-E", "--loglevel", "WARNING"], cwd=ROOT,
+            [*celery_worker, "-Q", ",".join(queues), *pool, "--without-gossip", "--without-mingle",
+             "-n", name, "-E", "--loglevel", "WARNING"], cwd=ROOT,
             env={**os.environ, **env}, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True) for name, queues in self.groups.items()]
+            start_new_session=True) for name, (queues, pool) in self.groups.items()]
 
     @property
     def pids(self) -> list[int]:
@@ -158,7 +159,7 @@ class PipelineWorker:
             replies = self.celery.control.inspect(list(self.groups), timeout=0.5, limit=len(self.groups)
                                                   ).active_queues() or {}
             if all({q["name"] for q in replies.get(name) or ()} >= set(queues)
-                   for name, queues in self.groups.items()):
+                   for name, (queues, _) in self.groups.items()):
                 return
         self.log.seek(0)
         raise SystemExit(f"the workers did not start consuming:\n{self.log.read().decode()[-3000:]}")

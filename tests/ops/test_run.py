@@ -104,8 +104,7 @@ def test_run_brings_up_everything_and_sigint_stops_every_child(platform):
     output = log.read_text()
     assert f"http://localhost:{PORTS['auth'] + offset}/api/v1/docs/all" in output
     assert f"http://localhost:{FLOWER_PORT + offset}/" in output
-    for name in ("worker.sync", "worker.mail", "worker.poll-fmp", "worker.poll-cmc", "worker.backfill",
-                 "worker.pipeline", "beat", "flower",
+    for name in ("worker.poll-fmp", "worker.pipeline", "worker.vendors", "worker.background", "beat", "flower", "sandbox",
                  *(f"web.{s}" for s in SUBSYSTEMS)):
         assert re.search(rf"{re.escape(name)} started \(pid=\d+\)", output), name
     children = psutil.Process(proc.pid).children(recursive=True)
