@@ -34,6 +34,7 @@ def settings(host: str, port: int, quiet: bool = False, threads: int = THREADS) 
         "accesslog": None if quiet else "-",
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',  # no query string: no keys
         "errorlog": "-",
+        "loglevel": "warning" if quiet else "info",
         "graceful_timeout": 5,
         "proc_name": "axa-sandbox",
         # heartbeat files on tmpfs; gunicorn's per-user control socket would be shared with the apps
