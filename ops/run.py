@@ -229,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     args, var = parser.parse_args(argv), var_dir()
     if not args.supervise:
         flags = prepare(var)
+        sys.stdout.flush()  # exec drops what is still buffered
+        sys.stderr.flush()
         os.execv(sys.executable, [sys.executable, "-m", "ops.run", "--supervise", *flags])  # noqa: S606 (no shell wanted)
     try:
         offset = port_offset()
