@@ -1,4 +1,4 @@
-"""python -m ops.sandbox [--host 127.0.0.1] [--port 8099] [--threads 8] [--quiet]: serve the vendor
+"""python -m ops.sandbox [--host 127.0.0.1] [--port 8099] [--threads 4] [--quiet]: serve the vendor
 sandbox under gunicorn (ops/sandbox/server.py) until Ctrl-C or SIGTERM."""
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-THREADS = 8
+THREADS = 4
 KEEPALIVE = 5
 
 
