@@ -6,7 +6,7 @@ from collections import Counter
 
 from axa.platform.config import PORTS
 from celeryconfig import QUEUE_NAMES
-from ops.run import worker_groups
+from ops.run import pool_options, worker_groups
 from tests.conftest import ROOT
 
 COMPOSE = (ROOT / "ops" / "compose.yaml").read_text()
@@ -34,5 +34,18 @@ def test_compose_has_one_app_service_per_subsystem_on_its_port():
 def test_dev_worker_groups_consume_every_queue_exactly_once():
     groups = worker_groups(QUEUE_NAMES)
     assert Counter(q for queues in groups.values() for q in queues) == Counter(QUEUE_NAMES)
-    assert groups["mail"] == ["mail"]
-    assert set(groups["sync"]) == {q for q in QUEUE_NAMES if q.endswith((".sync", ".sessions"))}
+    assert groups["poll-fmp"] == ["stocks.poll.fmp"]  # the hot path keeps workers of its own
+    assert set(groups["pipeline"]) == {q for q in QUEUE_NAMES if q.endswith((".dispatch", ".format"))}
+    assert set(groups["vendors"]) == {q for q in QUEUE_NAMES if ".poll." in q} - {"stocks.poll.fmp"}
+    assert set(groups["background"]) == {"mail", *(q for q in QUEUE_NAMES if q.endswith((".sync", ".sessions")))}
+
+
+def test_a_new_family_of_queues_shares_a_low_traffic_worker():
+    groups = worker_groups([*QUEUE_NAMES, "socweb.notify", "stream.fanout", "terminal.fills"])
+    assert len(groups) == len(worker_groups(QUEUE_NAMES))
+    assert {"socweb.notify", "stream.fanout", "terminal.fills"} <= set(groups["background"])
+
+
+def test_dev_pools_fixed_on_the_hot_path_and_growing_from_one_elsewhere():
+    assert pool_options("poll-fmp", 2) == pool_options("pipeline", 2) == ["--concurrency", "2"]
+    assert pool_options("vendors", 2) == pool_options("background", 2) == ["--autoscale", "2,1"]

@@ -104,8 +104,7 @@ def test_run_brings_up_everything_and_sigint_stops_every_child(platform):
     output = log.read_text()
     assert f"http://localhost:{PORTS['auth'] + offset}/api/v1/docs/all" in output
     assert f"http://localhost:{FLOWER_PORT + offset}/" in output
-    for name in ("worker.sync", "worker.mail", "worker.poll-fmp", "worker.poll-cmc", "worker.backfill",
-                 "worker.pipeline", "beat", "flower",
+    for name in ("worker.poll-fmp", "worker.pipeline", "worker.vendors", "worker.background", "beat", "flower", "sandbox",
                  *(f"web.{s}" for s in SUBSYSTEMS)):
         assert re.search(rf"{re.escape(name)} started \(pid=\d+\)", output), name
     children = psutil.Process(proc.pid).children(recursive=True)
@@ -137,3 +136,19 @@ def test_stopping_before_a_child_reported_its_start_does_not_fail():
     supervisor.terminate()
     supervisor.kill()
     assert supervisor.stopping
+
+
+def test_ctrl_c_during_start_up_stops_every_child_once_they_have_started():
+    script = ("import os, sys; from ops.supervisor import Proc, supervise; sys.exit(supervise("
+              "[Proc('interrupter', f'kill -INT {os.getpid()}; exec sleep 60')]"
+              " + [Proc(f'sleeper{n}', 'exec sleep 60') for n in range(20)]))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 130, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "more children have reported their start" in done.stdout  # Ctrl-C came during start-up
+    pids = [int(pid) for pid in re.findall(r"started \(pid=(\d+)\)", done.stdout)]
+    assert len(pids) == 21
+    assert "CRASH" not in done.stdout
+    assert not [pid for pid in pids
+                if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
