@@ -4,12 +4,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import yaml
+
 from axa.platform.config import PORTS
 from celeryconfig import QUEUE_NAMES
 from ops.run import pool_options, worker_groups
 from tests.conftest import ROOT
 
 COMPOSE = (ROOT / "ops" / "compose.yaml").read_text()
+SERVICES = yaml.safe_load(COMPOSE)["services"]
 
 
 def test_compose_workers_consume_every_queue_exactly_once():
@@ -29,6 +32,25 @@ def test_compose_has_one_app_service_per_subsystem_on_its_port():
     assert apps == {sub: str(port) for sub, port in PORTS.items()}
     for sub, port in PORTS.items():
         assert f'traefik.http.services.{sub}.loadbalancer.server.port: "{port}"' in COMPOSE
+
+
+def test_apps_behind_traefik_trust_exactly_one_proxy_hop():
+    """Traefik is the apps' only peer and appends the client to X-Forwarded-For: one hop, so rate
+    limits, sessions and the audit trail see clients, not Traefik (issue 14, finding 1)."""
+    apps = {name: service for name, service in SERVICES.items()
+            if "AXA_SUBSYSTEM" in service.get("environment", {})}
+    assert set(apps) == set(PORTS)
+    for name, service in apps.items():
+        assert service["labels"]["traefik.enable"] == "true", name
+        assert str(service["environment"]["AXA_PROXY_HOPS"]) == "1", name
+    others = [name for name, service in SERVICES.items() if name not in apps]
+    assert all("AXA_PROXY_HOPS" not in (SERVICES[name].get("environment") or {}) for name in others)
+
+
+def test_compose_names_no_stale_settings_module():
+    for text in (COMPOSE, (ROOT / "ops" / "RUNBOOK.md").read_text()):
+        for module in re.findall(r"axa/[\w/]+\.py", text):
+            assert (ROOT / module).is_file(), module
 
 
 def test_dev_worker_groups_consume_every_queue_exactly_once():
