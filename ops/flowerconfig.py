@@ -3,10 +3,14 @@
 Tornado executes this file and applies every module-level name that is a Flower option, so helpers
 start with an underscore. Never public (security.md decision 13): basic auth on every page and API,
 a fixed cookie secret, persistent state, bound to loopback unless ``AXA_FLOWER_ADDRESS`` says otherwise.
-Every ``AXA_FLOWER_*`` variable is declared in ops/settings.py.
+Every ``AXA_FLOWER_*`` variable is declared in ops/settings.py. No well-known password: production
+refuses an empty or ``admin`` one, and in development an unset ``AXA_FLOWER_PASSWORD`` means a
+random one per start (``make run`` prints it in its banner; started by hand, Flower prints it here).
 """
 import hashlib
 import hmac
+import secrets
+import sys
 
 from axa.platform.config import load_settings
 from ops.settings import load_ops_settings
@@ -14,12 +18,17 @@ from ops.settings import load_ops_settings
 _settings, _ops = load_settings(), load_ops_settings()
 if _settings.production and _ops.flower_password in ("", "admin"):
     raise SystemExit("AXA_FLOWER_PASSWORD must be set (and not 'admin') in production")
+_password = _ops.flower_password
+if not _password:
+    _password = secrets.token_urlsafe(12)
+    print(f"Flower: AXA_FLOWER_PASSWORD is not set; sign in as {_ops.flower_user!r} with the random "
+          f"password {_password!r} (this run only)", file=sys.stderr)
 
 port = _ops.flower_port
 address = _ops.flower_address
 url_prefix = _ops.flower_url_prefix
 xheaders = _ops.flower_xheaders  # behind Traefik
-basic_auth = [f"{_ops.flower_user}:{_ops.flower_password}"]
+basic_auth = [f"{_ops.flower_user}:{_password}"]
 cookie_secret = _ops.flower_cookie_secret or hmac.new(
     _settings.secret_key.encode(), b"axa-flower-cookie-secret", hashlib.sha256).hexdigest()
 

@@ -13,6 +13,9 @@
    (name and exit code) and every other child is stopped; the exit code is that child's. Steps 1-2
    run in this process before it ``exec``s the lean supervisor of step 3 (same pid).
 
+Flower's password is ``AXA_FLOWER_PASSWORD``, or when unset a random one made up for this run and
+printed in the banner (never a well-known default).
+
 Knobs (declared in ops/settings.py): ``AXA_PORT_OFFSET`` (added to every port, Flower and the
 sandbox included), ``AXA_BIND_HOST`` (default 127.0.0.1), ``AXA_VAR_DIR`` (default ``<repo>/var``),
 ``AXA_WEB_WORKERS`` / ``AXA_WEB_THREADS`` (1 / 8 here unless set), ``AXA_WORKER_CONCURRENCY``
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import secrets
 import shlex
 import sys
 from pathlib import Path
@@ -167,13 +171,22 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def banner(offset: int, embedded_dir: Path | None) -> str:
+def flower_login(generated: bool) -> str:
+    """How to sign in to Flower: this run's random password, or where the chosen one is set."""
+    ops = load_ops_settings()
+    if generated:
+        return f"user {ops.flower_user}, password {ops.flower_password} (random, this run only)"
+    return "(AXA_FLOWER_USER / AXA_FLOWER_PASSWORD)"
+
+
+def banner(offset: int, embedded_dir: Path | None, random_flower_password: bool = False) -> str:
+    flower = f"http://localhost:{FLOWER_PORT + offset}/   {flower_login(random_flower_password)}"
     lines = ["", "AXA Platform: every process under one supervisor; Ctrl-C stops them all.", ""]
     for sub in SUBSYSTEMS:
         base = f"http://localhost:{PORTS[sub] + offset}"
         lines.append(f"  {sub:<9} {base}/   health {base}/health/   docs {base}/api/v1/docs/")
     lines += [f"  API docs  http://localhost:{PORTS['auth'] + offset}{DOCS_PATH}",
-              f"  Flower    http://localhost:{FLOWER_PORT + offset}/   (AXA_FLOWER_USER/_PASSWORD)"]
+              f"  Flower    {flower}"]
     if runnable(SANDBOX_MODULE):
         lines.append(f"  sandbox   http://localhost:{SANDBOX_PORT + offset}/")
     where = f"embedded, under {embedded_dir}" if embedded_dir else "named by the AXA_* URLs"
@@ -192,6 +205,15 @@ def point_clients_at_sandbox(offset: int) -> None:
         os.environ[f"AXA_{name}_BASE_URL"] = f"http://127.0.0.1:{SANDBOX_PORT + offset}/{vendor}"
         for period in ("DAILY", "MONTHLY"):  # the sandbox is no paid plan: no quota
             set_default(f"AXA_{name}_{period}_QUOTA", "0")
+
+
+def ensure_flower_password() -> bool:
+    """Flower never gets a well-known password: unless ``AXA_FLOWER_PASSWORD`` is set, this run
+    (and its Flower child) gets a random one, printed in the banner. True when generated."""
+    if load_ops_settings().flower_password:
+        return False
+    os.environ["AXA_FLOWER_PASSWORD"] = secrets.token_urlsafe(12)
+    return True
 
 
 def set_default(name: str, value: str) -> None:
@@ -224,7 +246,9 @@ def prepare(var: Path) -> list[str]:
         raise
     if runnable(SANDBOX_MODULE):
         point_clients_at_sandbox(port_offset())
-    return [*(["--embedded"] if env else []), *(["--stop-embedded"] if started else [])]
+    generated = ensure_flower_password()
+    return [*(["--embedded"] if env else []), *(["--stop-embedded"] if started else []),
+            *(["--random-flower-password"] if generated else [])]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     (same pid, same environment) without the set-up's imports (SQLAlchemy, Alembic, the apps,
     the drivers), which honcho's helper process per child would otherwise each carry."""
     parser = argparse.ArgumentParser(prog="python -m ops.run", description=__doc__.split("\n")[0])
-    for flag in ("--supervise", "--embedded", "--stop-embedded"):
+    for flag in ("--supervise", "--embedded", "--stop-embedded", "--random-flower-password"):
         parser.add_argument(flag, action="store_true", help=argparse.SUPPRESS)  # set by the exec
     args, var = parser.parse_args(argv), var_dir()
     if not args.supervise:
@@ -243,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         offset = port_offset()
         procs = all_processes(var, bind_host(), offset)
-        say(banner(offset, var if args.embedded else None))
+        say(banner(offset, var if args.embedded else None, args.random_flower_password))
         return supervise(procs)
     finally:
         if args.stop_embedded:

@@ -30,7 +30,7 @@ class OpsSettings:
     worker_concurrency: int = var("AXA_WORKER_CONCURRENCY", 2)
     # Flower (ops/flowerconfig.py): never public, basic auth on every page and API
     flower_user: str = var("AXA_FLOWER_USER", "admin")
-    flower_password: str = var("AXA_FLOWER_PASSWORD", "admin")
+    flower_password: str = var("AXA_FLOWER_PASSWORD", "")  # empty: a random one per start (development)
     flower_port: int = var("AXA_FLOWER_PORT", 5555)
     flower_address: str = var("AXA_FLOWER_ADDRESS", "127.0.0.1")
     flower_url_prefix: str = var("AXA_FLOWER_URL_PREFIX", "")
