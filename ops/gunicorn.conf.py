@@ -24,6 +24,15 @@ max_requests_jitter = 500
 preload_app = False  # each worker builds its app: no sockets or pools shared across fork
 # Traefik sets X-Forwarded-*; trust it only from the addresses named here.
 forwarded_allow_ips = _ops.forwarded_allow_ips
+# Request heads: the apps answer a too-long URL (414) or too-large headers (431) as JSON themselves
+# (axa/platform/request_limits.py: 8 KiB URL, 8 KiB per field, 100 fields). gunicorn's own refusals
+# are an HTML page, so its limits sit above the apps': the request line unlimited (gunicorn takes 0 or
+# at most 8190, below a 10 kB URL), a field up to 128 KiB, up to 32768 fields (its maximum). The whole
+# head is bounded in front of gunicorn: by Traefik's maxHeaderBytes (64 KiB, ops/compose.yaml) in
+# production; make run binds loopback. Never expose gunicorn directly.
+limit_request_line = 0
+limit_request_field_size = 128 * 1024
+limit_request_fields = 32768
 accesslog = "-"
 errorlog = "-"
 loglevel = _ops.log_level
