@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 import time
 from contextlib import ExitStack, suppress
@@ -33,6 +32,7 @@ from datetime import UTC, datetime
 
 from bench import environment
 from bench.ingest_processes import PipelineWorker, SandboxProcess, cpu_seconds, vendor_env
+from ops.settings import load_ops_settings
 
 NAME = "ingest"
 TARGET = 0.25
@@ -48,7 +48,7 @@ CLOSED: set[int] = set()  # runs heard closing on the runs channel (axa.models.i
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.split("\n")[0])
     parser.add_argument("--quotes", type=int, default=100_000, help="quotes to ingest (default 100000)")
-    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("AXA_WORKER_CONCURRENCY") or 2),
+    parser.add_argument("--concurrency", type=int, default=load_ops_settings().worker_concurrency,
                         help="worker pool processes (default: AXA_WORKER_CONCURRENCY or 2, as make run)")
     parser.add_argument("--symbols", type=int, default=UNIVERSE, help="symbols per run (default all)")
     parser.add_argument("--duration", type=float, help="ignored: ingest measures a fixed amount of work")

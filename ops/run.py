@@ -13,26 +13,32 @@
    (name and exit code) and every other child is stopped; the exit code is that child's. Steps 1-2
    run in this process before it ``exec``s the lean supervisor of step 3 (same pid).
 
-Knobs: ``AXA_PORT_OFFSET`` (added to every port, Flower and the sandbox included), ``AXA_BIND_HOST``
-(default 127.0.0.1), ``AXA_VAR_DIR`` (default ``<repo>/var``), ``AXA_WEB_WORKERS`` / ``AXA_WEB_THREADS``
-(default 1 / 8 here), ``AXA_WORKER_CONCURRENCY`` (default 2: the hot groups' processes, the most
-the others grow to), ``AXA_MAIL_URL`` (default ``file://<var>/outbox``).
+Flower's password is ``AXA_FLOWER_PASSWORD``, or when unset a random one made up for this run and
+printed in the banner (never a well-known default).
+
+Knobs (declared in ops/settings.py): ``AXA_PORT_OFFSET`` (added to every port, Flower and the
+sandbox included), ``AXA_BIND_HOST`` (default 127.0.0.1), ``AXA_VAR_DIR`` (default ``<repo>/var``),
+``AXA_WEB_WORKERS`` / ``AXA_WEB_THREADS`` (1 / 8 here unless set), ``AXA_WORKER_CONCURRENCY``
+(default 2: the hot groups' processes, the most the others grow to), ``AXA_MAIL_URL`` (default
+``file://<var>/outbox`` here).
 """
 from __future__ import annotations
 
 import argparse
 import importlib.util
 import os
+import secrets
 import shlex
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from axa.platform.config import PORTS, SUBSYSTEMS
+from axa.platform.config import PORTS, SUBSYSTEMS, env_value
+from ops.settings import OpsSettings, load_ops_settings
 from ops.supervisor import Proc, say, supervise
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOWER_PORT = 5555
+FLOWER_PORT = OpsSettings().flower_port
 SANDBOX_PORT = 8099
 SANDBOX_MODULE = "ops.sandbox"
 VENDORS = ("fmp", "cmc", "cbonds", "terrapin")
@@ -44,29 +50,29 @@ DEV_WEB = {"AXA_WEB_WORKERS": "1", "AXA_WEB_THREADS": "8"}  # one process per ap
 
 # --- settings of the run ------------------------------------------------------------------------
 def var_dir() -> Path:
-    return Path(os.environ.get("AXA_VAR_DIR") or ROOT / "var").resolve()
+    return Path(load_ops_settings().var_dir or ROOT / "var").resolve()
 
 
 def port_offset() -> int:
-    return int(os.environ.get("AXA_PORT_OFFSET") or 0)
+    return load_ops_settings().port_offset
 
 
 def bind_host() -> str:
-    return os.environ.get("AXA_BIND_HOST") or "127.0.0.1"
+    return load_ops_settings().bind_host
 
 
 def service_env(var: Path) -> tuple[dict[str, str], bool]:
     """URLs to add to the environment, and whether this call started the embedded servers."""
-    if os.environ.get("AXA_POSTGRES_URL") and os.environ.get("AXA_REDIS_URL"):
+    if env_value("AXA_POSTGRES_URL") and env_value("AXA_REDIS_URL"):
         return {}, False
     from ops import embedded
     was_running = embedded.is_running(var)
     urls = embedded.ensure_started(var)
     env = {}
-    if not os.environ.get("AXA_POSTGRES_URL"):
+    if not env_value("AXA_POSTGRES_URL"):
         env["AXA_POSTGRES_URL"] = urls["AXA_POSTGRES_URL"]
-    if not os.environ.get("AXA_REDIS_URL"):  # results and broker follow Redis unless set explicitly
-        env.update({name: urls[name] for name in REDIS_URLS if not os.environ.get(name)})
+    if not env_value("AXA_REDIS_URL"):  # results and broker follow Redis unless set explicitly
+        env.update({name: urls[name] for name in REDIS_URLS if not env_value(name)})
     return env, not was_running
 
 
@@ -118,7 +124,7 @@ def celery_processes(var: Path, host: str, offset: int) -> list[Proc]:
     from celeryconfig import QUEUE_NAMES  # reads the AXA_* URLs: import only once they are set
 
     py, q = shlex.quote(sys.executable), shlex.quote
-    concurrency = int(os.environ.get("AXA_WORKER_CONCURRENCY") or 2)
+    concurrency = load_ops_settings().worker_concurrency
     procs = [Proc(f"worker.{name}", f"exec {py} {CELERY} worker -Q {','.join(queues)} -n {name}@%h "
                                     f"{' '.join(pool_options(name, concurrency))} -E -l INFO")
              for name, queues in worker_groups(QUEUE_NAMES).items()]
@@ -165,19 +171,28 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def banner(offset: int, embedded_dir: Path | None) -> str:
+def flower_login(generated: bool) -> str:
+    """How to sign in to Flower: this run's random password, or where the chosen one is set."""
+    ops = load_ops_settings()
+    if generated:
+        return f"user {ops.flower_user}, password {ops.flower_password} (random, this run only)"
+    return "(AXA_FLOWER_USER / AXA_FLOWER_PASSWORD)"
+
+
+def banner(offset: int, embedded_dir: Path | None, random_flower_password: bool = False) -> str:
+    flower = f"http://localhost:{FLOWER_PORT + offset}/   {flower_login(random_flower_password)}"
     lines = ["", "AXA Platform: every process under one supervisor; Ctrl-C stops them all.", ""]
     for sub in SUBSYSTEMS:
         base = f"http://localhost:{PORTS[sub] + offset}"
         lines.append(f"  {sub:<9} {base}/   health {base}/health/   docs {base}/api/v1/docs/")
     lines += [f"  API docs  http://localhost:{PORTS['auth'] + offset}{DOCS_PATH}",
-              f"  Flower    http://localhost:{FLOWER_PORT + offset}/   (AXA_FLOWER_USER/_PASSWORD)"]
+              f"  Flower    {flower}"]
     if runnable(SANDBOX_MODULE):
         lines.append(f"  sandbox   http://localhost:{SANDBOX_PORT + offset}/")
     where = f"embedded, under {embedded_dir}" if embedded_dir else "named by the AXA_* URLs"
     lines += ["", f"  services ({where}):"]
     for name in ("AXA_POSTGRES_URL", *REDIS_URLS, "AXA_MAIL_URL"):
-        lines.append(f"    {name:<17} {redact(os.environ.get(name, '(default)'))}")
+        lines.append(f"    {name:<17} {redact(env_value(name) or '(default)')}")
     return "\n".join([*lines, ""])
 
 
@@ -185,11 +200,26 @@ def point_clients_at_sandbox(offset: int) -> None:
     """The vendor clients follow the sandbox's port, unless a real vendor is named."""
     for vendor in VENDORS:
         name = vendor.upper()
-        if os.environ.get(f"AXA_{name}_BASE_URL"):
+        if env_value(f"AXA_{name}_BASE_URL"):
             continue  # a real vendor: its plan's quotas apply
         os.environ[f"AXA_{name}_BASE_URL"] = f"http://127.0.0.1:{SANDBOX_PORT + offset}/{vendor}"
         for period in ("DAILY", "MONTHLY"):  # the sandbox is no paid plan: no quota
-            os.environ.setdefault(f"AXA_{name}_{period}_QUOTA", "0")
+            set_default(f"AXA_{name}_{period}_QUOTA", "0")
+
+
+def ensure_flower_password() -> bool:
+    """Flower never gets a well-known password: unless ``AXA_FLOWER_PASSWORD`` is set, this run
+    (and its Flower child) gets a random one, printed in the banner. True when generated."""
+    if load_ops_settings().flower_password:
+        return False
+    os.environ["AXA_FLOWER_PASSWORD"] = secrets.token_urlsafe(12)
+    return True
+
+
+def set_default(name: str, value: str) -> None:
+    """Set ``name`` for this process and its children unless it has a value (empty = unset)."""
+    if env_value(name) is None:
+        os.environ[name] = value
 
 
 def stop_embedded(var: Path) -> None:
@@ -203,10 +233,10 @@ def prepare(var: Path) -> list[str]:
     var.mkdir(parents=True, exist_ok=True)
     env, started = service_env(var)
     os.environ.update(env)
-    os.environ.setdefault("AXA_MAIL_URL", f"file://{var / 'outbox'}")
+    set_default("AXA_MAIL_URL", f"file://{var / 'outbox'}")
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     for name, value in DEV_WEB.items():  # production sets its own (ops/compose.yaml)
-        os.environ.setdefault(name, value)
+        set_default(name, value)
     try:
         from ops.migrate import migrate
         migrate()
@@ -216,7 +246,9 @@ def prepare(var: Path) -> list[str]:
         raise
     if runnable(SANDBOX_MODULE):
         point_clients_at_sandbox(port_offset())
-    return [*(["--embedded"] if env else []), *(["--stop-embedded"] if started else [])]
+    generated = ensure_flower_password()
+    return [*(["--embedded"] if env else []), *(["--stop-embedded"] if started else []),
+            *(["--random-flower-password"] if generated else [])]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     (same pid, same environment) without the set-up's imports (SQLAlchemy, Alembic, the apps,
     the drivers), which honcho's helper process per child would otherwise each carry."""
     parser = argparse.ArgumentParser(prog="python -m ops.run", description=__doc__.split("\n")[0])
-    for flag in ("--supervise", "--embedded", "--stop-embedded"):
+    for flag in ("--supervise", "--embedded", "--stop-embedded", "--random-flower-password"):
         parser.add_argument(flag, action="store_true", help=argparse.SUPPRESS)  # set by the exec
     args, var = parser.parse_args(argv), var_dir()
     if not args.supervise:
@@ -235,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         offset = port_offset()
         procs = all_processes(var, bind_host(), offset)
-        say(banner(offset, var if args.embedded else None))
+        say(banner(offset, var if args.embedded else None, args.random_flower_password))
         return supervise(procs)
     finally:
         if args.stop_embedded:

@@ -24,7 +24,7 @@ from ops.supervisor import Supervisor
 from tests.conftest import ROOT
 
 STARTUP_SECONDS = 50
-FLOWER = ("ops-admin", "flower-test-password")
+FLOWER_USER = "ops-admin"
 
 
 def _ports_free(offset: int) -> bool:
@@ -56,9 +56,10 @@ def _drop_databases(prefix: str) -> None:
 def platform(tmp_path):
     """A running ``python -m ops.run`` on the test's services, at a free port offset."""
     offset, prefix = _free_offset(), os.environ["AXA_DATABASE_PREFIX"] + "run_"
-    env = {**os.environ, "AXA_PORT_OFFSET": str(offset), "AXA_VAR_DIR": str(tmp_path / "var"),
-           "AXA_DATABASE_PREFIX": prefix, "AXA_WEB_WORKERS": "1", "AXA_WORKER_CONCURRENCY": "1",
-           "AXA_FLOWER_USER": FLOWER[0], "AXA_FLOWER_PASSWORD": FLOWER[1]}
+    env = {name: value for name, value in os.environ.items() if name != "AXA_FLOWER_PASSWORD"}
+    env.update({"AXA_PORT_OFFSET": str(offset), "AXA_VAR_DIR": str(tmp_path / "var"),
+                "AXA_DATABASE_PREFIX": prefix, "AXA_WEB_WORKERS": "1", "AXA_WORKER_CONCURRENCY": "1",
+                "AXA_FLOWER_USER": FLOWER_USER})  # no password: the run makes up one
     log = tmp_path / "run.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "ops.run"], cwd=ROOT, env=env, stdout=out,
@@ -98,10 +99,14 @@ def test_run_brings_up_everything_and_sigint_stops_every_child(platform):
     flower = f"http://127.0.0.1:{FLOWER_PORT + offset}/"
     health = {f"http://127.0.0.1:{port + offset}/health/": 200 for port in PORTS.values()}
     _wait_until({**health, flower: 401}, proc, log)
-    assert _status(flower, auth=FLOWER) == 200
-    assert _status(flower, auth=(FLOWER[0], "wrong")) == 401
-
     output = log.read_text()
+    login = re.search(rf"Flower +http://localhost:{FLOWER_PORT + offset}/ +user {FLOWER_USER}, password (\S+) ", output)
+    assert login, output[-3000:]  # the banner names this run's random Flower password
+    assert len(login.group(1)) >= 16 and login.group(1) != "admin"
+    assert _status(flower, auth=(FLOWER_USER, login.group(1))) == 200
+    assert _status(flower, auth=(FLOWER_USER, "admin")) == 401
+    assert _status(flower, auth=(FLOWER_USER, "wrong")) == 401
+
     assert f"http://localhost:{PORTS['auth'] + offset}/api/v1/docs/all" in output
     assert f"http://localhost:{FLOWER_PORT + offset}/" in output
     for name in ("worker.poll-fmp", "worker.pipeline", "worker.vendors", "worker.background", "beat", "flower", "sandbox",
