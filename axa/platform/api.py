@@ -59,9 +59,15 @@ class Blueprint(flask_smorest.Blueprint):
         return super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)
 
     def login_required(self, view: Callable | None = None, *, reads: Callable | None = None):
-        """Enforce a live session (401, documented); with ``reads``, see the module docstring."""
+        """Enforce a live session (401, documented); with ``reads``, see the module docstring.
+
+        The documentation comes from flask-smorest's own decorators, applied to the view; the
+        wrapper takes it over as every flask-smorest decorator does (``functools.wraps``) and calls
+        the view itself, so those doc-only layers cost nothing per request."""
         def decorate(func: Callable) -> Callable:
-            @functools.wraps(func)
+            documented = self.doc(security=SIGNED_IN)(self.alt_response(401, "UNAUTHORIZED")(func))
+
+            @functools.wraps(documented)
             def wrapper(*args, **kwargs):
                 if reads is None:
                     current_session()
@@ -69,18 +75,19 @@ class Blueprint(flask_smorest.Blueprint):
                 found = check_session(lambda pipe, key: reads(pipe, key, **kwargs))
                 current_session()
                 return func(*args, reads=found, **kwargs)
-            documented = self.alt_response(401, "UNAUTHORIZED")(wrapper)
-            return self.doc(security=SIGNED_IN)(documented)
+            return wrapper
         return decorate(view) if view is not None else decorate
 
     def requires(self, status: int, check: Callable[[], None]) -> Callable:
         """A decorator running ``check()`` (which aborts with ``status``) before the view, and
         documenting ``status``: e.g. ``admin_required = blp.requires(403, require_admin)``."""
         def decorate(func: Callable) -> Callable:
-            @functools.wraps(func)
+            # flask-smorest registers a response per status, by its name ("FORBIDDEN")
+            documented = self.alt_response(status, http.HTTPStatus(status).name)(func)
+
+            @functools.wraps(documented)
             def wrapper(*args, **kwargs):
                 check()
                 return func(*args, **kwargs)
-            # flask-smorest registers a response per status, by its name ("FORBIDDEN")
-            return self.alt_response(status, http.HTTPStatus(status).name)(wrapper)
+            return wrapper
         return decorate

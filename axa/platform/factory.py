@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from alembic.config import Config as AlembicConfig
 from flask import Flask
 from flask.sessions import SessionInterface
-from flask_cors import CORS
 from flask_migrate import Migrate
 from flask_smorest import Api, Blueprint
 from flask_sqlalchemy import SQLAlchemy
@@ -67,8 +66,7 @@ def init_extensions(app: Flask, subsystem: str, db: SQLAlchemy) -> None:
     db.init_app(app)
     Migrate(app, db, directory=MIGRATIONS, compare_type=True).configure(own_revisions(subsystem))
     app.session_interface = NoCookieSession()
-    CORS(app, origins=list(app.config["AXA"].cors_origins), supports_credentials=True, always_send=False,
-         resources={r"/api/*": {}, r"/health/*": {}})
+    app.extensions["axa_cors"] = security.cors_options(app)
 
 
 def register_blueprints(api: Api, blueprints: Sequence[Blueprint]) -> None:
@@ -81,6 +79,7 @@ def install_hooks(app: Flask) -> None:
     app.before_request(request_limits.check_request_head)  # first: 414 / 431 before any other work
     app.before_request(security.check_host)
     app.before_request(security.check_csrf)
+    app.after_request(security.add_cors_headers)
     app.after_request(security.add_security_headers)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import Flask, current_app, request
+from flask_cors.core import get_cors_options, set_cors_headers
 from flask_smorest import abort
 from werkzeug.sansio.utils import host_is_trusted
 
@@ -18,6 +19,24 @@ DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 's
 
 
 HEALTH_PATH = "/health/"
+CORS_PATHS = ("/api/", HEALTH_PATH)
+
+
+def cors_options(app: Flask):
+    """flask-cors' options for the platform's policy: the exact origins of ``AXA_CORS_ORIGINS``,
+    credentials allowed, nothing sent to other origins (security.md item 15)."""
+    return get_cors_options(app, {"origins": list(app.config["AXA"].cors_origins),
+                                  "supports_credentials": True, "always_send": False})
+
+
+def add_cors_headers(response):
+    """flask-cors' CORS headers (``set_cors_headers``, as its ``cross_origin`` decorator applies
+    them: allowed origin, credentials, preflight answers) on the requests that carry an ``Origin``.
+    Without one flask-cors adds nothing (``always_send`` off), but its app-wide after_request
+    still cost ~24 us on every such request: auth_me went from 0.82 to 0.87 of its floor."""
+    if "Origin" in request.headers and request.path.startswith(CORS_PATHS):
+        set_cors_headers(response, current_app.extensions["axa_cors"])
+    return response
 
 
 def check_host() -> None:

@@ -68,6 +68,19 @@ def test_allowed_origin_gets_exact_origin_with_credentials(client):
     response = client.get("/api/v1/auth/me", headers={"Origin": "http://localhost:8080"})
     assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:8080"
     assert response.headers["Access-Control-Allow-Credentials"] == "true"
+    assert "Origin" in response.headers["Vary"]
+    preflight = client.options("/api/v1/auth/logout", headers={
+        "Origin": "http://localhost:8080", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type"})
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "http://localhost:8080"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert preflight.headers["Access-Control-Allow-Credentials"] == "true"
+
+
+def test_a_request_without_origin_gets_no_cors_headers(client):
+    response = client.get("/api/v1/auth/me")
+    assert not [name for name in response.headers.keys() if name.startswith("Access-Control")]
 
 
 def test_foreign_origin_cannot_make_cookie_authenticated_post(client, clients):
