@@ -41,9 +41,11 @@ class Gunicorn:
 
     def __init__(self, log_path, env: dict[str, str]):
         self.port, self.log_path = _free_port(), log_path
+        # a worker takes no more connections than it has threads, so a burst spreads over the
+        # workers (one worker may otherwise accept every connection of the burst itself)
         command = [sys.executable, "-m", "gunicorn", "-c", "ops/gunicorn.conf.py",
-                   "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
-                   "--access-logformat", "%(p)s %(s)s %(a)s", "wsgi:app"]
+                   "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS), "--threads", "4",
+                   "--worker-connections", "4", "--access-logformat", "%(p)s %(s)s %(a)s", "wsgi:app"]
         self._log = open(log_path, "wb")  # closed in stop
         self.proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=self._log,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
