@@ -49,6 +49,8 @@ imports = (
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
 )
+# the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
+flask_app_factory = "axa.apps:create_app"
 
 task_queues = [Queue(name, routing_key=name, durable=True) for name in (*QUEUE_NAMES, UNROUTED_QUEUE)]
 task_routes = {name: {"queue": queue, "routing_key": queue} for name, queue in TASK_QUEUES.items()}

@@ -18,7 +18,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from axa.platform.config import env_value
 from bench.servers import ROOT
+from ops.settings import load_ops_settings
 
 BENCH_LIMITS = "1000000 per minute"
 REDIS_DB = 9
@@ -26,22 +28,27 @@ PASSWORD = "bench horse battery staple"
 _mail_dirs: list[str] = []
 
 
+def _set_default(name: str, value: str) -> None:
+    if env_value(name) is None:  # unset or empty
+        os.environ[name] = value
+
+
 def _use_embedded() -> None:
     from ops import embedded
-    var_dir = Path(os.environ.get("AXA_VAR_DIR") or ROOT / "var")
+    var_dir = Path(load_ops_settings().var_dir or ROOT / "var")
     if not embedded.is_running(var_dir):
         atexit.register(embedded.stop, var_dir)
     urls = embedded.ensure_started(var_dir)
     os.environ["AXA_POSTGRES_URL"] = urls["AXA_POSTGRES_URL"]
-    os.environ.setdefault("AXA_REDIS_URL", re.sub(r"/\d+$", f"/{REDIS_DB}", urls["AXA_REDIS_URL"]))
+    _set_default("AXA_REDIS_URL", re.sub(r"/\d+$", f"/{REDIS_DB}", urls["AXA_REDIS_URL"]))
 
 
 def configure() -> None:
-    """Call before importing anything from ``axa``: settings are read from the environment."""
-    if not os.environ.get("AXA_POSTGRES_URL"):
+    """Call before the apps are built: settings are read from the environment."""
+    if env_value("AXA_POSTGRES_URL") is None:
         _use_embedded()
-    os.environ.setdefault("AXA_REDIS_URL", f"redis://127.0.0.1:6379/{REDIS_DB}")
-    os.environ.setdefault("AXA_DATABASE_PREFIX", "axa_bench_")
+    _set_default("AXA_REDIS_URL", f"redis://127.0.0.1:6379/{REDIS_DB}")
+    _set_default("AXA_DATABASE_PREFIX", "axa_bench_")
     _mail_dirs.append(tempfile.mkdtemp(prefix="axa-bench-mail-"))
     os.environ["AXA_MAIL_URL"] = f"file://{_mail_dirs[-1]}"
     for name in ("AXA_LOGIN_LIMITS", "AXA_LOGIN_IP_LIMITS", "AXA_REGISTER_LIMITS"):
@@ -64,7 +71,7 @@ class BenchUser:
 
 
 def _auth_app():
-    from axa.platform.apps import FACTORIES
+    from axa.apps import FACTORIES
     return FACTORIES["auth"]()
 
 
@@ -98,7 +105,7 @@ def replicate(user: BenchUser, subsystem: str = "socweb") -> None:
     """Put the user into a subsystem's replica directly (no broker involved)."""
     import importlib
 
-    from axa.platform.apps import FACTORIES
+    from axa.apps import FACTORIES
     app = FACTORIES[subsystem]()
     models = importlib.import_module(f"axa.models.{subsystem}")
     snapshot = {"id": user.id, "email": user.email, "display_name": "Bench", "status": "active",

@@ -1,16 +1,17 @@
 """Ingest rate: FMP quotes end to end through the pipeline against a raw bulk upsert.
 
-The pipeline: the vendor sandbox (its own process, on a manual clock) → ``stocks.poll.fetch_fmp``
-→ ``stocks.format.store_batch`` (normalize, validate, upsert ``latest_quotes``, quotes to Redis,
-run bookkeeping) in real ``celery worker`` processes grouped as ``make run`` groups them (the FMP
-poll queue in its own worker, dispatch and format in the pipeline worker), runs dispatched from
-this process as beat's dispatcher does. ~5,200 quotes a run; the sandbox clock moves one price tick
-between runs, so every run updates every row. Timed from the first dispatch until the last run is
-complete. The reference: the same records (fetched again from the sandbox at the same clock
-offsets, untimed) upserted run by run through psycopg: ``COPY`` into a temporary table, then
-``INSERT … ON CONFLICT DO UPDATE`` into a copy of ``latest_quotes`` in the same start state.
-The vendor floor: one client fetching those quotes from the sandbox (HTTP and JSON only). CPU per
-quote of the workers and the sandbox says where the time went (wall-clock rates here are noisy).
+The pipeline: the vendor sandbox (its own process, under gunicorn as ``make run`` serves it, on a
+manual clock) → ``stocks.poll.fetch_fmp`` → ``stocks.format.store_batch`` (normalize, validate,
+upsert ``latest_quotes``, quotes to Redis, run bookkeeping) in real ``celery worker`` processes
+grouped as ``make run`` groups them (the FMP poll queue in its own worker, dispatch and format in
+the pipeline worker), runs dispatched from this process as beat's dispatcher does. ~5,200 quotes a
+run; the sandbox clock moves one price tick between runs, so every run updates every row. Timed from
+the first dispatch until the last run is complete. The reference: the same records (fetched again
+from the sandbox at the same clock offsets, untimed) upserted run by run through psycopg: ``COPY``
+into a temporary table, then ``INSERT … ON CONFLICT DO UPDATE`` into a copy of ``latest_quotes`` in
+the same start state. The vendor floor: one client fetching those quotes from the sandbox (HTTP and
+JSON only). CPU per quote of the workers and the sandbox says where the time went (wall-clock rates
+here are noisy).
 
 The runs are split into rounds (``--rounds``, default 3), each a pipeline phase then the raw upsert
 of the same records, every phase starting after ``VACUUM`` and ``CHECKPOINT``: both sides see the
@@ -24,26 +25,20 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import signal
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-import uuid
 from contextlib import ExitStack, suppress
 from datetime import UTC, datetime
 
 from bench import environment
-from bench.servers import ROOT, free_port
+from bench.ingest_processes import PipelineWorker, SandboxProcess, cpu_seconds, vendor_env
+from ops.settings import load_ops_settings
 
 NAME = "ingest"
 TARGET = 0.25
 TICK = 60  # the sandbox's price bucket: one tick between runs
 START = datetime(2026, 6, 17, 15, 0, 10, tzinfo=UTC).timestamp()  # a Wednesday, markets open
 UNIVERSE = 5200
-QUEUES = ("stocks.dispatch", "stocks.poll.fmp", "stocks.format")
 # Untimed runs first, so that the timed ones see a steady state: each format process has run its
 # statements past psycopg's prepare threshold (5), connections and pools are open, caches warm.
 WARM_UP_RUNS = 3
@@ -53,7 +48,7 @@ CLOSED: set[int] = set()  # runs heard closing on the runs channel (axa.models.i
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.split("\n")[0])
     parser.add_argument("--quotes", type=int, default=100_000, help="quotes to ingest (default 100000)")
-    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("AXA_WORKER_CONCURRENCY") or 2),
+    parser.add_argument("--concurrency", type=int, default=load_ops_settings().worker_concurrency,
                         help="worker pool processes (default: AXA_WORKER_CONCURRENCY or 2, as make run)")
     parser.add_argument("--symbols", type=int, default=UNIVERSE, help="symbols per run (default all)")
     parser.add_argument("--duration", type=float, help="ignored: ingest measures a fixed amount of work")
@@ -64,110 +59,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.quick:
         args.quotes, args.symbols, args.rounds = 2000, 1000, 1
     return args
-
-
-def serve_sandbox(port: int, start: float) -> None:
-    """The vendor sandbox on a manual clock, no per-minute windows (run in a child process)."""
-    from ops.sandbox.__main__ import warm_up
-    from ops.sandbox.app import create_sandbox_app, serve
-    from ops.sandbox.state import VENDORS, ManualClock, SandboxConfig
-    config = SandboxConfig(rpm=dict.fromkeys(VENDORS, 0))
-    warm_up(config.seed)
-    serve(create_sandbox_app(config, clock=ManualClock(start)), "127.0.0.1", port, quiet=True).serve_forever()
-
-
-class SandboxProcess:
-    def __init__(self, start: float):
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        code = f"from bench.ingest import serve_sandbox; serve_sandbox({self.port}, {start!r})"
-        self.proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.DEVNULL)
-
-    def call(self, method: str, path: str, body: dict | None = None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base_url + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while self.proc.poll() is None and time.monotonic() < deadline:
-            try:
-                self.call("GET", "/_sandbox/health")
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise SystemExit("the vendor sandbox did not start")
-
-    def advance(self, seconds: float) -> None:
-        self.call("POST", "/_sandbox/clock", {"advance_seconds": seconds})
-
-    def close(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=15)
-
-
-def vendor_env(base_url: str) -> dict[str, str]:
-    """The clients pointed at the sandbox, limits out of the way (the bench measures throughput)."""
-    env = {}
-    for vendor in ("fmp", "cmc", "cbonds", "terrapin"):
-        key = f"AXA_{vendor.upper()}_"
-        env.update({key + "BASE_URL": f"{base_url}/{vendor}", key + "RATE_PER_MIN": "100000000",
-                    key + "BURST": "1000000", key + "DAILY_QUOTA": "0", key + "MONTHLY_QUOTA": "0"})
-    return env
-
-
-class PipelineWorker:
-    """The stocks pipeline's ``celery worker`` processes as ``make run`` starts them: its queues
-    (emptied first) grouped by ``ops.run.worker_groups`` (the FMP poll queue in a worker of its
-    own, dispatch and format in the pipeline worker), each worker with ``concurrency`` processes."""
-
-    def __init__(self, env: dict[str, str], concurrency: int):
-        from axa.platform.celery_app import celery
-        from ops.run import worker_groups
-        self.celery, tag = celery, uuid.uuid4().hex[:8]
-        with celery.connection_for_write() as conn:
-            for queue in QUEUES:
-                bound = celery.amqp.queues[queue](conn.default_channel)
-                bound.declare()
-                bound.purge()
-        self.groups = {f"bench-ingest-{group}-{tag}@localhost": queues
-                       for group, queues in worker_groups(QUEUES).items()}
-        self.log = tempfile.NamedTemporaryFile(prefix="axa-bench-worker-", suffix=".log")
-        celery_worker = [sys.executable, "-m", "celery", "-A", "axa.platform.celery_app", "worker"]
-        self.procs = [subprocess.Popen(
-            [*celery_worker, "-Q", ",".join(queues), "-c", str(concurrency), "--without-gossip",
-             "--without-mingle", "-n", name, "-E", "--loglevel", "WARNING"], cwd=ROOT,
-            env={**os.environ, **env}, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True) for name, queues in self.groups.items()]
-
-    @property
-    def pids(self) -> list[int]:
-        return [proc.pid for proc in self.procs]
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while all(p.poll() is None for p in self.procs) and time.monotonic() < deadline:
-            replies = self.celery.control.inspect(list(self.groups), timeout=0.5, limit=len(self.groups)
-                                                  ).active_queues() or {}
-            if all({q["name"] for q in replies.get(name) or ()} >= set(queues)
-                   for name, queues in self.groups.items()):
-                return
-        self.log.seek(0)
-        raise SystemExit(f"the workers did not start consuming:\n{self.log.read().decode()[-3000:]}")
-
-    def close(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        self.log.close()
 
 
 def sql(app, statement: str, params: dict | None = None) -> list:
@@ -199,16 +90,6 @@ def run_and_wait(app, poller, dataset: str, params: dict | None, timeout: float 
             for note in poller.notifies(timeout=1.0, stop_after=1):
                 CLOSED.add(json.loads(note.payload)["id"])
     raise SystemExit(f"run {run_id} of {dataset} not complete within {timeout:.0f} s")
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU seconds of a process and its children, exited ones included (the worker's pool)."""
-    import psutil
-    total = sum((root := psutil.Process(pid)).cpu_times()[2:4])  # exited children
-    for process in (root, *root.children(recursive=True)):
-        with suppress(psutil.NoSuchProcess):
-            total += sum(process.cpu_times()[:2])
-    return total
 
 
 def pipeline_phase(app, poller, sandbox: SandboxProcess, pids: dict, runs: int, params: dict | None):
@@ -294,12 +175,13 @@ def report(totals: dict, rounds: list[float], runs: int, concurrency: int) -> No
           f"raw_rps={raw_rate:.0f} vendor_floor_rps={floor_rate:.0f} records={records}")
 
 
-def measure(args, stack: ExitStack) -> None:
+def start(args, stack: ExitStack) -> dict:
+    """The sandbox, the workers, the symbol list and the warm-up runs; what the rounds need."""
     import psycopg
     from sqlalchemy.engine import make_url
 
+    from axa.apps import FACTORIES
     from axa.models.ingest import NOTIFY_CHANNEL
-    from axa.platform.apps import FACTORIES
     from axa.platform.config import database_url
     url = make_url(database_url("stocks")).set(drivername="postgresql").render_as_string(hide_password=False)
     poller = stack.enter_context(psycopg.connect(url, autocommit=True))
@@ -322,30 +204,39 @@ def measure(args, stack: ExitStack) -> None:
     sql(app, "DROP TABLE IF EXISTS bench_raw_quotes; CREATE TABLE bench_raw_quotes (LIKE latest_quotes "
              "INCLUDING ALL); INSERT INTO bench_raw_quotes SELECT * FROM latest_quotes")
     stack.callback(sql, app, "DROP TABLE IF EXISTS bench_raw_quotes")
-    runs = max(1, math.ceil(args.quotes / len(symbols)))
+    return {"url": url, "poller": poller, "sandbox": sandbox, "env": env, "app": app, "symbols": symbols,
+            "params": params, "pids": {"workers": worker.pids, "sandbox": [sandbox.proc.pid]}}
+
+
+def measure_round(run: dict, share: int, totals: dict) -> float:
+    """One round: ``share`` pipeline runs, then the raw upsert of the same records; its ratio."""
+    settle(run["poller"])
+    records, seconds, cpu = pipeline_phase(run["app"], run["poller"], run["sandbox"], run["pids"], share,
+                                           run["params"])
+    batches, columns, fetch_seconds = fetch_same_records(run["sandbox"], run["symbols"], share, run["env"])
+    settle(run["poller"])
+    raw_seconds = raw_upsert(run["url"], columns, batches)
+    raw_records = sum(map(len, batches))
+    for key, value in (("records", records), ("seconds", seconds), ("raw_records", raw_records),
+                       ("raw_seconds", raw_seconds), ("fetch_seconds", fetch_seconds)):
+        totals[key] += value
+    totals["cpu"] = [a + b for a, b in zip(totals["cpu"], cpu, strict=True)]
+    return (records / seconds) / (raw_records / raw_seconds)
+
+
+def measure(args, stack: ExitStack) -> None:
+    run = start(args, stack)
+    runs = max(1, math.ceil(args.quotes / len(run["symbols"])))
     rounds = max(1, min(args.rounds, runs))
     environment.header(NAME, [
-        f"{runs} runs x {len(symbols)} FMP quotes: sandbox -> poll -> format -> upsert in the workers "
+        f"{runs} runs x {len(run['symbols'])} FMP quotes: sandbox -> poll -> format -> upsert in the workers "
         f"make run starts (poll-fmp and pipeline, -c {args.concurrency} each) vs COPY + INSERT … "
         f"ON CONFLICT through psycopg, same records; "
         f"in {rounds} rounds of pipeline then raw upsert, each phase after VACUUM + CHECKPOINT"])
-    pids = {"workers": worker.pids, "sandbox": [sandbox.proc.pid]}
     totals = {"records": 0, "seconds": 0.0, "raw_records": 0, "raw_seconds": 0.0, "fetch_seconds": 0.0,
               "cpu": [0.0, 0.0]}
-    ratios = []
-    for number in range(rounds):
-        share = runs // rounds + (1 if number < runs % rounds else 0)
-        settle(poller)
-        records, seconds, cpu = pipeline_phase(app, poller, sandbox, pids, share, params)
-        batches, columns, fetch_seconds = fetch_same_records(sandbox, symbols, share, env)
-        settle(poller)
-        raw_seconds = raw_upsert(url, columns, batches)
-        raw_records = sum(map(len, batches))
-        ratios.append((records / seconds) / (raw_records / raw_seconds))
-        for key, value in (("records", records), ("seconds", seconds), ("raw_records", raw_records),
-                           ("raw_seconds", raw_seconds), ("fetch_seconds", fetch_seconds)):
-            totals[key] += value
-        totals["cpu"] = [a + b for a, b in zip(totals["cpu"], cpu, strict=True)]
+    ratios = [measure_round(run, runs // rounds + (1 if number < runs % rounds else 0), totals)
+              for number in range(rounds)]
     report(totals, ratios, runs, args.concurrency)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -40,7 +39,6 @@ from bench.servers import add_server_arguments, gunicorn, settings_from
 NAME = "quotes_read"
 TARGET = 0.85  # of the raw-driver floor
 SYMBOLS = 50
-BODY_ENV = "AXA_BENCH_QUOTES_BODY"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -51,11 +49,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     return apply_quick(parser.parse_args(argv))
 
 
-def bare_quotes_app():
-    """The reference (``gunicorn 'bench.quotes_read:bare_quotes_app()'``): a bare Flask app that
-    answers GET /api/v1/quotes with the JSON body in the file named by AXA_BENCH_QUOTES_BODY."""
+def bare_quotes_app(body_path: str):
+    """The reference (``gunicorn "bench.quotes_read:bare_quotes_app('<file>')"``): a bare Flask
+    app that answers GET /api/v1/quotes with the JSON body in that file."""
     from flask import Flask
-    with open(os.environ[BODY_ENV]) as file:
+    with open(body_path) as file:
         body = json.load(file)
     app = Flask("bench.bare_quotes")
     app.add_url_rule("/api/v1/quotes", "quotes", lambda: body)
@@ -107,8 +105,7 @@ def serve_and_measure(args, user: environment.BenchUser, symbols: list[str], sta
     body_file = stack.enter_context(tempfile.NamedTemporaryFile("w", suffix=".json"))
     json.dump(body, body_file)
     body_file.flush()
-    port = stack.enter_context(gunicorn("bench.quotes_read:bare_quotes_app()", settings,
-                                        {BODY_ENV: body_file.name}))
+    port = stack.enter_context(gunicorn(f"bench.quotes_read:bare_quotes_app({body_file.name!r})", settings))
     targets["bare Flask"] = Target("127.0.0.1", port, build_request("GET", path, port, auth))
     if json.loads(first_answer(targets["bare Flask"], "bare Flask")) != body:
         raise SystemExit("the bare endpoint does not answer the same body")

@@ -186,6 +186,16 @@ def is_running(var_dir: Path) -> bool:
     return _postgres_running(var_dir / "postgres") and _redis_pid(var_dir / "redis") is not None
 
 
+def server_pids(var_dir: Path) -> dict[str, int | None]:
+    """The pids of the embedded servers of ``var_dir`` (None for one that is not running): the
+    PostgreSQL postmaster (its backends and helpers are its children) and redis-server."""
+    var_dir = Path(var_dir).resolve()
+    pgdata = var_dir / "postgres"
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    return {"postgres": info.pid if info and info.is_running() else None,
+            "redis": _redis_pid(var_dir / "redis")}
+
+
 def stop(var_dir: Path) -> None:
     """Stop the embedded servers of ``var_dir`` (their data stays for the next start)."""
     var_dir = Path(var_dir).resolve()

@@ -33,7 +33,7 @@ def ensure_database(url: str, drop: bool = False) -> None:
 def upgrade(subsystem: str) -> None:
     from flask_migrate import upgrade as alembic_upgrade
 
-    from axa.platform.apps import FACTORIES
+    from axa.apps import FACTORIES
     app = FACTORIES[subsystem]()
     with app.app_context():
         alembic_upgrade()  # the shared environment, this subsystem's revisions (the app's Migrate)

@@ -2,10 +2,12 @@
 
     supervise([Proc("web", "exec gunicorn ..."), ...]) -> exit code
 
-Each child runs in its own process group with its output prefixed by its name. Ctrl-C / SIGTERM, or
-any child exiting, stops every child (SIGTERM, then SIGKILL after honcho's KILL_WAIT seconds). A child
-that exits while nobody asked it to is reported as a CRASH with its name and exit code, and its
-exit code becomes the supervisor's.
+Each child runs in its own process group (honcho starts each in a new session) with its output
+prefixed by its name. Ctrl-C / SIGTERM, or any child exiting, stops every child (SIGTERM, then
+SIGKILL after honcho's KILL_WAIT seconds). A child that exits while nobody asked it to is reported as
+a CRASH with its name and exit code, and its exit code becomes the supervisor's. Only honcho's public
+API is used: Manager.add_process / loop / terminate / kill / returncode, and a Printer subclass that
+reads honcho's own "started" and "stopped" lines through write().
 """
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ import os
 import re
 import signal
 import sys
-import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
 from honcho.manager import KILL_WAIT, SYSTEM_PRINTER_NAME, Manager
 from honcho.printer import Printer
 
@@ -39,6 +42,12 @@ def say(text: str, output=None) -> None:
 
 
 
+def _signal_group(pid: int, sig: signal.Signals, name: str, output) -> None:
+    say(f"sending {sig.name} to {name} (pid {pid})", output)
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, sig)
+
+
 class _Discard:
     """Where output goes once the terminal or pipe is gone (``make run | tee`` after Ctrl-C)."""
 
@@ -53,10 +62,12 @@ class _Discard:
 
 
 class CrashPrinter(Printer):
-    """Honcho's printer, plus a loud banner when a child stops while nobody asked it to.
+    """Honcho's printer, plus what the supervisor needs to hear from honcho's own lines: which
+    children have started, and a loud banner when one stops while nobody asked it to.
 
     A closed output must not stop the shutdown: honcho prints from its signal handler.
     """
+    STARTED = re.compile(r"^(\S+) started \(pid=(\d+)\)")
     STOPPED = re.compile(r"^(\S+) stopped \(rc=(-?\d+)\)")
 
     def __init__(self, output, supervisor: Supervisor):
@@ -68,11 +79,12 @@ class CrashPrinter(Printer):
             super().write(message)
         except OSError:
             self.output = _Discard()
-        if message.name != SYSTEM_PRINTER_NAME or self.supervisor.stopping:
+        if message.name != SYSTEM_PRINTER_NAME:
             return
-        match = self.STOPPED.match(str(message.data))
-        if match:
-            name, code = match.group(1), int(match.group(2))
+        if started := self.STARTED.match(str(message.data)):
+            self.supervisor.started(started.group(1), int(started.group(2)))
+        elif (stopped := self.STOPPED.match(str(message.data))) and not self.supervisor.stopping:
+            name, code = stopped.group(1), int(stopped.group(2))
             self.supervisor.crashed.append((name, code))
             how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
             bar = "!" * 78
@@ -80,35 +92,52 @@ class CrashPrinter(Printer):
 
 
 class Supervisor(Manager):
+    """honcho's Manager through its public methods only (add_process, loop, terminate, kill,
+    returncode). A stop asked for before every child has reported its start (Ctrl-C during
+    start-up) waits until the last one has: honcho can only signal children whose pid it knows."""
+
     def __init__(self, output=None):
         self.stopping = False
         self.crashed: list[tuple[str, int]] = []
-        super().__init__(CrashPrinter(output or sys.stdout, self))
+        self.pids: dict[str, int] = {}
+        self.waiting: set[str] = set()  # added, start not reported yet
+        self.printer = CrashPrinter(output or sys.stdout, self)
+        super().__init__(self.printer)
+
+    def add_process(self, name, cmd, quiet=False, env=None, cwd=None):
+        self.waiting.add(name)
+        return super().add_process(name, cmd, quiet=quiet, env=env, cwd=cwd)
+
+    def started(self, name: str, pid: int) -> None:
+        self.pids[name] = pid
+        self.waiting.discard(name)
+        if self.stopping and not self.waiting:
+            super().terminate()  # the stop asked for during start-up
 
     def terminate(self):
         self.stopping = True  # from here on, children stopping is expected
-        super().terminate()
+        if not self.waiting:
+            super().terminate()
+        else:
+            say(f"stopping once {len(self.waiting)} more children have reported their start",
+                self.printer.output)
 
-    def _killall(self, force=False):
-        """honcho's, minus children whose start it has not heard of yet (Ctrl-C during start-up).
-
-        Those get SIGKILL once honcho's KILL_WAIT has passed after the first child stopped.
-        """
-        for name, entry in self._processes.items():  # honcho 2.0.0 internals (pinned)
-            if "returncode" in entry or entry.get("pid") is None:
-                continue
-            signame, send = ("SIGKILL", self._procmgr.kill) if force else ("SIGTERM", self._procmgr.terminate)
-            self._system_print(f"sending {signame} to {name} (pid {entry['pid']})\n")
-            send(entry["pid"])
+    def kill(self):
+        if not self.waiting:
+            super().kill()
 
     def stop_all(self) -> None:
-        """After an error in the loop itself: SIGTERM every child, then SIGKILL what is left."""
-        self.terminate()
-        deadline = time.monotonic() + KILL_WAIT
-        for entry in self._processes.values():  # honcho 2.0.0 internals (pinned)
-            if "process" in entry:
-                entry["process"].join(max(0.0, deadline - time.monotonic()))
-        self.kill()
+        """After an error in the loop itself (honcho's bookkeeping then stops): SIGTERM the process
+        group of every child that reported its start, then SIGKILL what is left after KILL_WAIT."""
+        self.stopping = True
+        names, children = {pid: name for name, pid in self.pids.items()}, []
+        for pid, name in names.items():
+            with suppress(psutil.NoSuchProcess):
+                children.append(psutil.Process(pid))
+                _signal_group(pid, signal.SIGTERM, name, self.printer.output)
+        _, alive = psutil.wait_procs(children, timeout=KILL_WAIT)
+        for child in alive:
+            _signal_group(child.pid, signal.SIGKILL, names[child.pid], self.printer.output)
 
     def exit_code(self) -> int:
         if self.crashed:

@@ -46,16 +46,16 @@ def _configure_environment() -> None:
 
 _configure_environment()
 
+from axa.apps import FACTORIES  # noqa: E402
+from axa.platform.celery_app import celery  # noqa: E402
+from axa.platform.config import SUBSYSTEMS  # noqa: E402
+from axa.platform.redis_client import client_for  # noqa: E402
+
 
 def spare_redis_url() -> str:
     """The test Redis's fourth database, which no shared fixture uses: the Redis broker of
     tests/integration/test_worker_recovery.py's own worker, whatever the run's broker is."""
     return _redis_db(os.environ["AXA_REDIS_URL"], TEST_REDIS_DB + 3)
-
-from axa.platform.apps import FACTORIES  # noqa: E402
-from axa.platform.celery_app import celery  # noqa: E402
-from axa.platform.config import SUBSYSTEMS  # noqa: E402
-from axa.platform.redis_client import client_for  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)

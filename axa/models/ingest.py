@@ -1,6 +1,9 @@
 """Ingest bookkeeping shared by the market-data subsystems (stocks, cmc): runs, their batches,
 and the quarantine of records that failed validation.
 
+The tables are mixins: each market subsystem's models module declares its own classes on its own
+``db`` (``class IngestRun(IngestRunTable, db.Model): pass``).
+
 A batch is marked done exactly once (``INSERT … ON CONFLICT DO NOTHING`` on (run, batch)), in
 the same transaction as its upserts, so a redelivered task never double-counts.
 """
@@ -13,6 +16,8 @@ from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, func, 
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, mapped_column
 
+from axa.models.base import session_of
+
 
 def _fragment(raw, limit: int = 4000) -> str:
     try:
@@ -22,115 +27,118 @@ def _fragment(raw, limit: int = 4000) -> str:
     return text_[:limit]
 
 
-def define_ingest_models(db):
-    class IngestRun(db.Model):
-        __tablename__ = "ingest_runs"
+class IngestRunTable:
+    """``ingest_runs``: one row per run of a dataset (``class IngestRun(IngestRunTable, db.Model)``)."""
 
-        id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-        dataset: Mapped[str] = mapped_column(String(64), index=True)
-        vendor: Mapped[str] = mapped_column(String(16))
-        trigger: Mapped[str] = mapped_column(String(16), default="beat")
-        params: Mapped[dict] = mapped_column(JSON, default=dict)
-        status: Mapped[str] = mapped_column(String(16), default="running")
-        started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-        finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-        batches_total: Mapped[int] = mapped_column(Integer, default=0)
-        batches_done: Mapped[int] = mapped_column(Integer, default=0)
-        batches_failed: Mapped[int] = mapped_column(Integer, default=0)
-        records_stored: Mapped[int] = mapped_column(Integer, default=0)
-        records_rejected: Mapped[int] = mapped_column(Integer, default=0)
-        errors: Mapped[list] = mapped_column(JSON, default=list)
+    __tablename__ = "ingest_runs"
 
-        def to_dict(self) -> dict:
-            return {c: getattr(self, c) for c in (
-                "id", "dataset", "vendor", "trigger", "params", "status", "started_at",
-                "finished_at", "batches_total", "batches_done", "batches_failed",
-                "records_stored", "records_rejected", "errors")}
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(64), index=True)
+    vendor: Mapped[str] = mapped_column(String(16))
+    trigger: Mapped[str] = mapped_column(String(16), default="beat")
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    batches_total: Mapped[int] = mapped_column(Integer, default=0)
+    batches_done: Mapped[int] = mapped_column(Integer, default=0)
+    batches_failed: Mapped[int] = mapped_column(Integer, default=0)
+    records_stored: Mapped[int] = mapped_column(Integer, default=0)
+    records_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list] = mapped_column(JSON, default=list)
 
-        @classmethod
-        def start(cls, dataset: str, vendor: str, trigger: str, params: dict, *, batches: int) -> IngestRun:
-            """Record a run of ``batches`` batches (flushed; the caller commits). A run with no
-            batch closes at once as succeeded, and says so on ``NOTIFY_CHANNEL``."""
-            run = cls(dataset=dataset, vendor=vendor, trigger=trigger, params=params,
-                      status="running" if batches else "succeeded", batches_total=batches,
-                      batches_done=0, batches_failed=0, records_stored=0, records_rejected=0,
-                      errors=[], finished_at=None if batches else datetime.now(UTC))
-            db.session.add(run)
-            db.session.flush()
-            if not batches:
-                notify_closed(db.session, run)
-            return run
+    def to_dict(self) -> dict:
+        return {c: getattr(self, c) for c in (
+            "id", "dataset", "vendor", "trigger", "params", "status", "started_at",
+            "finished_at", "batches_total", "batches_done", "batches_failed",
+            "records_stored", "records_rejected", "errors")}
 
-        @classmethod
-        def due(cls, dataset: str, schedule: float, deadline: float) -> bool:
-            """Whether ``dataset`` starts a run now: its last run began ``schedule`` seconds ago
-            or more and is no longer running. Holds the dataset's advisory lock until the
-            transaction ends (one dispatcher at a time); a run still running ``deadline``
-            seconds after its start is closed as failed (never hung)."""
-            db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                               {"key": f"ingest:{dataset}"})
-            last, now = db.session.scalar(cls.recent(dataset).limit(1)), datetime.now(UTC)
-            if last is None:
-                return True
-            age = (now - last.started_at).total_seconds()
-            if last.status == "running":
-                if age < deadline:
-                    return False
-                last.status, last.finished_at = "failed", now
-                last.errors = [*(last.errors or []), f"timed out after {int(age)} s"]
-                notify_closed(db.session, last)
-            return age >= schedule
+    @classmethod
+    def start(cls, dataset: str, vendor: str, trigger: str, params: dict, *, batches: int) -> IngestRunTable:
+        """Record a run of ``batches`` batches (flushed; the caller commits). A run with no
+        batch closes at once as succeeded, and says so on ``NOTIFY_CHANNEL``."""
+        run = cls(dataset=dataset, vendor=vendor, trigger=trigger, params=params,
+                  status="running" if batches else "succeeded", batches_total=batches,
+                  batches_done=0, batches_failed=0, records_stored=0, records_rejected=0,
+                  errors=[], finished_at=None if batches else datetime.now(UTC))
+        session_of(cls).add(run)
+        session_of(cls).flush()
+        if not batches:
+            notify_closed(session_of(cls), run)
+        return run
 
-        @classmethod
-        def recent(cls, dataset: str | None = None):
-            stmt = select(cls).order_by(cls.id.desc())
-            return stmt.where(cls.dataset == dataset) if dataset else stmt
+    @classmethod
+    def due(cls, dataset: str, schedule: float, deadline: float) -> bool:
+        """Whether ``dataset`` starts a run now: its last run began ``schedule`` seconds ago
+        or more and is no longer running. Holds the dataset's advisory lock until the
+        transaction ends (one dispatcher at a time); a run still running ``deadline``
+        seconds after its start is closed as failed (never hung)."""
+        session_of(cls).execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                           {"key": f"ingest:{dataset}"})
+        last, now = session_of(cls).scalar(cls.recent(dataset).limit(1)), datetime.now(UTC)
+        if last is None:
+            return True
+        age = (now - last.started_at).total_seconds()
+        if last.status == "running":
+            if age < deadline:
+                return False
+            last.status, last.finished_at = "failed", now
+            last.errors = [*(last.errors or []), f"timed out after {int(age)} s"]
+            notify_closed(session_of(cls), last)
+        return age >= schedule
 
-    class IngestBatch(db.Model):
-        __tablename__ = "ingest_batches"
+    @classmethod
+    def recent(cls, dataset: str | None = None):
+        stmt = select(cls).order_by(cls.id.desc())
+        return stmt.where(cls.dataset == dataset) if dataset else stmt
 
-        run_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-        batch_no: Mapped[int] = mapped_column(Integer, primary_key=True)
-        status: Mapped[str] = mapped_column(String(16))
-        stored: Mapped[int] = mapped_column(Integer, default=0)
-        rejected: Mapped[int] = mapped_column(Integer, default=0)
-        error: Mapped[str | None] = mapped_column(Text)
-        finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+class IngestBatchTable:
+    """``ingest_batches``: each batch of a run, recorded once."""
 
-        @classmethod
-        def finish(cls, run_id: int, batch_no: int, *, stored: int = 0, rejected: int = 0,
-                   error: str | None = None) -> bool:
-            """Record the batch once and roll its totals into the run (closing the run when it
-            was its last batch); False if already recorded. One statement, one round trip.
+    __tablename__ = "ingest_batches"
 
-            Call inside the transaction that stored the batch; the caller commits."""
-            params = {"run_id": run_id, "batch_no": batch_no, "status": "failed" if error else "done",
-                      "stored": stored, "rejected": rejected, "error": error, "failed": int(bool(error)),
-                      "err": f"batch {batch_no}: {error}"[:500] if error else None,
-                      "now": datetime.now(UTC), "channel": NOTIFY_CHANNEL}
-            return db.session.execute(_FINISH, params).scalar_one() > 0
+    run_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    batch_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    stored: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    class QuarantinedRecord(db.Model):
-        __tablename__ = "quarantine"
+    @classmethod
+    def finish(cls, run_id: int, batch_no: int, *, stored: int = 0, rejected: int = 0,
+               error: str | None = None) -> bool:
+        """Record the batch once and roll its totals into the run (closing the run when it
+        was its last batch); False if already recorded. One statement, one round trip.
 
-        id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-        run_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
-        vendor: Mapped[str] = mapped_column(String(16))
-        dataset: Mapped[str] = mapped_column(String(64))
-        reason: Mapped[str] = mapped_column(String(300))
-        raw: Mapped[str] = mapped_column(Text)
-        created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+        Call inside the transaction that stored the batch; the caller commits."""
+        params = {"run_id": run_id, "batch_no": batch_no, "status": "failed" if error else "done",
+                  "stored": stored, "rejected": rejected, "error": error, "failed": int(bool(error)),
+                  "err": f"batch {batch_no}: {error}"[:500] if error else None,
+                  "now": datetime.now(UTC), "channel": NOTIFY_CHANNEL}
+        return session_of(cls).execute(_FINISH, params).scalar_one() > 0
 
-        @classmethod
-        def add_all(cls, run_id: int | None, vendor: str, dataset: str, rejects) -> int:
-            """Bulk-insert rejects ``(reason, raw fragment)``; the caller commits."""
-            rows = [{"run_id": run_id, "vendor": vendor, "dataset": dataset,
-                     "reason": str(reason)[:300], "raw": _fragment(raw)} for reason, raw in rejects]
-            if rows:
-                db.session.execute(insert(cls.__table__), rows)
-            return len(rows)
+class QuarantineTable:
+    """``quarantine``: records that failed validation, with the reason."""
 
-    return IngestRun, IngestBatch, QuarantinedRecord
+    __tablename__ = "quarantine"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    vendor: Mapped[str] = mapped_column(String(16))
+    dataset: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(300))
+    raw: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    @classmethod
+    def add_all(cls, run_id: int | None, vendor: str, dataset: str, rejects) -> int:
+        """Bulk-insert rejects ``(reason, raw fragment)``; the caller commits."""
+        rows = [{"run_id": run_id, "vendor": vendor, "dataset": dataset,
+                 "reason": str(reason)[:300], "raw": _fragment(raw)} for reason, raw in rejects]
+        if rows:
+            session_of(cls).execute(insert(cls.__table__), rows)
+        return len(rows)
 
 
 NOTIFY_CHANNEL = "axa_ingest_runs"  # LISTEN here: {"id", "dataset", "status"} when a run closes

@@ -29,6 +29,7 @@ from sqlalchemy import BigInteger, DateTime, Integer, String, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, mapped_column
 
+from axa.models.base import db_of, session_of
 from axa.platform.lua import LuaScript, in_one_round_trip
 from axa.platform.redis_client import get_redis
 
@@ -81,61 +82,60 @@ def from_cache(fields: list | None) -> dict | None:
             "synced_at": datetime.fromisoformat(row["synced_at"])}
 
 
-def define_user_replica(db):
-    class User(db.Model):
-        __tablename__ = "users"
-        id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-        email: Mapped[str] = mapped_column(String(320))
-        display_name: Mapped[str] = mapped_column(String(100))
-        status: Mapped[str] = mapped_column(String(16))
-        roles: Mapped[str] = mapped_column(String(200), default="")
-        version: Mapped[int] = mapped_column(Integer)
-        synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+class UserReplicaTable:
+    """``users``: a subsystem's replica of the global users (``class User(UserReplicaTable, db.Model)``)."""
 
-        def to_dict(self) -> dict:
-            return {"id": self.id, "email": self.email, "display_name": self.display_name,
-                    "status": self.status, "version": self.version, "synced_at": self.synced_at}
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    email: Mapped[str] = mapped_column(String(320))
+    display_name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16))
+    roles: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer)
+    synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-        @classmethod
-        def read_through(cls, user_id: int) -> dict | None:
-            """A cache miss: the row from PostgreSQL (autocommit, no transaction), filled back."""
-            table = cls.__table__
-            query = select(*(table.c[name] for name in FIELDS)).where(table.c.id == user_id)
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                row = conn.execute(query).first()
-            if row is None:
-                return None
-            try:
-                cache_put([row])
-            except redis.RedisError as exc:  # the fill is an optimisation; the answer stands
-                log.warning("replica cache fill failed: %s", type(exc).__name__)
-            return dict(row._mapping)
+    def to_dict(self) -> dict:
+        return {"id": self.id, "email": self.email, "display_name": self.display_name,
+                "status": self.status, "version": self.version, "synced_at": self.synced_at}
 
-        @classmethod
-        def apply_snapshots(cls, snapshots: list[dict]) -> int:
-            """Bulk upsert-if-newer, then refresh the cache; returns how many rows changed."""
-            if not snapshots:
-                return 0
-            newest: dict[int, dict] = {}
-            for snap in snapshots:
-                if snap["id"] not in newest or snap["version"] > newest[snap["id"]]["version"]:
-                    newest[snap["id"]] = snap
-            rows = [{"id": s["id"], "email": s["email"], "display_name": s["display_name"],
-                     "status": s["status"], "roles": ",".join(s.get("roles", [])),
-                     "version": s["version"], "synced_at": datetime.now(UTC)}
-                    for s in newest.values()]
-            stmt = insert(cls.__table__).values(rows)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["id"],
-                set_={c: stmt.excluded[c] for c in ("email", "display_name", "status", "roles",
-                                                    "version", "synced_at")},
-                where=cls.__table__.c.version < stmt.excluded.version)
-            result = db.session.execute(stmt, execution_options={"preserve_rowcount": True})
-            db.session.commit()
-            table = cls.__table__
-            cache_put(db.session.execute(select(*(table.c[name] for name in FIELDS))
-                                         .where(table.c.id.in_(newest))).all())
-            db.session.commit()
-            return result.rowcount
+    @classmethod
+    def read_through(cls, user_id: int) -> dict | None:
+        """A cache miss: the row from PostgreSQL (autocommit, no transaction), filled back."""
+        table = cls.__table__
+        query = select(*(table.c[name] for name in FIELDS)).where(table.c.id == user_id)
+        with db_of(cls).engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        try:
+            cache_put([row])
+        except redis.RedisError as exc:  # the fill is an optimisation; the answer stands
+            log.warning("replica cache fill failed: %s", type(exc).__name__)
+        return dict(row._mapping)
 
-    return User
+    @classmethod
+    def apply_snapshots(cls, snapshots: list[dict]) -> int:
+        """Bulk upsert-if-newer, then refresh the cache; returns how many rows changed."""
+        if not snapshots:
+            return 0
+        newest: dict[int, dict] = {}
+        for snap in snapshots:
+            if snap["id"] not in newest or snap["version"] > newest[snap["id"]]["version"]:
+                newest[snap["id"]] = snap
+        rows = [{"id": s["id"], "email": s["email"], "display_name": s["display_name"],
+                 "status": s["status"], "roles": ",".join(s.get("roles", [])),
+                 "version": s["version"], "synced_at": datetime.now(UTC)}
+                for s in newest.values()]
+        stmt = insert(cls.__table__).values(rows)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["id"],
+            set_={c: stmt.excluded[c] for c in ("email", "display_name", "status", "roles",
+                                                "version", "synced_at")},
+            where=cls.__table__.c.version < stmt.excluded.version)
+        result = session_of(cls).execute(stmt, execution_options={"preserve_rowcount": True})
+        session_of(cls).commit()
+        table = cls.__table__
+        cache_put(session_of(cls).execute(select(*(table.c[name] for name in FIELDS))
+                                     .where(table.c.id.in_(newest))).all())
+        session_of(cls).commit()
+        return result.rowcount

@@ -40,6 +40,16 @@ class ArgumentsParser(FlaskParser):
             abort(400, message="The JSON body is nested too deeply or holds a number too long.")
 
 
+class Api(flask_smorest.Api):
+    """flask-smorest's Api, whose error answers always carry a ``message`` (the README's one
+    error shape): an error raised without one (a 404 route, a 413 body) gets its description."""
+
+    def handle_http_exception(self, error):
+        payload, code, headers = super().handle_http_exception(error)
+        payload.setdefault("message", error.description or error.name)
+        return payload, code, headers
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ArgumentsParser()
 

@@ -2,10 +2,11 @@
 subsystem's Flask app context; the subsystem is the first part of the task name
 (``socweb.sync.upsert_users`` → socweb).
 
-Imports go one way: this module builds the Flask apps its tasks run in (``create_app``), and the
-app factory knows nothing of Celery. A process that only publishes tasks (a web app) has this app
-as its current one as soon as it imports a task module: ``axa/tasks/__init__.py`` imports this
-module, as Celery's Django layout does in the project package.
+Imports go one way: this module builds the Flask apps its tasks run in with the factory
+celeryconfig names (``flask_app_factory``), and the app factory knows nothing of Celery. A
+process that only publishes tasks (a web app) has this app as its current one as soon as it
+imports a task module: ``axa/tasks/__init__.py`` imports this module, as Celery's Django layout
+does in the project package.
 
 ``celeryconfig.py`` is the data (queues, routes, beat, limits, reliability settings). The broker
 and result URLs, and the one setting that depends on the broker's kind, come from the environment
@@ -21,10 +22,10 @@ import logging
 
 from celery import Celery, Task
 from celery.signals import worker_process_init
+from celery.utils.imports import symbol_by_name
 from flask import Flask, current_app, has_app_context
 
 from axa.platform.config import load_settings
-from axa.platform.factory import create_app
 from axa.platform.redis_client import client_for, reset_clients
 
 log = logging.getLogger(__name__)
@@ -33,9 +34,10 @@ _apps: dict[str, Flask] = {}
 
 
 def flask_app_for(subsystem: str) -> Flask:
-    """The app this process's tasks of ``subsystem`` run in, built on first use."""
+    """The app this process's tasks of ``subsystem`` run in, built on first use by the factory
+    celeryconfig names (``flask_app_factory``: the composition root, axa/apps.py)."""
     if subsystem not in _apps:
-        _apps[subsystem] = create_app(subsystem)
+        _apps[subsystem] = symbol_by_name(celery.conf.flask_app_factory)(subsystem)
     return _apps[subsystem]
 
 

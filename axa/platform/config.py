@@ -5,7 +5,10 @@ Each variable is declared once, with its type and its default:
 * the platform's in ``Settings`` (read by ``load_settings``; databases by ``database_url``);
 * each market-data vendor's in ``VendorSettings`` and ``VENDOR_DEFAULTS`` (``vendor_settings``);
 * each ingest dataset's schedule and batch size, whose defaults sit on the dataset itself
-  (``dataset_schedule``, ``dataset_batch_items``).
+  (``dataset_schedule``, ``dataset_batch_items``);
+* how the processes run (gunicorn, Flower, ``make run``, the benches) in ``ops.settings.OpsSettings``
+  and the vendor sandbox's in ``ops.sandbox.state.SandboxConfig``, declared beside their users with
+  ``var`` and read here (``read_settings``, ``read_var``, ``env_value``).
 
 Unset or empty means the default. ``.env.example`` lists every variable.
 """
@@ -33,10 +36,24 @@ def _raw(env: Mapping[str, str] | None, name: str) -> str | None:
     return value if value not in (None, "") else None
 
 
+def env_value(name: str, env: Mapping[str, str] | None = None) -> str | None:
+    """The raw value of variable ``name``, or None when it is unset or empty."""
+    return _raw(env, name)
+
+
+FLAGS = {**dict.fromkeys(("1", "true", "yes", "on"), True),
+         **dict.fromkeys(("0", "false", "no", "off"), False)}
+
+
 def _parse(name: str, raw: str, kind: type):
-    """``raw`` as ``kind``: str, int, float, or tuple (comma-separated, blanks dropped)."""
+    """``raw`` as ``kind``: str, int, float, bool (1/0, true/false, yes/no, on/off) or tuple
+    (comma-separated, blanks dropped)."""
     if kind is tuple:
         return tuple(item.strip() for item in raw.split(",") if item.strip())
+    if kind is bool:
+        if raw.strip().lower() not in FLAGS:
+            raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
+        return FLAGS[raw.strip().lower()]
     try:
         return kind(raw)
     except ValueError as exc:
@@ -49,9 +66,21 @@ def _read(env: Mapping[str, str] | None, name: str, default):
     return default if raw is None else _parse(name, raw, type(default))
 
 
+def read_var(name: str, default, env: Mapping[str, str] | None = None):
+    """Variable ``name`` typed like ``default``, or ``default`` when it is unset or empty."""
+    return _read(env, name, default)
+
+
 def var(name: str, default):
     """A field read from the environment variable ``name``, typed like its default."""
     return field(default=default, metadata={"env": name})
+
+
+def read_settings(cls, env: Mapping[str, str] | None = None):
+    """An instance of the dataclass ``cls``, each field declared with ``var`` read from ``env``
+    (default: ``os.environ``); fields without a variable keep their defaults."""
+    declared = [f for f in fields(cls) if "env" in f.metadata]
+    return cls(**{f.name: _read(env, f.metadata["env"], f.default) for f in declared})
 
 
 @dataclass(frozen=True)
@@ -82,8 +111,6 @@ class Settings:
     argon2_time_cost: int = var("AXA_ARGON2_TIME_COST", 2)
     argon2_memory_kib: int = var("AXA_ARGON2_MEMORY_KIB", 19 * 1024)
     argon2_parallelism: int = var("AXA_ARGON2_PARALLELISM", 1)
-    flower_user: str = var("AXA_FLOWER_USER", "admin")
-    flower_password: str = var("AXA_FLOWER_PASSWORD", "admin")
     ingest_backoff_base: float = var("AXA_INGEST_BACKOFF_BASE", 1.0)  # first poll retry delay (s)
 
     def __post_init__(self) -> None:
@@ -102,8 +129,7 @@ class Settings:
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """The platform's settings from ``env`` (default: ``os.environ``)."""
-    values = {f.name: _read(env, f.metadata["env"], f.default) for f in fields(Settings)}
-    settings = Settings(**values)
+    settings = read_settings(Settings, env)
     secret = _raw(env, "AXA_SECRET_KEY")
     if settings.production and (secret is None or len(secret) < 32):
         raise ConfigError("AXA_SECRET_KEY must be set to at least 32 characters in production")

@@ -13,8 +13,8 @@ from importlib.resources import files
 
 from apispec import BasePlugin
 from flask import Blueprint, Flask
-from flask_smorest import Api
 
+from axa.platform.api import Api
 from axa.platform.fields import DecimalString
 
 DOCS_PREFIX = "/api/v1/docs"

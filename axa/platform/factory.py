@@ -1,21 +1,23 @@
-"""One app factory made of small steps; ``create_<subsystem>_app`` in apps.py call it.
+"""One app factory made of small steps (DESIGN.md §4.1); axa/apps.py hands it each subsystem's
+``db`` and blueprints, so the platform imports no layer above it.
 
 The factory knows nothing of Celery: the Celery side (axa/platform/celery_app.py) builds the apps
-its tasks run in through ``create_app``, and a process that publishes tasks gets the platform's
-Celery app by importing a task module (axa/tasks/__init__.py)."""
+its tasks run in through the factory celeryconfig names, and a process that publishes tasks gets
+the platform's Celery app by importing a task module (axa/tasks/__init__.py)."""
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable, Sequence
 
 from alembic.config import Config as AlembicConfig
 from flask import Flask
 from flask.sessions import SessionInterface
 from flask_cors import CORS
 from flask_migrate import Migrate
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
+from flask_sqlalchemy import SQLAlchemy
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from axa.platform import docs, security
+from axa.platform import docs, request_limits, security
 from axa.platform.config import PORTS, database_url, load_settings
 from axa.platform.errors import register_error_handlers
 from axa.platform.health import blp as health_blp
@@ -61,8 +63,7 @@ def own_revisions(subsystem: str):
     return configure
 
 
-def init_extensions(app: Flask, subsystem: str) -> None:
-    db = importlib.import_module(f"axa.models.{subsystem}").db
+def init_extensions(app: Flask, subsystem: str, db: SQLAlchemy) -> None:
     db.init_app(app)
     Migrate(app, db, directory=MIGRATIONS, compare_type=True).configure(own_revisions(subsystem))
     app.session_interface = NoCookieSession()
@@ -70,13 +71,14 @@ def init_extensions(app: Flask, subsystem: str) -> None:
          resources={r"/api/*": {}, r"/health/*": {}})
 
 
-def register_blueprints(app: Flask, api: Api, subsystem: str) -> None:
+def register_blueprints(api: Api, blueprints: Sequence[Blueprint]) -> None:
     api.register_blueprint(health_blp)
-    for blueprint in importlib.import_module(f"axa.blueprints.{subsystem}").BLUEPRINTS:
+    for blueprint in blueprints:
         api.register_blueprint(blueprint)
 
 
 def install_hooks(app: Flask) -> None:
+    app.before_request(request_limits.check_request_head)  # first: 414 / 431 before any other work
     app.before_request(security.check_host)
     app.before_request(security.check_csrf)
     app.after_request(security.add_security_headers)
@@ -91,14 +93,18 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
-def create_app(subsystem: str, overrides: dict | None = None) -> Flask:
+def create_app(subsystem: str, db: SQLAlchemy, blueprints: Sequence[Blueprint],
+               init_app: Callable[[Flask], None] | None = None, overrides: dict | None = None) -> Flask:
+    """The app of ``subsystem`` on its ``db``, serving ``blueprints`` (in that order) after
+    ``/health/``; ``init_app`` does the subsystem's own set-up last."""
     app = Flask(f"axa.{subsystem}")
     configure(app, subsystem, overrides)
-    init_extensions(app, subsystem)
+    init_extensions(app, subsystem, db)
     api = docs.create_api(app)
-    register_blueprints(app, api, subsystem)
+    register_blueprints(api, blueprints)
     register_error_handlers(app)
     install_hooks(app)
     trust_proxies(app)
-    importlib.import_module(f"axa.blueprints.{subsystem}").init_app(app)
+    if init_app is not None:
+        init_app(app)
     return app

@@ -1,7 +1,16 @@
-"""The control API under /_sandbox: faults, the request log, the clock, health. Loopback callers only."""
+"""The control API under /_sandbox: faults, the request log, the clock, health.
+
+Only for the developer's own tools: a loopback caller, naming a loopback host (``localhost``,
+``127.0.0.1`` or ``[::1]``, any port: a page on another name that DNS rebinding points at 127.0.0.1
+still sends that name), and JSON for every request with a body. A web page the developer opens can
+POST cross-site without a preflight only as text/plain, a form or multipart, which get 415; DELETE
+always needs a preflight, which the sandbox never grants (no CORS headers). The vendor endpoints
+are not touched: they answer as the real vendors do.
+"""
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from flask import Blueprint, abort, request
 
@@ -16,6 +25,10 @@ from ops.sandbox.web import json_body, json_response, sandbox_state
 blueprint = Blueprint("sandbox_control", __name__, url_prefix="/_sandbox")
 
 
+LOOPBACK_HOST = re.compile(r"(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?", re.IGNORECASE)
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
 @blueprint.before_request
 def loopback_only():
     try:
@@ -24,6 +37,10 @@ def loopback_only():
         loopback = False
     if not loopback:
         abort(403, "the sandbox control API answers loopback callers only")
+    if not LOOPBACK_HOST.fullmatch(request.headers.get("Host", "")):
+        abort(403, "the sandbox control API answers loopback host names only (localhost, 127.0.0.1, [::1])")
+    if request.method in BODY_METHODS and request.mimetype != "application/json":
+        abort(415, "send JSON (Content-Type: application/json)")
 
 
 def _vendor(vendor: str) -> str:

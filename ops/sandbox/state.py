@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
+from axa.platform.config import read_settings, read_var, var
 from ops.sandbox.faults import FaultBoard
 
 VENDORS = ("fmp", "cmc", "cbonds", "terrapin")
@@ -16,36 +16,25 @@ DEFAULT_RPM = {"fmp": 300, "cmc": 60, "cbonds": 30, "terrapin": 100}
 LOG_SIZE = 5000
 
 
-def _env_int(env, name: str, default: int) -> int:
-    raw = env.get(name, "")
-    return int(raw) if raw.strip() else default
-
-
 @dataclass(frozen=True)
 class SandboxConfig:
-    fmp_key: str = "sandbox-fmp-key"
-    cmc_key: str = "sandbox-cmc-key"
-    cbonds_login: str = "sandbox"
-    cbonds_password: str = "sandbox-cbonds"
-    terrapin_key: str = "sandbox-terrapin-key"
-    tick_seconds: int = 60
-    seed: int = 20250101
-    rpm: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RPM))
+    """The sandbox's settings: each ``AXA_SANDBOX_*`` variable declared once here (``var``) and read
+    through axa/platform/config.py; the per-minute limits are ``AXA_SANDBOX_<VENDOR>_RPM``."""
+
+    fmp_key: str = var("AXA_SANDBOX_FMP_KEY", "sandbox-fmp-key")
+    cmc_key: str = var("AXA_SANDBOX_CMC_KEY", "sandbox-cmc-key")
+    cbonds_login: str = var("AXA_SANDBOX_CBONDS_LOGIN", "sandbox")
+    cbonds_password: str = var("AXA_SANDBOX_CBONDS_PASSWORD", "sandbox-cbonds")
+    terrapin_key: str = var("AXA_SANDBOX_TERRAPIN_KEY", "sandbox-terrapin-key")
+    tick_seconds: int = var("AXA_SANDBOX_TICK_SECONDS", 60)  # at least 1
+    seed: int = var("AXA_SANDBOX_SEED", 20250101)
+    rpm: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RPM))  # 0: not enforced
 
     @classmethod
-    def from_env(cls, env=None) -> SandboxConfig:
-        env = os.environ if env is None else env
-        base = cls()
-        return cls(
-            fmp_key=env.get("AXA_SANDBOX_FMP_KEY") or base.fmp_key,
-            cmc_key=env.get("AXA_SANDBOX_CMC_KEY") or base.cmc_key,
-            cbonds_login=env.get("AXA_SANDBOX_CBONDS_LOGIN") or base.cbonds_login,
-            cbonds_password=env.get("AXA_SANDBOX_CBONDS_PASSWORD") or base.cbonds_password,
-            terrapin_key=env.get("AXA_SANDBOX_TERRAPIN_KEY") or base.terrapin_key,
-            tick_seconds=max(1, _env_int(env, "AXA_SANDBOX_TICK_SECONDS", base.tick_seconds)),
-            seed=_env_int(env, "AXA_SANDBOX_SEED", base.seed),
-            rpm={v: _env_int(env, f"AXA_SANDBOX_{v.upper()}_RPM", DEFAULT_RPM[v]) for v in VENDORS},
-        )
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SandboxConfig:
+        config = read_settings(cls, env)
+        rpm = {v: read_var(f"AXA_SANDBOX_{v.upper()}_RPM", DEFAULT_RPM[v], env) for v in VENDORS}
+        return replace(config, tick_seconds=max(1, config.tick_seconds), rpm=rpm)
 
 
 class ManualClock:

@@ -15,7 +15,7 @@ from bench.servers import ROOT, ServerSettings, gunicorn
 
 def test_every_benchmark_runs_and_prints_its_result_line():
     proc = subprocess.run([sys.executable, "-m", "bench", "--quick"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=240)
+                          text=True, timeout=420)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for name in BENCHMARKS:
         found = re.search(rf"^RESULT {name} ratio=(\d+\.\d+) .*$", proc.stdout, re.M)

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from axa.platform.apps import create_auth_app
+from axa.apps import create_auth_app
 from axa.platform.config import database_url
 from ops.migrate import ensure_database
 

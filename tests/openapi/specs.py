@@ -4,7 +4,7 @@ from __future__ import annotations
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from axa.platform.apps import FACTORIES
+from axa.apps import FACTORIES
 from axa.platform.config import SUBSYSTEMS
 
 EXAMPLES = 12  # generated requests per operation and mode, beyond the examples and coverage cases

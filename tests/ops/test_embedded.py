@@ -51,6 +51,7 @@ def test_servers_outlive_the_process_that_started_them_and_are_reused(var):
     assert embedded.ensure_started(var) == env
     assert _server_pids(var) == pids  # reused, not restarted
     assert embedded.is_running(var)
+    assert embedded.server_pids(var) == {"postgres": int(pids[0]), "redis": int(pids[1])}
 
 
 def test_the_postgres_url_carries_per_subsystem_databases(var, monkeypatch):
@@ -74,6 +75,7 @@ def test_stop_ends_both_servers_and_a_restart_keeps_the_data(var):
     client.close()
     embedded.stop(var)
     assert not embedded.is_running(var)
+    assert embedded.server_pids(var) == {"postgres": None, "redis": None}
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(env["AXA_POSTGRES_URL"], connect_timeout=2).close()
     client = redis.Redis.from_url(env["AXA_REDIS_URL"], socket_connect_timeout=1)

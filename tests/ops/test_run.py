@@ -24,7 +24,7 @@ from ops.supervisor import Supervisor
 from tests.conftest import ROOT
 
 STARTUP_SECONDS = 50
-FLOWER = ("ops-admin", "flower-test-password")
+FLOWER_USER = "ops-admin"
 
 
 def _ports_free(offset: int) -> bool:
@@ -56,9 +56,10 @@ def _drop_databases(prefix: str) -> None:
 def platform(tmp_path):
     """A running ``python -m ops.run`` on the test's services, at a free port offset."""
     offset, prefix = _free_offset(), os.environ["AXA_DATABASE_PREFIX"] + "run_"
-    env = {**os.environ, "AXA_PORT_OFFSET": str(offset), "AXA_VAR_DIR": str(tmp_path / "var"),
-           "AXA_DATABASE_PREFIX": prefix, "AXA_WEB_WORKERS": "1", "AXA_WORKER_CONCURRENCY": "1",
-           "AXA_FLOWER_USER": FLOWER[0], "AXA_FLOWER_PASSWORD": FLOWER[1]}
+    env = {name: value for name, value in os.environ.items() if name != "AXA_FLOWER_PASSWORD"}
+    env.update({"AXA_PORT_OFFSET": str(offset), "AXA_VAR_DIR": str(tmp_path / "var"),
+                "AXA_DATABASE_PREFIX": prefix, "AXA_WEB_WORKERS": "1", "AXA_WORKER_CONCURRENCY": "1",
+                "AXA_FLOWER_USER": FLOWER_USER})  # no password: the run makes up one
     log = tmp_path / "run.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "ops.run"], cwd=ROOT, env=env, stdout=out,
@@ -98,14 +99,17 @@ def test_run_brings_up_everything_and_sigint_stops_every_child(platform):
     flower = f"http://127.0.0.1:{FLOWER_PORT + offset}/"
     health = {f"http://127.0.0.1:{port + offset}/health/": 200 for port in PORTS.values()}
     _wait_until({**health, flower: 401}, proc, log)
-    assert _status(flower, auth=FLOWER) == 200
-    assert _status(flower, auth=(FLOWER[0], "wrong")) == 401
-
     output = log.read_text()
+    login = re.search(rf"Flower +http://localhost:{FLOWER_PORT + offset}/ +user {FLOWER_USER}, password (\S+) ", output)
+    assert login, output[-3000:]  # the banner names this run's random Flower password
+    assert len(login.group(1)) >= 16 and login.group(1) != "admin"
+    assert _status(flower, auth=(FLOWER_USER, login.group(1))) == 200
+    assert _status(flower, auth=(FLOWER_USER, "admin")) == 401
+    assert _status(flower, auth=(FLOWER_USER, "wrong")) == 401
+
     assert f"http://localhost:{PORTS['auth'] + offset}/api/v1/docs/all" in output
     assert f"http://localhost:{FLOWER_PORT + offset}/" in output
-    for name in ("worker.sync", "worker.mail", "worker.poll-fmp", "worker.poll-cmc", "worker.backfill",
-                 "worker.pipeline", "beat", "flower",
+    for name in ("worker.poll-fmp", "worker.pipeline", "worker.vendors", "worker.background", "beat", "flower", "sandbox",
                  *(f"web.{s}" for s in SUBSYSTEMS)):
         assert re.search(rf"{re.escape(name)} started \(pid=\d+\)", output), name
     children = psutil.Process(proc.pid).children(recursive=True)
@@ -137,3 +141,19 @@ def test_stopping_before_a_child_reported_its_start_does_not_fail():
     supervisor.terminate()
     supervisor.kill()
     assert supervisor.stopping
+
+
+def test_ctrl_c_during_start_up_stops_every_child_once_they_have_started():
+    script = ("import os, sys; from ops.supervisor import Proc, supervise; sys.exit(supervise("
+              "[Proc('interrupter', f'kill -INT {os.getpid()}; exec sleep 60')]"
+              " + [Proc(f'sleeper{n}', 'exec sleep 60') for n in range(20)]))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 130, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "more children have reported their start" in done.stdout  # Ctrl-C came during start-up
+    pids = [int(pid) for pid in re.findall(r"started \(pid=(\d+)\)", done.stdout)]
+    assert len(pids) == 21
+    assert "CRASH" not in done.stdout
+    assert not [pid for pid in pids
+                if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]

@@ -22,8 +22,8 @@ import pytest
 from amqp.exceptions import ChannelError
 from kombu import Exchange, Queue
 
+from axa.apps import create_auth_app
 from axa.models.auth import OutboxEntry, SentMail, User, db
-from axa.platform.apps import create_auth_app
 from axa.platform.celery_app import celery
 from axa.tasks.auth.mail import message_id, send_message
 

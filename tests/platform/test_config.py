@@ -2,6 +2,7 @@
 environment in this one module, and listed in .env.example."""
 from __future__ import annotations
 
+import ast
 from dataclasses import fields
 
 import pytest
@@ -16,7 +17,11 @@ from axa.platform.config import (
     dataset_schedule,
     load_settings,
 )
+from ops.sandbox.state import DEFAULT_RPM, SandboxConfig
+from ops.settings import OpsSettings, load_ops_settings
 from tests.conftest import ROOT
+
+CONFIG_MODULE = ROOT / "axa" / "platform" / "config.py"
 
 
 def test_unset_means_the_declared_default_and_celery_follows_redis():
@@ -63,4 +68,65 @@ def test_env_example_lists_every_variable():
     names = {f.metadata["env"] for f in fields(Settings)} | {"AXA_POSTGRES_URL", "AXA_DATABASE_PREFIX"}
     names |= {f"AXA_{vendor.upper()}_BASE_URL" for vendor in VENDORS}
     names |= {name for credentials in VENDOR_CREDENTIALS.values() for name, _ in credentials.values()}
+    names |= {f.metadata["env"] for cls in (OpsSettings, SandboxConfig) for f in fields(cls) if "env" in f.metadata}
+    names |= {f"AXA_SANDBOX_{vendor.upper()}_RPM" for vendor in DEFAULT_RPM}
     assert names - listed == set()
+
+
+def test_process_settings_are_declared_once_and_typed():
+    assert load_ops_settings({}) == OpsSettings()
+    ops = load_ops_settings({"AXA_WEB_THREADS": "8", "AXA_FLOWER_XHEADERS": "1", "AXA_PORT_OFFSET": "200",
+                             "AXA_WORKER_CONCURRENCY": ""})
+    assert (ops.web_threads, ops.flower_xheaders, ops.port_offset, ops.worker_concurrency) == (8, True, 200, 2)
+    assert load_ops_settings({"AXA_FLOWER_XHEADERS": "off"}).flower_xheaders is False
+    with pytest.raises(ConfigError, match="AXA_FLOWER_XHEADERS must be 1 or 0"):
+        load_ops_settings({"AXA_FLOWER_XHEADERS": "maybe"})
+    with pytest.raises(ConfigError, match="AXA_PORT_OFFSET must be an integer"):
+        load_ops_settings({"AXA_PORT_OFFSET": "ten"})
+
+
+def test_sandbox_settings_are_read_through_the_config_module():
+    assert SandboxConfig.from_env({}) == SandboxConfig()
+    config = SandboxConfig.from_env({"AXA_SANDBOX_FMP_KEY": "k", "AXA_SANDBOX_TICK_SECONDS": "0",
+                                     "AXA_SANDBOX_CMC_RPM": "0", "AXA_SANDBOX_SEED": " 7 "})
+    assert (config.fmp_key, config.tick_seconds, config.seed) == ("k", 1, 7)  # a tick of at least 1 s
+    assert config.rpm == {**DEFAULT_RPM, "cmc": 0}
+    with pytest.raises(ConfigError, match="AXA_SANDBOX_TERRAPIN_RPM"):
+        SandboxConfig.from_env({"AXA_SANDBOX_TERRAPIN_RPM": "lots"})
+
+
+def _is_environ(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "environ" and (
+        isinstance(node.value, ast.Name) and node.value.id == "os")
+
+
+def _names_a_setting(key: ast.AST | None) -> bool:
+    """True unless the key is a literal that is no ``AXA_*`` variable (PYTHONUNBUFFERED, ...)."""
+    return not (isinstance(key, ast.Constant) and isinstance(key.value, str) and not key.value.startswith("AXA_"))
+
+
+def _environ_reads(tree: ast.AST):
+    """Lines that read an ``AXA_*`` variable from the process environment (writes, and copying the
+    whole environment for a child process, are fine)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            func, key = node.func, node.args[0] if node.args else None
+            if (func.attr == "getenv" or (_is_environ(func.value) and func.attr in ("get", "setdefault", "pop"))) \
+                    and _names_a_setting(key):
+                yield node.lineno
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _is_environ(node.value):
+            if _names_a_setting(node.slice):
+                yield node.lineno
+        elif isinstance(node, ast.Compare) and any(_is_environ(c) for c in node.comparators):
+            if _names_a_setting(node.left):
+                yield node.lineno
+
+
+def test_only_the_config_module_reads_the_environment():
+    """DESIGN.md §4.2 (issue 8): the apps, tasks, ops and the benches read every setting through
+    axa/platform/config.py, so each default is written once and typed once."""
+    files = [ROOT / "celeryconfig.py", ROOT / "wsgi.py",
+             *(path for top in ("axa", "ops", "bench") for path in (ROOT / top).rglob("*.py"))]
+    reads = [f"{path.relative_to(ROOT)}:{line}" for path in files if path != CONFIG_MODULE
+             for line in _environ_reads(ast.parse(path.read_text()))]
+    assert reads == []

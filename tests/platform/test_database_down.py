@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from axa.platform.apps import create_stocks_app
+from axa.apps import create_stocks_app
 from tests.conftest import bearer, login, register
 
 QUICK = 10.0

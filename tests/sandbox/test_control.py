@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 import requests
 
 from ops.sandbox.app import create_sandbox_app
@@ -78,6 +79,52 @@ def test_control_api_refuses_remote_callers():
     assert client.get("/_sandbox/health", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
     refused = client.delete("/_sandbox/faults", environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert refused.status_code == 403
+
+
+def test_control_api_refuses_text_plain_posts_a_web_page_could_send(sandbox):
+    """A page the developer opens may POST cross-site without a preflight only as text/plain,
+    form-urlencoded or multipart (issue 14, finding 12): none of them arms anything."""
+    body = '{"server_error": {"count": 5}}'
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None):
+        headers = {"Content-Type": content_type} if content_type else {}
+        armed = sandbox.control("POST", "/faults/fmp", data=body, headers=headers)
+        assert armed.status_code == 415 and "application/json" in armed.json()["message"]
+        shifted = sandbox.control("POST", "/clock", data='{"advance_seconds": 3600}', headers=headers)
+        assert shifted.status_code == 415
+    assert sandbox.control("GET", "/faults/fmp").json()["faults"] == {}
+    assert sandbox.control("GET", "/clock").json()["offset_seconds"] == 0
+    assert sandbox.control("POST", "/faults/fmp", json={"server_error": {"count": 1}}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8099", "localhost.evil.example",
+                                  "127.0.0.1.nip.io", "10.0.0.1", "[::2]:8099"])
+def test_control_api_answers_loopback_host_names_only(sandbox, host):
+    """DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 is same-origin with
+    the sandbox but still sends its own name as Host."""
+    for method, path, kwargs in (("GET", "/health", {}), ("GET", "/requests", {}), ("DELETE", "/faults", {}),
+                                 ("POST", "/faults/fmp", {"json": {"server_error": {"count": 1}}})):
+        refused = sandbox.control(method, path, headers={"Host": host}, **kwargs)
+        assert refused.status_code == 403, (method, path)
+        assert "loopback" in refused.json()["message"]
+    assert sandbox.control("GET", "/faults/fmp").json()["faults"] == {}
+
+
+@pytest.mark.parametrize("host", ["localhost", "LOCALHOST:8099", "127.0.0.1", "127.0.0.1:8099", "[::1]",
+                                  "[::1]:8099"])
+def test_control_api_accepts_every_loopback_host(sandbox, host):
+    assert sandbox.control("GET", "/health", headers={"Host": host}).status_code == 200
+
+
+def test_vendor_endpoints_keep_answering_as_the_vendors_do(sandbox):
+    """The vendor APIs mimic real vendors: any Host, and Cbonds takes a body of any content type."""
+    assert sandbox.fmp("/stable/quote", symbol="X", apikey="sandbox-fmp-key").status_code == 200
+    quote = sandbox.http.get(f"{sandbox.base}/fmp/stable/quote", params={"symbol": "X"},
+                             headers={"Host": "financialmodelingprep.com", "apikey": "sandbox-fmp-key"}, timeout=20)
+    assert quote.status_code == 200
+    cbonds = sandbox.http.post(f"{sandbox.base}/cbonds/services/json/get_emitents/", params={"lang": "eng"},
+                               data='{"auth": {"login": "sandbox", "password": "sandbox-cbonds"}}',
+                               headers={"Content-Type": "text/plain", "Host": "ws.cbonds.info"}, timeout=20)
+    assert cbonds.status_code == 200
 
 
 def _free_port() -> int:

@@ -1,20 +1,15 @@
 """The FMP quote fast path (fmp_data.quotes_json: constants per instrument, parts per day) gives the
-reference's bytes (_quote_json_plain, quote() through one template or the encoder), and the pooled
-server threads still serve connections side by side."""
+reference's bytes (_quote_json_plain, quote() through one template or the encoder)."""
 from __future__ import annotations
 
 import dataclasses
-import threading
-import time
 
 import pytest
-import requests
 
-from ops.sandbox.app import start_in_thread
-from ops.sandbox.state import VENDORS, ManualClock, SandboxConfig
+from ops.sandbox.state import SandboxConfig
 from ops.sandbox.synth.equities import equity_universe
 from ops.sandbox.vendors import fmp_data
-from tests.sandbox.conftest import FMP_KEY, START, TICK
+from tests.sandbox.conftest import START, TICK
 
 SEED = SandboxConfig().seed
 REFERENCE = fmp_data._quote_json_plain
@@ -79,39 +74,3 @@ def test_unusual_instruments_give_the_reference_bytes_or_error(fallbacks):
         for offset in (0, 1):
             assert _fast([equity], start + offset, TICK) == [_reference(equity, start + offset, TICK)]
     assert fallbacks  # some of those went to the reference
-
-
-def test_reused_threads_still_serve_connections_side_by_side():
-    config = SandboxConfig(rpm=dict.fromkeys(VENDORS, 0))
-    server, base = start_in_thread(clock=ManualClock(START), config=config)
-    name = f"sandbox-connections-{server.port}_"
-    try:
-        state = server.app.extensions["sandbox"]
-        symbol = equity_universe(SEED).items[0].symbol
-        with requests.Session() as http:
-            for _ in range(40):
-                response = http.get(f"{base}/fmp/stable/quote", params={"symbol": symbol}, headers=FMP_KEY,
-                                    timeout=20)
-                assert response.status_code == 200 and response.json()[0]["symbol"] == symbol
-        assert 1 <= sum(t.name.startswith(name) for t in threading.enumerate()) <= 3  # not one thread per request
-        state.faults.set("fmp", {"slow": {"count": 1, "seconds": 3.0}})
-        finished = {}
-
-        def fetch(label):
-            requests.get(f"{base}/fmp/stable/quote", params={"symbol": symbol}, headers=FMP_KEY, timeout=20)
-            finished[label] = time.monotonic()
-
-        slow = threading.Thread(target=fetch, args=("slow",))
-        slow.start()
-        deadline = time.monotonic() + 10
-        while state.faults.snapshot()["fmp"]:  # until the slow request has taken the fault (it sleeps)
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        fetch("quick")  # served while the slow one sleeps in its thread
-        slow.join(20)
-        assert finished["quick"] < finished["slow"]
-    finally:
-        server.shutdown()
-        server.server_close()
-    time.sleep(0.2)
-    assert not [t for t in threading.enumerate() if t.name.startswith(name)]  # idle threads leave on close

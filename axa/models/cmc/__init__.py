@@ -5,9 +5,20 @@ db = make_db()
 
 from axa.models.cmc.coins import Coin, CoinDaily, CoinQuote, GlobalMetrics  # noqa: E402
 from axa.models.cmc.users import User  # noqa: E402
-from axa.models.ingest import define_ingest_models  # noqa: E402
+from axa.models.ingest import IngestBatchTable, IngestRunTable, QuarantineTable  # noqa: E402
 
-IngestRun, IngestBatch, QuarantinedRecord = define_ingest_models(db)
+
+class IngestRun(IngestRunTable, db.Model):
+    pass
+
+
+class IngestBatch(IngestBatchTable, db.Model):
+    pass
+
+
+class QuarantinedRecord(QuarantineTable, db.Model):
+    pass
+
 
 __all__ = [
            "Coin",

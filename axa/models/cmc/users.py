@@ -1,5 +1,7 @@
 """Local replica of global users, kept current by user sync."""
 from axa.models.cmc import db
-from axa.models.replica import define_user_replica
+from axa.models.replica import UserReplicaTable
 
-User = define_user_replica(db)
+
+class User(UserReplicaTable, db.Model):
+    pass

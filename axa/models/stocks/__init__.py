@@ -3,11 +3,22 @@ from axa.models.base import make_db
 
 db = make_db()
 
-from axa.models.ingest import define_ingest_models  # noqa: E402
+from axa.models.ingest import IngestBatchTable, IngestRunTable, QuarantineTable  # noqa: E402
 from axa.models.stocks.instruments import BondTerms, DailyBar, Instrument, LatestQuote  # noqa: E402
 from axa.models.stocks.users import User  # noqa: E402
 
-IngestRun, IngestBatch, QuarantinedRecord = define_ingest_models(db)
+
+class IngestRun(IngestRunTable, db.Model):
+    pass
+
+
+class IngestBatch(IngestBatchTable, db.Model):
+    pass
+
+
+class QuarantinedRecord(QuarantineTable, db.Model):
+    pass
+
 
 __all__ = [
            "BondTerms",

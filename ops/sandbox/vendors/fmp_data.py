@@ -166,16 +166,61 @@ def _day_parts(equity: Equity, today: int) -> tuple:
             repr(rounded_low), equity.avg_volume * volume_factor, tail)
 
 
+def _bucket_price(consts: tuple, noise: int, angles: tuple) -> float:
+    """prices.bucket_price of an instrument (its _Instrument.consts) in the bucket whose noise key
+    and wave angles (omega * days) are given."""
+    mixed, sigma, base, _, _, p0, a0, p1, a1, p2, a2, p3, a3, p4, a4, p5, a5 = consts
+    d0, d1, d2, d3, d4, d5 = angles
+    sin = math.sin
+    # rand.hash_ints(seed, NOISE_BUCKET, bucket): the last _mix round; then rand.gauss's Box-Muller
+    x = ((mixed ^ noise) + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    x ^= x >> 31
+    normal = (math.sqrt(-2.0 * math.log(((x >> 32) + 1) / 4294967297.0))
+              * math.cos(_TWO_PI * ((x & 0xFFFFFFFF) / 4294967296.0)))
+    curve = sum((a0 * sin(d0 + p0), a1 * sin(d1 + p1), a2 * sin(d2 + p2), a3 * sin(d3 + p3),
+                 a4 * sin(d4 + p4), a5 * sin(d5 + p5)))  # prices.smooth
+    return base * math.exp(curve + sigma * normal)
+
+
+def _fields(raw: float, day: tuple, elapsed: float, shares) -> bytes | None:
+    """The quote's JSON text from the price to marketCap, as quote() rounds it; None when a number
+    is not finite (then _quote_json_plain makes the quote)."""
+    _, prev, open_, open_text, year_high, year_high_text, year_low, year_low_text, volume_rate, _ = day
+    price = round(raw, 2) if raw >= 1 else round_price(raw)
+    change_pct = round((price / prev - 1.0) * 100.0, 5)
+    change = round(price - prev, 4)
+    if not math.isfinite(price + change_pct + change):
+        return None
+    price_text = repr(price)
+    # high, low = max(open_, price), min(open_, price): each is open_ unless price passes it.
+    # dayHigh, dayLow, yearHigh, yearLow are round_price of one of them or of the year's bounds;
+    # round_price(price) is price (rounding an already rounded float to the same decimals
+    # gives it back: it is the double nearest that decimal, within half an ulp of it).
+    if price > open_:
+        high, low, high_text, low_text = price, open_, price_text, open_text
+    elif price < open_:
+        high, low, high_text, low_text = open_, price, open_text, price_text
+    else:
+        high = low = open_
+        high_text = low_text = open_text
+    return (f'{price_text},"changePercentage":{change_pct!r},"change":{change!r},'
+            f'"volume":{int(volume_rate * elapsed)},"dayLow":{low_text},"dayHigh":{high_text},'
+            f'"yearHigh":{high_text if high > year_high else year_high_text},'
+            f'"yearLow":{low_text if low < year_low else year_low_text},'
+            f'"marketCap":{"null" if shares is None else int(price * shares)}').encode()
+
+
 def quotes_json(equities, bucket: int, tick: int) -> list[bytes]:
     """quote_json of each of ``equities`` in one bucket (the same bytes, made faster)."""
     epoch = bucket * tick
     today = int(epoch // DAY)
     days = bucket * tick / DAY
-    d0, d1, d2, d3, d4, d5 = (omega * days for omega in _OMEGAS)  # prices.smooth's omega * days
+    angles = tuple(omega * days for omega in _OMEGAS)  # prices.smooth's omega * days
     elapsed = min(1.0, max(0.05, (epoch % DAY - 13.5 * 3600) / (6.5 * 3600)))
     ending = b"%d}" % epoch
     noise = bucket & MASK
-    sin, exp, log, sqrt, cos, isfinite = math.sin, math.exp, math.log, math.sqrt, math.cos, math.isfinite
     instruments = _instruments.get(tick) or {}
     out = []
     for equity in equities:
@@ -187,46 +232,10 @@ def quotes_json(equities, bucket: int, tick: int) -> list[bytes]:
             day = inst.day
             if day is None or day[0] != today:
                 day = inst.day = _day_parts(equity, today)
-            if day[1] is None:
-                out.append(_quote_json_plain(equity, bucket, tick))
-                continue
-            (_, prev, open_, open_text, year_high, year_high_text, year_low, year_low_text, volume_rate,
-             tail) = day
-            mixed, sigma, base, shares, head, p0, a0, p1, a1, p2, a2, p3, a3, p4, a4, p5, a5 = inst.consts
-            # rand.hash_ints(seed, NOISE_BUCKET, bucket): the last _mix round; then rand.gauss's Box-Muller
-            x = ((mixed ^ noise) + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-            x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-            x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-            x ^= x >> 31
-            normal = (sqrt(-2.0 * log(((x >> 32) + 1) / 4294967297.0))
-                      * cos(_TWO_PI * ((x & 0xFFFFFFFF) / 4294967296.0)))
-            curve = sum((a0 * sin(d0 + p0), a1 * sin(d1 + p1), a2 * sin(d2 + p2), a3 * sin(d3 + p3),
-                         a4 * sin(d4 + p4), a5 * sin(d5 + p5)))  # prices.smooth
-            raw = base * exp(curve + sigma * normal)  # prices.bucket_price
-            price = round(raw, 2) if raw >= 1 else round_price(raw)
-            change_pct = round((price / prev - 1.0) * 100.0, 5)
-            change = round(price - prev, 4)
-            if not isfinite(price + change_pct + change):
-                out.append(_quote_json_plain(equity, bucket, tick))
-                continue
-            price_text = repr(price)
-            # high, low = max(open_, price), min(open_, price): each is open_ unless price passes it.
-            # dayHigh, dayLow, yearHigh, yearLow are round_price of one of them or of the year's bounds;
-            # round_price(price) is price (rounding an already rounded float to the same decimals
-            # gives it back: it is the double nearest that decimal, within half an ulp of it).
-            if price > open_:
-                high, low, high_text, low_text = price, open_, price_text, open_text
-            elif price < open_:
-                high, low, high_text, low_text = open_, price, open_text, price_text
-            else:
-                high = low = open_
-                high_text = low_text = open_text
-            out.append(b"".join((head, (
-                f'{price_text},"changePercentage":{change_pct!r},"change":{change!r},'
-                f'"volume":{int(volume_rate * elapsed)},"dayLow":{low_text},"dayHigh":{high_text},'
-                f'"yearHigh":{high_text if high > year_high else year_high_text},'
-                f'"yearLow":{low_text if low < year_low else year_low_text},'
-                f'"marketCap":{"null" if shares is None else int(price * shares)}').encode(), tail, ending)))
+            fields = None if day[1] is None else _fields(_bucket_price(inst.consts, noise, angles), day,
+                                                         elapsed, inst.consts[3])
+            out.append(_quote_json_plain(equity, bucket, tick) if fields is None
+                       else b"".join((inst.consts[4], fields, day[9], ending)))
         except Exception:  # whatever the fast path trips on, the reference answers (or raises) as before
             out.append(_quote_json_plain(equity, bucket, tick))
     return out

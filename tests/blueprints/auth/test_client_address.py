@@ -2,8 +2,8 @@
 see the real client; forwarded headers from a peer that is not a trusted proxy change nothing."""
 import pytest
 
+from axa.apps import create_auth_app
 from axa.models.auth import AuthEvent, db
-from axa.platform.apps import create_auth_app
 from tests.conftest import bearer, login, register, set_settings
 
 PROXY = "10.0.0.2"  # the peer every request comes from: the proxy in front of the app

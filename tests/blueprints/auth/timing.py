@@ -56,7 +56,7 @@ def assert_indistinguishable(known: list[float], unknown: list[float]) -> tuple[
 
 
 def _forgot_samples(rounds: int) -> dict[str, list[float]]:
-    from axa.platform.apps import create_auth_app
+    from axa.apps import create_auth_app
     app = create_auth_app({"TESTING": True})
     client = app.test_client(use_cookies=False)
     client.post("/api/v1/auth/register", json={"email": KNOWN, "password": PASSWORD, "display_name": "Ada"})

@@ -7,7 +7,7 @@ from axa.blueprints.market.schemas import PLAIN
 from axa.platform.fields import DecimalString
 
 MAX_SYMBOLS = 200
-MAX_TEXT = MAX_SYMBOLS * 65  # the whole ?symbols= value: 200 symbols of 64 characters and commas
+MAX_TEXT = 8000  # the whole ?symbols= value: within the apps' 8 KiB URL limit (request_limits.py)
 
 
 class QuoteSchema(Schema):
@@ -51,7 +51,8 @@ class QuotesQuerySchema(Schema):
     symbols = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_TEXT), PLAIN],
                             metadata={"description": (
                                 f"Comma-separated symbols or ISINs, 1 to {MAX_SYMBOLS} once blanks and "
-                                "repeats are dropped, each at most 64 characters (else 422)")})
+                                f"repeats are dropped, each at most 64 characters, {MAX_TEXT} characters "
+                                "in all (else 422; a URL over 8 KiB is 414)")})
 
     @post_load
     def normalize(self, data: dict, **_) -> dict:
