@@ -1,9 +1,9 @@
 """Celery configuration: data only. One table of tasks → queues; every queue declared.
 
 Nothing here reads the environment: the broker and result URLs (``AXA_BROKER_URL``,
-``AXA_RESULT_URL``) are set by the Celery app from axa.platform.config when its configuration is
-first read (axa/platform/celery_app.py). Reliability settings follow shared/security.md §2 and
-are all set explicitly (decision 7).
+``AXA_RESULT_URL``), and the one setting that depends on the broker's kind, are set by the Celery
+app from axa.platform.config when its configuration is first read (axa/platform/celery_app.py).
+Reliability settings follow shared/security.md §2 and are all set explicitly (decision 7).
 """
 from kombu import Queue
 
@@ -71,7 +71,8 @@ task_reject_on_worker_lost = True  # capped by AppTask's redelivery counter (MAX
 task_acks_on_failure = True  # failures are retried explicitly, not redelivered
 task_acks_on_timeout = True
 worker_prefetch_multiplier = 1
-worker_cancel_long_running_tasks_on_connection_loss = True
+# worker_cancel_long_running_tasks_on_connection_loss: True on RabbitMQ, False on a Redis broker,
+# set with the broker URL by the Celery app (axa/platform/celery_app.py, broker_settings)
 worker_max_tasks_per_child = 1000
 worker_soft_shutdown_timeout = 10
 task_soft_time_limit = 25

@@ -2,7 +2,8 @@
 
 The AXA_* URLs name the services (CI: the machine's PostgreSQL, Redis, RabbitMQ). With none set,
 the embedded PostgreSQL and Redis of ops.embedded are started, as `make run` does.
-Test databases are ``axa_test_<subsystem>``; Redis uses its own database numbers.
+Test databases are ``axa_test_<subsystem>``; Redis uses its own database numbers: AXA_TEST_REDIS_DB
+(default 12) and the three after it.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIL_DIR = Path(tempfile.mkdtemp(prefix="axa-test-mail-"))
+TEST_REDIS_DB = int(os.environ.get("AXA_TEST_REDIS_DB", "12"))  # broker (if Redis), app, results, spare
 
 
 def _redis_db(url: str, number: int) -> str:
@@ -31,12 +33,11 @@ def _configure_environment() -> None:
         from ops.embedded import ensure_started
         os.environ.update(ensure_started(ROOT / "var" / "test-embedded"))
     redis_url = os.environ.get("AXA_REDIS_URL", "redis://127.0.0.1:6379/0")
-    first_db = int(os.environ.get("AXA_TEST_REDIS_DB", "12"))  # uses this number and the next two
-    os.environ["AXA_REDIS_URL"] = _redis_db(redis_url, first_db + 1)
-    os.environ["AXA_RESULT_URL"] = _redis_db(redis_url, first_db + 2)
+    os.environ["AXA_REDIS_URL"] = _redis_db(redis_url, TEST_REDIS_DB + 1)
+    os.environ["AXA_RESULT_URL"] = _redis_db(redis_url, TEST_REDIS_DB + 2)
     broker = os.environ.get("AXA_BROKER_URL", "")
     if not broker or broker.startswith("redis"):
-        os.environ["AXA_BROKER_URL"] = _redis_db(redis_url, first_db)
+        os.environ["AXA_BROKER_URL"] = _redis_db(redis_url, TEST_REDIS_DB)
     os.environ["AXA_DATABASE_PREFIX"] = os.environ.get("AXA_TEST_DB_PREFIX", "axa_test_")
     os.environ["AXA_MAIL_URL"] = f"file://{MAIL_DIR}"
     for name in ("AXA_LOGIN_LIMITS", "AXA_LOGIN_IP_LIMITS", "AXA_REGISTER_LIMITS", "AXA_FORGOT_LIMITS"):
@@ -49,6 +50,12 @@ from axa.apps import FACTORIES  # noqa: E402
 from axa.platform.celery_app import celery  # noqa: E402
 from axa.platform.config import SUBSYSTEMS  # noqa: E402
 from axa.platform.redis_client import client_for  # noqa: E402
+
+
+def spare_redis_url() -> str:
+    """The test Redis's fourth database, which no shared fixture uses: the Redis broker of
+    tests/integration/test_worker_recovery.py's own worker, whatever the run's broker is."""
+    return _redis_db(os.environ["AXA_REDIS_URL"], TEST_REDIS_DB + 3)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,8 +9,9 @@ imports a task module: ``axa/tasks/__init__.py`` imports this module, as Celery'
 does in the project package.
 
 ``celeryconfig.py`` is the data (queues, routes, beat, limits, reliability settings). The broker
-and result URLs come from the environment through axa.platform.config, read when Celery first
-needs its configuration (``add_defaults``), not when a module is imported.
+and result URLs, and the one setting that depends on the broker's kind, come from the environment
+through axa.platform.config, read when Celery first needs its configuration (``add_defaults``),
+not when a module is imported.
 
 A redelivery counter in Redis caps how often a message that kills its worker comes back
 (``task_reject_on_worker_lost`` requeues it otherwise forever; security.md §2).
@@ -40,10 +41,17 @@ def flask_app_for(subsystem: str) -> Flask:
     return _apps[subsystem]
 
 
-def broker_urls() -> dict[str, str]:
-    """``AXA_BROKER_URL`` and ``AXA_RESULT_URL`` as Celery's settings."""
+def broker_settings() -> dict[str, str | bool]:
+    """``AXA_BROKER_URL`` and ``AXA_RESULT_URL`` as Celery's settings, and the one setting that
+    depends on the broker's kind. A late-ack task still running when the broker connection drops
+    is cancelled where the broker redelivers its message at once (RabbitMQ: it would otherwise run
+    twice, in parallel). A Redis broker gives the message back only after the visibility timeout
+    (an hour), so there cancelling would shelve the task for an hour: it runs on and is acked
+    once the connection is back (tests/integration/test_worker_recovery.py)."""
     settings = load_settings()
-    return {"broker_url": settings.broker_url, "result_backend": settings.result_url}
+    redis_broker = settings.broker_url.startswith(("redis", "sentinel"))
+    return {"broker_url": settings.broker_url, "result_backend": settings.result_url,
+            "worker_cancel_long_running_tasks_on_connection_loss": not redis_broker}
 
 
 class AppTask(Task):
@@ -79,7 +87,7 @@ class AppTask(Task):
 
 celery = Celery("axa", task_cls=AppTask)
 celery.config_from_object("celeryconfig")
-celery.add_defaults(broker_urls)  # a promise: evaluated when the configuration is first read
+celery.add_defaults(broker_settings)  # a promise: evaluated when the configuration is first read
 celery.set_default()  # shared_task proxies resolve to this app in every thread, not Celery's default
 
 

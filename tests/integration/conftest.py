@@ -6,14 +6,17 @@ One worker serves the whole session; a test that kills it gets a fresh one start
 starts with the worker consuming (it answers ``active_queues`` for every queue: a broker-neutral
 check), its queues purged and fresh databases (``live_apps``: no eager mode, the web apps
 publish to the real broker). The worker's vendor clients point at the session's vendor sandbox
-(a thread of this process) with loose limits, set before it starts.
+(a thread of this process) with loose limits, set before it starts. It also runs the test-only
+tasks of tests/integration/worker_tasks.py (``-I``).
 
 What only RabbitMQ does is marked: ``rabbitmq_redelivery`` (a killed worker's unacked messages
 come back at once) and ``rabbitmq_confirms`` (publisher confirms); on another broker those tests
-are skipped with that reason.
+are skipped with that reason. What a Redis broker does is tested in every environment by
+test_worker_recovery.py, with a worker of its own on a Redis database of this run's Redis.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
@@ -24,10 +27,14 @@ import uuid
 from pathlib import Path
 
 import pytest
+from celery import Celery
 from kombu import Connection
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
 
 import celeryconfig
 from axa.platform.celery_app import celery
+from axa.platform.config import database_url
 from ops.sandbox.state import VENDORS
 from tests.conftest import ROOT
 from tests.tasks.ingest_helpers import START, sandbox_server  # noqa: F401 (the session's vendor sandbox)
@@ -41,6 +48,7 @@ rabbitmq_redelivery = pytest.mark.skipif(
 rabbitmq_confirms = pytest.mark.skipif(
     not ON_RABBITMQ, reason="RabbitMQ-only: publisher confirms (confirm_timeout) bound a publish to "
     "a silent broker; a Redis broker has no confirms")
+TEST_TASKS = "tests.integration.worker_tasks"  # test-only tasks, imported by the test workers alone
 BACKOFF_BASE = 0.1  # AXA_INGEST_BACKOFF_BASE of the test worker: poll retries after 0.1, 0.2, 0.4 … s
 
 
@@ -66,9 +74,9 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
         time.sleep(interval)
 
 
-def broker_connection() -> Connection:
-    """A connection straight to this run's broker (never through a test's proxy)."""
-    return Connection(os.environ["AXA_BROKER_URL"], connect_timeout=2)
+def broker_connection(url: str | None = None) -> Connection:
+    """A connection straight to this run's broker, or to ``url`` (never through a test's proxy)."""
+    return Connection(url or os.environ["AXA_BROKER_URL"], connect_timeout=2)
 
 
 def consumer_counts() -> dict[str, int]:
@@ -82,8 +90,8 @@ def consumer_counts() -> dict[str, int]:
             channel.close()
 
 
-def purge_queues() -> None:
-    with broker_connection() as conn:
+def purge_queues(url: str | None = None) -> None:
+    with broker_connection(url) as conn:
         channel = conn.channel()
         for queue in celeryconfig.QUEUE_NAMES:
             channel.queue_purge(queue)
@@ -93,9 +101,16 @@ def purge_queues() -> None:
 class WorkerProcess:
     """``celery worker`` as a subprocess in its own process group (main process + pool children)."""
 
-    def __init__(self, log_path: Path, env: dict[str, str] | None = None):
+    def __init__(self, log_path: Path, env: dict[str, str] | None = None, include: tuple[str, ...] = (),
+                 control: Celery | None = None):
+        """``env`` overrides the test process's environment (``AXA_BROKER_URL``: another broker,
+        or a proxy in front of one); ``include`` names extra task modules (``-I``); ``control``
+        is a Celery app on the broker the test reaches the worker through, when that is not this
+        run's (remote control publishes through its app's producer pool, so it needs its own)."""
         self.log_path = log_path
         self.env = dict(env or {})
+        self.include = include
+        self.control = control
         self.name = ""
         self.proc: subprocess.Popen | None = None
         self._log = None
@@ -107,7 +122,8 @@ class WorkerProcess:
     def command(self) -> list[str]:
         return [sys.executable, "-m", "celery", "-A", "axa.platform.celery_app", "worker",
                 "-Q", ",".join(celeryconfig.QUEUE_NAMES), "-c", "2", "--without-gossip",
-                "--without-mingle", "-E", "-n", self.name, "--loglevel", "INFO"]
+                "--without-mingle", "-E", "-n", self.name, "--loglevel", "INFO",
+                *(["-I", ",".join(self.include)] if self.include else [])]
 
     def start(self) -> None:
         self.name = f"axa-test-{uuid.uuid4().hex[:8]}@localhost"
@@ -116,20 +132,31 @@ class WorkerProcess:
                                      stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + WORKER_START_TIMEOUT
-        while not self._consuming():
+        while not self.consuming():
             if not self.running or time.monotonic() > deadline:
                 self.kill()
                 raise AssertionError(f"worker did not start consuming:\n{self.log_tail()}")
             time.sleep(0.1)
 
-    def _consuming(self) -> bool:
+    def inspect(self, method: str, timeout: float = 0.5):
+        """This worker's answer to a remote-control ``inspect`` method, or None if it is silent."""
+        app = self.control or celery
+        with broker_connection(self.control and self.control.conf.broker_url) as conn:
+            inspector = app.control.inspect([self.name], timeout=timeout, connection=conn, limit=1)
+            return (getattr(inspector, method)() or {}).get(self.name)
+
+    def consuming(self) -> bool:
         """The worker answers remote control with every queue among its consumers (its control
         consumer starts after the task consumers, on any broker)."""
-        with broker_connection() as conn:
-            replies = celery.control.inspect([self.name], timeout=0.5, connection=conn,
-                                             limit=1).active_queues() or {}
-        queues = {queue["name"] for queue in replies.get(self.name) or ()}
+        queues = {queue["name"] for queue in self.inspect("active_queues") or ()}
         return queues >= set(celeryconfig.QUEUE_NAMES)
+
+    def pool_pids(self) -> set[int]:
+        return set((self.inspect("stats") or {}).get("pool", {}).get("processes", ()))
+
+    def running_task(self, name: str) -> dict | None:
+        """The first task called ``name`` that a pool process is running (id, worker_pid, …)."""
+        return next((t for t in self.inspect("active") or () if t["name"] == name and t["worker_pid"]), None)
 
     def kill(self) -> None:
         """SIGKILL the whole process group: no warm or cold shutdown, no acks."""
@@ -160,7 +187,7 @@ class WorkerProcess:
 @pytest.fixture(scope="session")
 def celery_worker(databases, sandbox_server):  # noqa: F811
     log_dir = Path(tempfile.mkdtemp(prefix="axa-test-worker-"))
-    worker = WorkerProcess(log_dir / "worker.log", vendor_env(sandbox_server.base_url))
+    worker = WorkerProcess(log_dir / "worker.log", vendor_env(sandbox_server.base_url), include=(TEST_TASKS,))
     with broker_connection() as conn:  # declare every queue, drop what earlier runs left
         celery.amqp.TaskConsumer(conn).purge()
     worker.start()
@@ -182,6 +209,21 @@ def platform(worker, live_apps):
     """Fresh databases and apps publishing to the broker the worker consumes from."""
     assert not celery.conf.task_always_eager
     return live_apps
+
+
+# ---- user sync: what the replicas hold, and a worker's statement held on a lock -------------
+def replica_versions(apps, sub) -> dict[int, int]:
+    module = importlib.import_module(f"axa.models.{sub}")
+    with apps[sub].app_context():
+        return dict(module.db.session.execute(select(module.User.id, module.User.version)).all())
+
+
+def blocked_on_lock(apps, sub) -> int:
+    """How many of the worker's statements wait on a lock in ``sub``'s database."""
+    with apps["auth"].app_context():
+        return apps["auth"].extensions["sqlalchemy"].session.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = :name AND wait_event_type = 'Lock'"),
+            {"name": make_url(database_url(sub)).database}).scalar()
 
 
 # ---- market data: the session's vendor sandbox and ingest runs through the worker ------------

@@ -6,6 +6,9 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from urllib.parse import urlsplit
+
+DEFAULT_PORTS = {"amqp": 5672, "pyamqp": 5672, "redis": 6379}
 
 
 class TcpProxy:
@@ -20,6 +23,20 @@ class TcpProxy:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._frozen = threading.Event()
+
+    @classmethod
+    def in_front_of(cls, url: str) -> tuple[TcpProxy, str]:
+        """A started proxy to the service ``url`` names, and ``url`` through it (same credentials,
+        virtual host or database)."""
+        parts = urlsplit(url)
+        proxy = cls((parts.hostname, parts.port or DEFAULT_PORTS[parts.scheme])).start()
+        credentials = parts.netloc.rpartition("@")[0]
+        address = f"{proxy.host}:{proxy.port}"
+        return proxy, parts._replace(netloc=f"{credentials}@{address}" if credentials else address).geturl()
+
+    @property
+    def listening(self) -> bool:
+        return self._listener is not None
 
     def start(self) -> TcpProxy:
         """Listen (on the same port as before, after a cut) and forward every connection."""

@@ -7,7 +7,6 @@ import importlib
 import os
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select, update
@@ -20,8 +19,6 @@ from tests.conftest import register
 from tests.integration.conftest import rabbitmq_confirms, wait_until
 from tests.integration.proxy import TcpProxy
 
-DEFAULT_PORTS = {"amqp": 5672, "redis": 6379}
-
 
 def _use_broker(url: str) -> None:
     """Point the test process's publisher (the web apps' Celery) at ``url``, with fresh pools."""
@@ -33,11 +30,8 @@ def _use_broker(url: str) -> None:
 @pytest.fixture
 def broker_proxy(platform):
     real = celery.conf.broker_url
-    parts = urlsplit(real)
-    proxy = TcpProxy((parts.hostname, parts.port or DEFAULT_PORTS[parts.scheme])).start()
-    credentials = parts.netloc.rpartition("@")[0]
-    netloc = f"{credentials}@127.0.0.1:{proxy.port}" if credentials else f"127.0.0.1:{proxy.port}"
-    _use_broker(parts._replace(netloc=netloc).geturl())
+    proxy, through_proxy = TcpProxy.in_front_of(real)
+    _use_broker(through_proxy)
     yield proxy
     celery.amqp.producer_pool.force_close_all()
     celery.pool.force_close_all()

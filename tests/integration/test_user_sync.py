@@ -6,20 +6,19 @@ import importlib
 import time
 
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
 
 from axa.models.auth import OutboxEntry, User, db
-from axa.platform.config import REPLICA_SUBSYSTEMS, database_url
+from axa.platform.config import REPLICA_SUBSYSTEMS
 from tests.conftest import bearer, login, mails, register, token_from
-from tests.integration.conftest import consumer_counts, rabbitmq_redelivery, wait_until
+from tests.integration.conftest import (
+    blocked_on_lock,
+    consumer_counts,
+    rabbitmq_redelivery,
+    replica_versions,
+    wait_until,
+)
 
 USERS = 30
-
-
-def replica_versions(apps, sub) -> dict[int, int]:
-    module = importlib.import_module(f"axa.models.{sub}")
-    with apps[sub].app_context():
-        return dict(module.db.session.execute(select(module.User.id, module.User.version)).all())
 
 
 def auth_versions(apps) -> dict[int, int]:
@@ -49,14 +48,6 @@ def test_registration_reaches_every_replica_within_five_seconds(platform):
     assert browser.post("/api/v1/auth/confirm", json={"token": token}).status_code == 200
 
 
-def _blocked_on_lock(apps, sub) -> int:
-    """How many of the worker's statements wait on a lock in ``sub``'s database."""
-    with apps["auth"].app_context():
-        return db.session.execute(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = :name AND wait_event_type = 'Lock'"),
-            {"name": make_url(database_url(sub)).database}).scalar()
-
-
 def _converged(apps, expected: dict[int, int]):
     found = {sub: replica_versions(apps, sub) for sub in REPLICA_SUBSYSTEMS}
     return all(rows == expected for rows in found.values()) and found
@@ -72,7 +63,7 @@ def test_worker_killed_mid_fan_out_then_replaced_converges(platform, worker):
         blocker.execute(text("LOCK TABLE users IN EXCLUSIVE MODE"))
         for n in range(USERS):
             assert register(auth, email=f"user{n}@example.com").status_code == 201
-        wait_until(lambda: _blocked_on_lock(platform, "stream") >= 1, 10.0, "an upsert in flight")
+        wait_until(lambda: blocked_on_lock(platform, "stream") >= 1, 10.0, "an upsert in flight")
         worker.kill()
         wait_until(lambda: sum(consumer_counts().values()) == 0, 5.0, "the broker saw the worker die")
     finally:

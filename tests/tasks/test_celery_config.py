@@ -7,7 +7,7 @@ import threading
 import pytest
 
 import celeryconfig
-from axa.platform.celery_app import celery
+from axa.platform.celery_app import broker_settings, celery
 from axa.platform.config import load_settings
 
 DECLARED = {q.name: q for q in celeryconfig.task_queues}
@@ -88,7 +88,8 @@ def test_celeryconfig_is_data_and_the_urls_come_from_the_environment():
     """celeryconfig reads nothing from the environment; the Celery app takes the broker and
     result URLs from axa.platform.config when its configuration is first read."""
     data = runpy.run_path(celeryconfig.__file__)
-    assert not {"broker_url", "result_backend", "os", "load_settings"} & set(data)
+    assert not {"broker_url", "result_backend", "os", "load_settings",
+                "worker_cancel_long_running_tasks_on_connection_loss"} & set(data)
     settings = load_settings()
     assert (celery.conf.broker_url, celery.conf.result_backend) == (settings.broker_url, settings.result_url)
     assert settings.broker_url == os.environ["AXA_BROKER_URL"]
@@ -113,6 +114,19 @@ def test_delivery_settings_are_explicit():
     assert conf.task_acks_late and conf.task_reject_on_worker_lost
     assert conf.worker_prefetch_multiplier == 1
     assert conf.task_publish_retry and conf.task_publish_retry_policy["max_retries"] <= 3
+
+
+@pytest.mark.parametrize(("broker", "cancel"), [("amqp://guest:guest@127.0.0.1:5672/axa", True),
+                                                 ("redis://127.0.0.1:6379/12", False)])
+def test_running_tasks_are_cancelled_on_connection_loss_only_where_the_broker_redelivers_at_once(
+        monkeypatch, broker, cancel):
+    """RabbitMQ gives a lost connection's unacked messages back at once, so a task left running
+    would run twice; a Redis broker only after the visibility timeout, so a cancelled task would
+    wait an hour (tests/integration/test_worker_recovery.py). Set explicitly for either."""
+    on_redis = os.environ["AXA_BROKER_URL"].startswith("redis")  # this run's broker
+    assert celery.conf.worker_cancel_long_running_tasks_on_connection_loss is not on_redis
+    monkeypatch.setenv("AXA_BROKER_URL", broker)
+    assert broker_settings()["worker_cancel_long_running_tasks_on_connection_loss"] is cancel
 
 
 def test_tasks_resolve_to_the_platform_app_in_any_thread():

@@ -82,14 +82,15 @@ def login(email: str, password: str):
     settings = current_app.config["AXA"]
     key = normalize_email(email)
     ratelimit.hit("login-ip", client_ip(), settings.login_ip_limits)
-    ratelimit.check("login-email", key, settings.login_limits)
+    # every attempt counts, before its password is checked: a check now and a count after the
+    # hash would let concurrent guesses all pass the check together, on any number of workers
+    ratelimit.hit("login-email", key, settings.login_limits)
     user = User.by_email(key)
     ok = passwords.verify_password(user.password_hash if user else None, password)
     ua = request.headers.get("User-Agent", "")
     if not ok or not user.active:
         AuthEvent.log("login_failed", user.id if user else None, client_ip(), ua)
         db.session.commit()
-        ratelimit.hit("login-email", key, settings.login_limits)
         abort(401, message=INVALID_LOGIN)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
