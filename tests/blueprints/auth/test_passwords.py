@@ -172,3 +172,19 @@ def test_forgot_for_an_unknown_or_disabled_account_mails_nobody_and_leaves_no_ro
     assert [m["Subject"] for m in mails()] == ["Confirm your AXA Platform email"]  # registration's
     with auth_app.app_context():
         assert db.session.query(OutboxEntry).filter_by(topic="mail").count() == 0
+
+
+def test_concurrent_wrong_current_passwords_cannot_overrun_the_account_limit(client, auth_app):
+    """10 guesses at once against a limit of 5: at most 5 are checked (and audited); the rest 429."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from axa.models.auth import AuthEvent
+    set_settings(auth_app, password_change_limits="5 per minute", password_change_session_limits="100 per day")
+    register(client)
+    device = auth_app.test_client(use_cookies=False)
+    sessions = [login(device).get_json()["session_id"] for _ in range(10)]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = list(pool.map(lambda sid: _change(auth_app, sid, "a wrong guess").status_code, sessions))
+    assert sorted(codes) == [403] * 5 + [429] * 5
+    with auth_app.app_context():
+        assert db.session.query(AuthEvent).filter_by(kind="password_change_failed").count() == 5

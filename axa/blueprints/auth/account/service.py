@@ -139,12 +139,11 @@ def reset_password(token: str, password: str) -> None:
 
 
 def _wrong_current_password(user: User) -> None:
-    """Audit the guess, count it for the account and the session; the session that used up its
-    allowance ends (401), otherwise 403. The account's limit then holds every session (429)."""
+    """Audit the guess and count it for the session: the session that used up its allowance ends
+    (401), otherwise 403. (The account's limit counted the attempt before the password check.)"""
     settings, session = current_app.config["AXA"], current_session()
     ua = request.headers.get("User-Agent", "")
     AuthEvent.log("password_change_failed", user.id, client_ip(), ua)
-    ratelimit.count("password-change", str(user.id), settings.password_change_limits)
     signed_out = ratelimit.count("password-change-session", session.key_hash,
                                  settings.password_change_session_limits)
     if signed_out:
@@ -157,7 +156,9 @@ def _wrong_current_password(user: User) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    ratelimit.check("password-change", str(user.id), current_app.config["AXA"].password_change_limits)
+    # every attempt counts for the account before its password is checked: a check now and a
+    # count after the hash would let concurrent guesses all pass the check together
+    ratelimit.hit("password-change", str(user.id), current_app.config["AXA"].password_change_limits)
     if not passwords.verify_password(user.password_hash, current):
         _wrong_current_password(user)
     _reject_password(new, user.email, "new_password")
