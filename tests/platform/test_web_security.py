@@ -209,3 +209,24 @@ def test_every_error_carries_a_message(client, method, path, body, code):
     response = client.open(path, method=method, data=body, content_type="application/json")
     assert response.status_code == code
     assert set(response.get_json()) == {"code", "status", "message"} and response.get_json()["message"]
+
+
+def test_async_views_still_run_through_flask_ensure_sync(auth_app):
+    """The app's quick ensure_sync returns plain functions as they are and hands coroutine
+    functions to Flask's own (which needs the asgiref extra; without it, Flask says so)."""
+    import functools
+
+    def plain():
+        return 1
+
+    async def coroutine():
+        return 2
+
+    assert auth_app.ensure_sync(plain) is plain
+    assert auth_app.ensure_sync(functools.partial(plain)) is not None
+    try:
+        wrapped = auth_app.ensure_sync(coroutine)
+    except RuntimeError as exc:  # Flask's own answer when asgiref is missing
+        assert "async" in str(exc)
+    else:
+        assert wrapped is not coroutine and wrapped() == 2
