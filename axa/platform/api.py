@@ -20,12 +20,15 @@ import http
 from collections.abc import Callable
 
 import flask_smorest
+from flask import current_app
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
 
+from axa.platform import idempotency, ratelimit
 from axa.platform.auth_hook import check_session, current_session
 
 SIGNED_IN = [{"bearer": []}, {"cookie": []}]  # the security schemes the factory declares
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
 
 
 class ArgumentsParser(FlaskParser):
@@ -88,6 +91,33 @@ class Blueprint(flask_smorest.Blueprint):
             @functools.wraps(documented)
             def wrapper(*args, **kwargs):
                 check()
+                return func(*args, **kwargs)
+            return wrapper
+        return decorate
+
+    def idempotent(self, func: Callable) -> Callable:
+        """Honour an ``Idempotency-Key`` header (axa/platform/idempotency.py) on a create; goes
+        below ``login_required`` (keys are per user) and above ``arguments`` and ``response``."""
+        documented = self.doc(parameters=[idempotency.PARAMETER])(
+            self.alt_response(409, "CONFLICT", description="The first request with this key is "
+                                                          "still running")(func))
+
+        @functools.wraps(documented)
+        def wrapper(*args, **kwargs):
+            return idempotency.run_once(current_session().user_id, func, *args, **kwargs)
+        return wrapper
+
+    def limited(self, scope: str, setting: str) -> Callable:
+        """A per-user rate limit: the limits in ``Settings.<setting>`` (e.g. "30 per minute"),
+        counted under ``scope``; past them 429 with Retry-After (documented). Goes below
+        ``login_required``."""
+        def decorate(func: Callable) -> Callable:
+            documented = self.alt_response(429, "TOO_MANY_REQUESTS", headers=RETRY_AFTER)(func)
+
+            @functools.wraps(documented)
+            def wrapper(*args, **kwargs):
+                spec = getattr(current_app.config["AXA"], setting)
+                ratelimit.hit(scope, str(current_session().user_id), spec)
                 return func(*args, **kwargs)
             return wrapper
         return decorate

@@ -112,6 +112,14 @@ class Settings:
     argon2_memory_kib: int = var("AXA_ARGON2_MEMORY_KIB", 19 * 1024)
     argon2_parallelism: int = var("AXA_ARGON2_PARALLELISM", 1)
     ingest_backoff_base: float = var("AXA_INGEST_BACKOFF_BASE", 1.0)  # first poll retry delay (s)
+    idempotency_seconds: int = var("AXA_IDEMPOTENCY_SECONDS", 24 * 3600)  # Idempotency-Key answers kept
+    auth_url: str = var("AXA_AUTH_URL", "http://127.0.0.1:8000")  # the auth server, for socweb's Conduit face
+    socweb_post_limits: str = var("AXA_SOCWEB_POST_LIMITS", "30 per minute;500 per day")  # per user
+    socweb_comment_limits: str = var("AXA_SOCWEB_COMMENT_LIMITS", "60 per minute;2000 per day")
+    socweb_like_limits: str = var("AXA_SOCWEB_LIKE_LIMITS", "300 per minute")  # likes and favorites
+    socweb_feed_size: int = var("AXA_SOCWEB_FEED_SIZE", 800)  # entries kept per home feed in Redis
+    socweb_fanout_threshold: int = var("AXA_SOCWEB_FANOUT_THRESHOLD", 20000)  # more subscribers: read-merged
+    socweb_fanout_batch: int = var("AXA_SOCWEB_FANOUT_BATCH", 1000)  # feeds written per fan-out task
 
     def __post_init__(self) -> None:
         for name in ("result_url", "broker_url"):  # unset: the Redis of AXA_REDIS_URL

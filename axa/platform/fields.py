@@ -1,6 +1,8 @@
 """Marshmallow fields shared by the subsystems' schemas."""
 from __future__ import annotations
 
+from datetime import UTC
+
 from marshmallow import fields
 
 
@@ -18,3 +20,17 @@ class DecimalString(fields.Decimal):
         if isinstance(value, str):
             return value
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Timestamp(fields.DateTime):
+    """A moment as UTC ISO 8601 with milliseconds and ``Z`` (DESIGN §9): ``2026-12-05T10:00:00.123Z``."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="iso", **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"

@@ -3,6 +3,13 @@ from axa.models.base import make_db
 
 db = make_db()
 
-from axa.models.socweb.users import User  # noqa: E402
+from axa.models.socweb.users import User  # noqa: E402, I001
+from axa.models.socweb.profiles import Profile  # noqa: E402
+from axa.models.socweb.subscriptions import Subscription  # noqa: E402
+from axa.models.socweb.posts import Post, PostEdit, PostTag  # noqa: E402
+from axa.models.socweb.comments import Comment  # noqa: E402
+from axa.models.socweb.reactions import Favorite, Like  # noqa: E402
+from axa.models.socweb.outbox import OutboxEntry  # noqa: E402
 
-__all__ = ["User", "db"]
+__all__ = ["Comment", "Favorite", "Like", "OutboxEntry", "Post", "PostEdit", "PostTag", "Profile",
+           "Subscription", "User", "db"]

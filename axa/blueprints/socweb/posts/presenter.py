@@ -1,0 +1,28 @@
+"""Posts as ``PostSchema`` sends them: each with its author, counts and the viewer's flags, for
+a whole page in two queries (axa/models/socweb/reading.py)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from axa.models.socweb import Post
+from axa.models.socweb.reading import PostStats, authors, post_stats
+
+
+def present(posts: list[Post], viewer_id: int | None) -> list[dict]:
+    stats = post_stats([p.id for p in posts], viewer_id)
+    people = authors({p.author_id for p in posts}, viewer_id)
+    return [_card(post, stats.get(post.id, PostStats()), people[post.author_id]) for post in posts]
+
+
+def present_one(post: Post, viewer_id: int | None) -> dict:
+    return present([post], viewer_id)[0]
+
+
+def _card(post: Post, stats: PostStats, author) -> dict:
+    return {"id": post.id, "author": {"id": author.user_id, "username": author.username,
+                                      "display_name": author.display_name, "bio": author.bio,
+                                      "image": author.image, "following": author.following},
+            "title": post.title, "slug": post.slug, "description": post.description,
+            "body": post.body, "tags": post.tags, "visibility": post.visibility,
+            "created_at": post.created_at, "updated_at": post.updated_at,
+            "edited_at": post.edited_at, **asdict(stats)}
