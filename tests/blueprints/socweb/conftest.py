@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from axa.models.socweb import User, db
 from tests.conftest import PASSWORD, bearer, login, register
 
 
@@ -61,6 +62,20 @@ def set_status(apps):
     def change(member: Member, status: str) -> None:
         changed = auth.patch(f"/api/v1/auth/users/{member.id}", json={"status": status}, headers=admin)
         assert changed.status_code == 200, changed.get_json()
+    return change
+
+
+@pytest.fixture
+def sync_status(apps):
+    """``sync_status(member, "deleted")``: a newer snapshot of the user reaches socweb's replica
+    through user sync (auth's admin API knows only active and disabled)."""
+    def change(member: Member, status: str) -> None:
+        with apps["socweb"].app_context():
+            row = db.session.get(User, member.id)
+            snapshot = {**row.to_dict(), "status": status, "version": row.version + 1, "roles": []}
+            db.session.rollback()
+            assert User.apply_snapshots([snapshot]) == 1
+            db.session.remove()
     return change
 
 
