@@ -188,7 +188,8 @@ def test_an_empty_list_has_no_link(socweb, sign_up):
 def test_my_subscriptions_are_keyset_paged(socweb, sign_up):
     ada = sign_up("Ada", username="ada")
     for name in ("bea", "cal", "dot"):
-        follow(socweb, ada, sign_up(name.title(), username=name) and name)
+        sign_up(name.title(), username=name)
+        follow(socweb, ada, name)
     pages = walk(socweb, "/api/v1/subscriptions?limit=2", ada.headers)
     assert [usernames for usernames, _ in pages] == [["dot", "cal"], ["bea"]]
     assert socweb.get("/api/v1/subscriptions?limit=41", headers=ada.headers).status_code == 422
