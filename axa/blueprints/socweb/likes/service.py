@@ -35,4 +35,4 @@ def page(model: Reaction, user_id: int, args: dict) -> tuple[list[Post], Page]:
     found = keyset_page(db.session, reactions, model.id, args)
     posts = {p.id: p for p in db.session.scalars(select(Post).where(
         Post.id.in_([r.post_id for r in found.items])))}
-    return [posts[r.post_id] for r in found.items], found
+    return [posts[r.post_id] for r in found.items if r.post_id in posts], found  # deleted meanwhile: left out

@@ -53,7 +53,10 @@ class PostById(MethodView):
     @blp.alt_response(403, description="Not the author")
     @blp.alt_response(404, description=NOT_SEEN)
     def patch(self, changes, post_id):
-        """Edit your post; the version it replaces joins its history"""
+        """Edit your post; the version it replaces joins its history
+
+        Fields left out stay as they are. Without `tags`, the listed tags are kept and the body's
+        #hashtags read again; a new title gives a new slug. A change to nothing leaves no version."""
         author_id = current_session().user_id
         return present_one(service.edit(service.own_or_403(post_id, author_id), changes), author_id)
 
