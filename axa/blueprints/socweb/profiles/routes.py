@@ -35,7 +35,7 @@ class OwnProfile(MethodView):
         return service.own(service.signed_in_user())
 
     @blp.login_required
-    @blp.arguments(ProfileUpdateSchema, required=False, description="Only the fields to change")
+    @blp.arguments(ProfileUpdateSchema, description="Only the fields to change")
     @blp.response(200, OwnProfileSchema)
     @blp.alt_response(404, description="The user has not reached this subsystem yet")
     @blp.alt_response(409, description="The username is taken")
