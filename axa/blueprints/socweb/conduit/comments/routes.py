@@ -1,0 +1,51 @@
+"""Conduit comments on an article: list, add, delete."""
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from axa.blueprints.socweb.conduit import accounts, presenter, queries, sessions, writes
+from axa.blueprints.socweb.conduit.articles.routes import SLUG, article_or_404
+from axa.blueprints.socweb.conduit.blueprint import ConduitBlueprint
+from axa.blueprints.socweb.conduit.comments.schemas import (
+    ConduitMultipleCommentsSchema,
+    ConduitNewCommentRequestSchema,
+    ConduitSingleCommentSchema,
+)
+
+blp = ConduitBlueprint("conduit_comments", __name__, description="RealWorld Conduit: comments")
+BIGINT_MAX = 2**63 - 1
+COMMENT_ID = {"in": "path", "name": "id", "description": "The comment's id: unknown, or on another "
+              "article: 404"}
+
+
+@blp.route("/articles/<slug>/comments", parameters=[SLUG])
+class Comments(MethodView):
+    @blp.token_optional
+    @blp.response(200, ConduitMultipleCommentsSchema)
+    @blp.fails(404)
+    def get(self, slug):
+        """The article's comments, newest first"""
+        found = queries.comments_of(article_or_404(slug).id)
+        return {"comments": presenter.comments(found, sessions.viewer_id())}
+
+    @blp.token_required
+    @blp.limited("socweb-comments", "socweb_comment_limits")
+    @blp.arguments(ConduitNewCommentRequestSchema)
+    @blp.response(200, ConduitSingleCommentSchema)
+    @blp.fails(404, 422, 429, _429="Too many comments; see Retry-After")
+    def post(self, data, slug):
+        """Comment on an article (RealWorld answers 200 here, not 201)"""
+        user, _ = accounts.current()
+        comment = writes.add_comment(article_or_404(slug), user.id, data["comment"]["body"])
+        return {"comment": presenter.comment(comment, user.id)}
+
+
+@blp.route(f"/articles/<slug>/comments/<int(min=1, max={BIGINT_MAX}):id>", parameters=[SLUG, COMMENT_ID])
+class CommentById(MethodView):
+    @blp.token_required
+    @blp.response(204)
+    @blp.fails(403, 404, _403="Neither the comment's author nor the article's")
+    def delete(self, slug, id):
+        """Delete a comment (its author or the article's author)"""
+        user, _ = accounts.current()
+        writes.delete_comment(article_or_404(slug), id, user.id)
