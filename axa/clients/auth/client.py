@@ -2,6 +2,11 @@
 per base URL and process, connect and read timeouts, no retries, no redirects, no proxies from the
 environment (urllib3 itself, as the vendor clients, axa/clients/http.py).
 
+The caller's client is passed on: its User-Agent, and its address as ``X-Forwarded-For`` (socweb
+is then one more proxy hop in front of auth: with ``AXA_PROXY_HOPS=1``, as in ops/compose.yaml,
+auth counts its per-address limits and audits by the end client, not by socweb's address; with 0
+it ignores the header).
+
 Every answer the auth server gives on purpose (2xx, and 4xx with its JSON error body) comes back
 as an ``AuthAnswer`` for the caller to map; anything else (no connection, a timeout, a 5xx, a body
 that is not JSON or is too large) raises ``AuthUnavailable``, so the caller answers 503, never 500.
@@ -48,23 +53,24 @@ class AuthServerClient:
     def __repr__(self) -> str:
         return f"<AuthServerClient {self.base_url}>"
 
-    def register(self, email: str, password: str, display_name: str, user_agent: str = "") -> AuthAnswer:
+    def register(self, email: str, password: str, display_name: str, **client) -> AuthAnswer:
         """``POST /api/v1/auth/register``: 201 with the user's snapshot (and its ``version``)."""
         body = {"email": email, "password": password, "display_name": display_name}
-        return self.call("POST", "/api/v1/auth/register", body, user_agent=user_agent)
+        return self.call("POST", "/api/v1/auth/register", body, **client)
 
-    def login(self, email: str, password: str, user_agent: str = "") -> AuthAnswer:
+    def login(self, email: str, password: str, **client) -> AuthAnswer:
         """``POST /api/v1/auth/login``: 200 with ``session_id`` and the user's snapshot."""
-        return self.call("POST", "/api/v1/auth/login", {"email": email, "password": password},
-                         user_agent=user_agent)
+        return self.call("POST", "/api/v1/auth/login", {"email": email, "password": password}, **client)
 
     def me(self, session_id: str) -> AuthAnswer:
         """``GET /api/v1/auth/me`` as the session's user: their snapshot."""
         return self.call("GET", "/api/v1/auth/me", session_id=session_id)
 
     def call(self, method: str, path: str, body: dict | None = None, *, session_id: str | None = None,
-             user_agent: str = "") -> AuthAnswer:
+             user_agent: str = "", client_ip: str = "") -> AuthAnswer:
         headers = {"Accept": "application/json", "User-Agent": user_agent[:256] or USER_AGENT}
+        if client_ip:
+            headers["X-Forwarded-For"] = client_ip
         if session_id:
             headers["Authorization"] = f"Bearer {session_id}"
         payload = None

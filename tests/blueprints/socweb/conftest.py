@@ -12,16 +12,14 @@ failing field); error bodies are checked key by key instead.
 from __future__ import annotations
 
 import copy
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema_rs
 import pytest
 import yaml
-from werkzeug.serving import make_server
 
-from axa.clients.auth.client import close_clients
+from tests.blueprints.socweb.auth_server import served
 from tests.conftest import PASSWORD, set_settings
 
 SPEC = yaml.safe_load((Path(__file__).parent / "realworld_openapi.yml").read_text())
@@ -109,18 +107,9 @@ class Conduit:
 @pytest.fixture
 def conduit(apps):
     """socweb's Conduit face with a live auth server behind it."""
-    server = make_server("127.0.0.1", 0, apps["auth"], threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="auth-for-conduit", daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.port}"
-    set_settings(apps["socweb"], auth_url=base)
-    try:
+    with served(apps["auth"]) as base:
+        set_settings(apps["socweb"], auth_url=base)
         yield Conduit(apps, base)
-    finally:
-        close_clients()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def user_id(apps: dict, username: str) -> int:

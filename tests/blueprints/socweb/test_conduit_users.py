@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import socket
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
+from axa.apps import FACTORIES
+from axa.models.auth import AuthEvent
 from axa.models.socweb import User
-from tests.blueprints.socweb.conftest import TIMESTAMP  # noqa: F401 (shared pattern)
+from axa.platform.celery_app import celery
+from tests.blueprints.socweb.auth_server import served
+from tests.blueprints.socweb.conftest import Conduit
 from tests.conftest import PASSWORD, bearer, login, mails, register, set_settings
 
 USER_KEYS = {"email", "token", "username", "bio", "image"}
@@ -85,8 +89,10 @@ def test_the_current_user_needs_a_live_token(conduit):
     missing = conduit.call("GET", "/user")
     assert (missing.status_code, missing.get_json()) == (401, {"errors": {"token": ["is missing"]}})
     assert conduit.call("GET", "/user", token, scheme="Basic").get_json() == {"errors": {"token": ["is missing"]}}
-    dead = conduit.call("GET", "/user", "not-a-session")
-    assert (dead.status_code, dead.get_json()) == (401, {"errors": {"token": ["is invalid or expired"]}})
+    for path in ("/user", "/articles", "/profiles/jake"):  # a dead token is 401 on optional reads too
+        dead = conduit.call("GET", path, "not-a-session")
+        assert (dead.status_code, dead.get_json()) == (401, {"errors": {"token": ["is invalid or expired"]}})
+    assert conduit.call("GET", "/articles").status_code == 200
     auth = conduit.apps["auth"].test_client()
     assert auth.post("/api/v1/auth/logout", headers=bearer(token)).status_code == 204
     assert conduit.call("GET", "/user", token).status_code == 401  # logged out on auth: gone here too
@@ -123,13 +129,74 @@ def test_update_user_changes_the_profile_and_refuses_what_auth_owns(conduit):
     assert conduit.call("GET", "/user", token).get_json()["user"]["username"] == "jacob"
 
 
+def _sign_up_and_in(conduit) -> list:
+    return [conduit.call("POST", path, json={"user": user}) for path, user in (
+        ("/users", {"username": "jake", "email": "j@example.com", "password": PASSWORD}),
+        ("/users/login", {"email": "j@example.com", "password": PASSWORD}))]
+
+
 def test_auth_server_down_answers_503_in_the_conduit_shape(conduit):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     set_settings(conduit.apps["socweb"], auth_url=f"http://127.0.0.1:{port}")
-    for path, user in (("/users", {"username": "jake", "email": "j@example.com", "password": PASSWORD}),
-                       ("/users/login", {"email": "j@example.com", "password": PASSWORD})):
-        answer = conduit.call("POST", path, json={"user": user})
+    for answer in _sign_up_and_in(conduit):
         assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
         assert answer.get_json() == {"errors": {"service": ["is unavailable, try again shortly"]}}
+
+
+def test_a_broken_auth_answer_is_503_never_500(conduit):
+    def gateway_error(environ, start_response):  # what a proxy in front of a dead auth sends
+        start_response("502 Bad Gateway", [("Content-Type", "text/html")])
+        return [b"<html>Bad Gateway</html>"]
+
+    def odd_json(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"user": {"id": 1}, "session_id": 7}']
+
+    for app in (gateway_error, odd_json):
+        with served(app) as auth_url:
+            set_settings(conduit.apps["socweb"], auth_url=auth_url)
+            for answer in _sign_up_and_in(conduit):
+                assert answer.status_code == 503, (app.__name__, answer.get_json())
+                assert list(answer.get_json()["errors"]) == ["service"]
+
+
+def test_auth_counts_its_limits_by_the_end_client_not_by_socweb(conduit, monkeypatch):
+    """socweb passes the client's address on; an auth behind one proxy hop (production) uses it."""
+    monkeypatch.setenv("AXA_PROXY_HOPS", "1")
+    auth = FACTORIES["auth"]({"TESTING": True})
+    set_settings(auth, register_limits="1 per minute")
+    with served(auth) as auth_url:
+        set_settings(conduit.apps["socweb"], auth_url=auth_url)
+
+        def sign_up(name: str, address: str):
+            user = {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
+            return conduit.call("POST", "/users", json={"user": user}, environ_base={"REMOTE_ADDR": address})
+
+        assert sign_up("first", "203.0.113.7").status_code == 201
+        assert sign_up("second", "198.51.100.9").status_code == 201  # another client: its own allowance
+        again = sign_up("third", "203.0.113.7")
+        assert again.status_code == 429 and int(again.headers["Retry-After"]) > 0
+        assert again.get_json() == {"errors": {"requests": ["are too many, try again later"]}}
+    with auth.app_context():
+        db = auth.extensions["sqlalchemy"]
+        events = db.session.execute(select(AuthEvent.kind, AuthEvent.ip).order_by(AuthEvent.id)).all()
+        db.session.remove()
+        db.engine.dispose()
+    assert ("login", "198.51.100.9") in [(kind, str(ip)) for kind, ip in events]
+
+
+def test_a_new_user_needs_no_sync_to_act_at_once(live_apps):
+    """Celery not eager and no worker: user sync has not run anywhere, yet the Conduit user acts."""
+    try:
+        with served(live_apps["auth"]) as auth_url:
+            set_settings(live_apps["socweb"], auth_url=auth_url)
+            conduit = Conduit(live_apps, auth_url)
+            token = conduit.register("jake")
+            assert conduit.article(token)["author"]["username"] == "jake"
+            assert conduit.call("GET", "/user", token).status_code == 200
+            me = live_apps["stocks"].test_client().get("/api/v1/me", headers=bearer(token))
+            assert me.status_code == 404  # stocks waits for sync; socweb did not
+    finally:
+        celery.control.purge()  # the sync and mail tasks no worker took

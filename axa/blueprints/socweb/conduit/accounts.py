@@ -16,6 +16,7 @@ from axa.models.socweb import Profile, User, db
 from axa.models.socweb.profiles import suggest_username
 
 TAKEN = {"username": ["has already been taken"]}
+SNAPSHOT = ("id", "email", "display_name", "status", "version")  # what auth's user answers carry
 AUTH_FIELDS = {"display_name": "username"}  # auth's field -> the Conduit field it came from
 SUGGEST_TRIES = 3
 
@@ -26,9 +27,14 @@ def _auth(method: str, *args) -> AuthAnswer:
     try:
         if method == "me":
             return client.me(*args)
-        return getattr(client, method)(*args, user_agent=request.headers.get("User-Agent", ""))
+        return getattr(client, method)(*args, user_agent=request.headers.get("User-Agent", ""),
+                                       client_ip=request.remote_addr or "")
     except AuthUnavailable:
-        abort(503, errors={"service": ["is unavailable, try again shortly"]}, headers={"Retry-After": "5"})
+        _unavailable("is unavailable, try again shortly")
+
+
+def _unavailable(reason: str) -> None:
+    abort(503, errors={"service": [reason]}, headers={"Retry-After": "5"})
 
 
 def _refuse(answer: AuthAnswer) -> None:
@@ -40,16 +46,26 @@ def _refuse(answer: AuthAnswer) -> None:
     if answer.status == 429:
         abort(429, errors={"requests": ["are too many, try again later"]},
               headers={"Retry-After": answer.headers.get("retry-after", "60")})
-    fields = ((answer.body.get("errors") or {}).get("json") or {}) if answer.status == 422 else {}
+    fields = _field_errors(answer.body) if answer.status == 422 else {}
     if fields:
-        abort(422, errors={AUTH_FIELDS.get(name, name): [str(m) for m in messages]
-                           for name, messages in fields.items()})
-    abort(503, errors={"service": ["refused the request unexpectedly, try again later"]},
-          headers={"Retry-After": "5"})
+        abort(422, errors={AUTH_FIELDS.get(name, name): messages for name, messages in fields.items()})
+    _unavailable("refused the request unexpectedly, try again later")
 
 
-def adopt(snapshot: dict) -> int:
+def _field_errors(body: dict) -> dict[str, list[str]]:
+    """Auth's 422 body (``{"errors": {"json": {"password": ["…"]}}}``) as field -> messages."""
+    errors = body.get("errors")
+    fields = errors.get("json") if isinstance(errors, dict) else None
+    if not isinstance(fields, dict):
+        return {}
+    return {str(name): [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+            for name, messages in fields.items()}
+
+
+def adopt(snapshot) -> int:
     """Apply the user snapshot auth answered with to the replica (if newer); the user's id."""
+    if not isinstance(snapshot, dict) or any(key not in snapshot for key in SNAPSHOT):
+        _unavailable("answered something unexpected, try again later")
     User.apply_snapshots([snapshot])
     return snapshot["id"]
 
@@ -73,7 +89,9 @@ def login(email: str, password: str, name: bool = True) -> tuple[str, int]:
     signed_in = _auth("login", email, password)
     if not signed_in.ok:
         _refuse(signed_in)
-    user_id = adopt(signed_in.body["user"])
+    user_id = adopt(signed_in.body.get("user"))
+    if not isinstance(signed_in.body.get("session_id"), str):
+        _unavailable("answered something unexpected, try again later")
     if name:
         named(user_id)
     return signed_in.body["session_id"], user_id
@@ -93,6 +111,9 @@ def claim_username(user_id: int, username: str) -> Profile:
 def named(user_id: int) -> Profile:
     """The user's profile, given the username suggested from their display name if they have
     none (RealWorld needs one to show them; they can change it with ``PUT /user``)."""
+    profile = db.session.get(Profile, user_id)
+    if profile is not None and profile.username is not None:
+        return profile
     for _ in range(SUGGEST_TRIES):
         profile = Profile.of(user_id)
         if profile.username is not None:
@@ -105,7 +126,7 @@ def named(user_id: int) -> Profile:
             return profile
         except IntegrityError:  # another request took that name meanwhile: suggest again
             db.session.rollback()
-    abort(503, errors={"username": ["could not be chosen, try again"]}, headers={"Retry-After": "1"})
+    _unavailable("could not choose a username, try again")
 
 
 def current() -> tuple[User, Profile]:

@@ -18,6 +18,7 @@ import http
 from collections.abc import Callable
 
 from marshmallow import Schema, fields
+from werkzeug.routing import BaseConverter
 
 from axa.blueprints.socweb.conduit import errors, sessions
 from axa.platform.api import RETRY_AFTER, Blueprint
@@ -45,6 +46,13 @@ def error_response(description: str, status: int | None = None) -> dict:
     return response
 
 
+class SlugConverter(BaseConverter):
+    """``<conduit_slug:slug>``: a path segment other than ``feed``, so ``/articles/feed`` matches
+    only its own rule (and OPTIONS there advertises only its own methods)."""
+
+    regex = r"(?!feed$)[^/]+"
+
+
 def with_charset(response):
     """RealWorld asks for ``Content-Type: application/json; charset=utf-8``."""
     if response.mimetype == "application/json":
@@ -57,6 +65,7 @@ class ConduitBlueprint(Blueprint):
         super().__init__(name, import_name, url_prefix=PREFIX, **kwargs)
         errors.install(self)
         self.after_request(with_charset)
+        self.record_once(lambda state: state.app.url_map.converters.setdefault("conduit_slug", SlugConverter))
 
     def register_views_in_doc(self, api, app, spec, *, name, parameters):
         """flask-smorest's, after declaring the ``Token`` security scheme once per spec."""

@@ -13,8 +13,6 @@ the platform's elsewhere).
 """
 from __future__ import annotations
 
-import logging
-
 import redis
 import sqlalchemy.exc
 from flask import jsonify, request
@@ -22,7 +20,6 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from axa.platform import errors as platform_errors
 
-log = logging.getLogger(__name__)
 PREFIX = "/conduit/api/"
 # what a failure without field errors is about, by status
 SUBJECT = {400: "request", 401: "token", 403: "permission", 404: "resource", 405: "method",

@@ -73,7 +73,7 @@ class Feed(MethodView):
         return articles_object(queries.feed(sessions.viewer_id()), args)
 
 
-@blp.route("/articles/<slug>", parameters=[SLUG])
+@blp.route("/articles/<conduit_slug:slug>", parameters=[SLUG])
 class Article(MethodView):
     @blp.token_optional
     @blp.response(200, ConduitSingleArticleSchema)
@@ -101,7 +101,7 @@ class Article(MethodView):
         writes.delete_article(writes.own(queries.article(slug, user.id), user.id))
 
 
-@blp.route("/articles/<slug>/favorite", parameters=[SLUG])
+@blp.route("/articles/<conduit_slug:slug>/favorite", parameters=[SLUG])
 class Favorite(MethodView):
     @blp.token_required
     @blp.limited("socweb-likes", "socweb_like_limits")

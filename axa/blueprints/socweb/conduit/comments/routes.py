@@ -1,7 +1,10 @@
 """Conduit comments on an article: list, add, delete."""
 from __future__ import annotations
 
+import re
+
 from flask.views import MethodView
+from flask_smorest import abort
 
 from axa.blueprints.socweb.conduit import accounts, presenter, queries, sessions, writes
 from axa.blueprints.socweb.conduit.articles.routes import SLUG, article_or_404
@@ -11,14 +14,21 @@ from axa.blueprints.socweb.conduit.comments.schemas import (
     ConduitNewCommentRequestSchema,
     ConduitSingleCommentSchema,
 )
+from axa.blueprints.socweb.conduit.queries import BIGINT_MAX
 
 blp = ConduitBlueprint("conduit_comments", __name__, description="RealWorld Conduit: comments")
-BIGINT_MAX = 2**63 - 1
-COMMENT_ID = {"in": "path", "name": "id", "description": "The comment's id: unknown, or on another "
-              "article: 404"}
+COMMENT_ID = {"in": "path", "name": "id", "schema": {"type": "integer", "minimum": 1},
+              "description": "The comment's id: unknown, or on another article: 404"}
 
 
-@blp.route("/articles/<slug>/comments", parameters=[SLUG])
+def comment_id(raw: str) -> int:
+    """The id in the path (any text reaches the view, so a bad one is 404 in the Conduit shape)."""
+    if not re.fullmatch(r"[1-9][0-9]{0,18}", raw) or int(raw) > BIGINT_MAX:
+        abort(404, errors={"comment": ["not found"]})
+    return int(raw)
+
+
+@blp.route("/articles/<conduit_slug:slug>/comments", parameters=[SLUG])
 class Comments(MethodView):
     @blp.token_optional
     @blp.response(200, ConduitMultipleCommentsSchema)
@@ -40,7 +50,7 @@ class Comments(MethodView):
         return {"comment": presenter.comment(comment, user.id)}
 
 
-@blp.route(f"/articles/<slug>/comments/<int(min=1, max={BIGINT_MAX}):id>", parameters=[SLUG, COMMENT_ID])
+@blp.route("/articles/<conduit_slug:slug>/comments/<id>", parameters=[SLUG, COMMENT_ID])
 class CommentById(MethodView):
     @blp.token_required
     @blp.response(204)
@@ -48,4 +58,4 @@ class CommentById(MethodView):
     def delete(self, slug, id):
         """Delete a comment (its author or the article's author)"""
         user, _ = accounts.current()
-        writes.delete_comment(article_or_404(slug), id, user.id)
+        writes.delete_comment(article_or_404(slug), comment_id(id), user.id)
