@@ -19,7 +19,8 @@ DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 's
 
 
 HEALTH_PATH = "/health/"
-CORS_PATHS = ("/api/", HEALTH_PATH)
+API_PATHS = ("/api/", "/conduit/api/")  # the platform's APIs, and socweb's RealWorld face
+CORS_PATHS = (*API_PATHS, HEALTH_PATH)
 
 
 def cors_options(app: Flask):
@@ -99,7 +100,7 @@ def _wanted(docs: bool, api: bool, production: bool) -> tuple[tuple[str, str, st
 def add_security_headers(response):
     """Add each security header the view did not set itself (one pass over the headers)."""
     path = request.path
-    wanted = _wanted(path.startswith("/api/v1/docs"), path.startswith("/api/"),
+    wanted = _wanted(path.startswith("/api/v1/docs"), path.startswith(API_PATHS),
                      current_app.config["AXA"].production)
     held = {name.lower() for name in response.headers.keys()}
     response.headers.extend([(name, value) for name, value, low in wanted if low not in held])

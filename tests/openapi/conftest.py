@@ -13,7 +13,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.blueprints.market.fixtures import Market, equity_symbols, market  # noqa: F401
-from tests.conftest import bearer, login, register
+from tests.blueprints.socweb.auth_server import served
+from tests.conftest import bearer, login, register, set_settings
+from tests.openapi.specs import SPECS
 from tests.tasks.ingest_helpers import sandbox_server  # noqa: F401
 
 OWN_USER = {"POST /api/v1/auth/logout", "POST /api/v1/auth/password/change",
@@ -76,5 +78,9 @@ def _fill(market: Market) -> None:  # noqa: F811
 
 @pytest.fixture(scope="package")
 def callers(market):  # noqa: F811
+    """The callers, with the auth app served over HTTP for socweb's Conduit face (its register
+    and login call the auth server's REST API)."""
     _fill(market)
-    return Callers(market)
+    with served(market.apps["auth"]) as auth_url:
+        set_settings(SPECS["socweb"].app, auth_url=auth_url)
+        yield Callers(market)

@@ -1,8 +1,8 @@
 """The operations that take an id in their path, called on resources that exist.
 
 Generated ids rarely exist, so test_specs.py mostly sees their 404; here each is called on a real
-equity, bond, coin, run, session or user, answers its success status, and the answer holds the
-spec (body schema, headers, JSON headers, content type).
+equity, bond, coin, run, session or user (a Conduit article or profile on socweb), answers its
+success status, and the answer holds the spec (body schema, headers, JSON headers, content type).
 """
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ REAL = {  # (subsystem, operation) -> the success status
     ("cmc", "GET /api/v1/admin/runs/{run_id}"): 200,
     ("auth", "PATCH /api/v1/auth/users/{user_id}"): 200,
     ("auth", "DELETE /api/v1/auth/sessions/{handle}"): 204,
+    ("socweb", "GET /conduit/api/profiles/{username}"): 200,
+    ("socweb", "GET /conduit/api/articles/{slug}"): 200,
+    ("socweb", "GET /conduit/api/articles/{slug}/comments"): 200,
+    ("socweb", "POST /conduit/api/articles/{slug}/favorite"): 200,
 }
 
 
@@ -32,9 +36,22 @@ def _other_session_handle(callers, label: str) -> str:
     return next(session["handle"] for session in listed.get_json() if session["current"])
 
 
+def _conduit_resources(market, label: str) -> list[dict]:
+    """The reader's Conduit username, or an article of theirs with a comment."""
+    if "/profiles/" in label:
+        return [{"path": {"username": market.get("socweb", "/conduit/api/user").get_json()["user"]["username"]}}]
+    made = market.post("socweb", "/conduit/api/articles", json={"article": {
+        "title": "A real article", "description": "For the spec", "body": "Body #real", "tagList": ["spec"]}})
+    slug = made.get_json()["article"]["slug"]
+    market.post("socweb", f"/conduit/api/articles/{slug}/comments", json={"comment": {"body": "A comment"}})
+    return [{"path": {"slug": slug}}]
+
+
 def _resources(callers, sub: str, label: str) -> list[dict]:
     """Path parameters (and a body where needed) naming resources that exist."""
     market = callers.market
+    if sub == "socweb":
+        return _conduit_resources(market, label)
     symbol = market.data["symbols"][0]
     if label.startswith("GET /api/v1/instruments"):
         equity = market.get("stocks", f"/api/v1/instruments?q={symbol}").get_json()[0]["id"]

@@ -11,6 +11,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from axa.models.socweb import Subscription, User, db
+from tests.blueprints.socweb.conduit_support import conduit  # noqa: F401  (the Conduit face's fixture)
 from tests.conftest import PASSWORD, bearer, login, register
 
 
