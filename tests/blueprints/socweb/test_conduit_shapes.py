@@ -79,3 +79,10 @@ def test_socweb_openapi_documents_every_conduit_operation_truly(conduit):
         needs_token = path in TOKEN_NEEDED or (method != "get" and not path.startswith("/users"))
         assert (op.get("security") == [{"Token": []}, {"bearer": []}]) == needs_token, (method, path)
         assert "401" in op["responses"] or path in ("/users", "/tags"), (method, path)
+
+
+def test_a_missing_json_body_is_a_conduit_422(conduit):
+    """The platform's parser refuses a create without a JSON body; the face says so its own way."""
+    answer = conduit.call("POST", "/users")
+    assert answer.status_code == 422
+    assert answer.get_json() == {"errors": {"body": ["Send a JSON body (Content-Type: application/json)."]}}

@@ -133,3 +133,19 @@ def test_tags_are_the_most_used_first(conduit):
     conduit.article(jake, "Three", tags=("angular", "dragons", "training"))
     tags = conduit.check(conduit.call("GET", "/tags"), "GetTags", 200)
     assert tags == {"tags": ["dragons", "training", "angular"]}
+
+
+def test_conduit_changes_reach_the_feed_outbox_once_each(conduit):
+    """A Conduit article or follow feeds the native home feeds as a native one does: one outbox
+    entry per real change, in its transaction (a repeated follow or unfollow writes none)."""
+    from axa.models.socweb import OutboxEntry
+    jake, anna = conduit.register("jake"), conduit.register("anna")
+    slug = conduit.article(anna, "Anna one")["slug"]
+    for _ in range(2):
+        conduit.call("POST", "/profiles/anna/follow", jake)
+    for _ in range(2):
+        conduit.call("DELETE", "/profiles/anna/follow", jake)
+    assert conduit.call("DELETE", f"/articles/{slug}", anna).status_code == 204
+    with conduit.apps["socweb"].app_context():
+        topics = [e.topic for e in OutboxEntry.query.order_by(OutboxEntry.id)]
+    assert topics == ["feed.post_created", "feed.subscribed", "feed.unsubscribed", "feed.post_deleted"]

@@ -59,6 +59,8 @@ def from_http(exc: HTTPException):
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
     errors = data.get("errors") or flatten(data.get("messages"))
+    if any(not isinstance(value, list) for value in errors.values()):  # by location, as webargs'
+        errors = flatten(errors)
     if not errors:
         message = data.get("message") or exc.description or exc.name
         errors = {SUBJECT.get(status, "server"): [message]}

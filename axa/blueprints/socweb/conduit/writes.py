@@ -1,9 +1,8 @@
 """The Conduit face's changes, on the same tables as the native API.
 
-Each commits its own transaction. The native services of posts, subscriptions and feeds (their
-outbox entries for the Celery fan-out into the Redis home feeds) are the place these calls move
-to once they land: ``create_article``, ``delete_article``, ``follow`` and ``unfollow`` are the
-ones whose changes a home feed must see; the Conduit feed itself reads PostgreSQL (queries.feed).
+Each commits its own transaction. The changes a home feed must see (a new or deleted article, a
+follow or unfollow that changed something) write the same outbox entries as the native services
+(posts/service.py, subscriptions/service.py) in that transaction, for the Celery fan-out.
 """
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from datetime import UTC, datetime
 from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
-from axa.models.socweb import Comment, Like, Post, PostEdit, Subscription, db
+from axa.models.socweb import Comment, Like, OutboxEntry, Post, PostEdit, Subscription, db
 from axa.models.socweb.posts import TAG_MAX, TAGS_MAX, tags_of
 
 SLUG_TRIES = 3  # two posts of one author with one title at once: the loser takes the next slug
@@ -27,9 +26,10 @@ def _tags(listed: list[str], body: str) -> list[str]:
     return tags
 
 
-def _save(post: Post, tags: list[str], slug: bool = True, tries: int = 1) -> Post:
-    """Flush, give the post its slug (a new title) and tags, commit. A new post whose slug another
-    request of the same author took meanwhile tries again (``tries``); an edit losing it is 503."""
+def _save(post: Post, tags: list[str], slug: bool = True, tries: int = 1, created: bool = False) -> Post:
+    """Flush, give the post its slug (a new title) and tags (and, ``created``, its outbox entry),
+    commit. A new post whose slug another request of the same author took meanwhile tries again
+    (``tries``); an edit losing it is 503."""
     for _ in range(tries):
         db.session.add(post)
         db.session.flush()
@@ -37,6 +37,8 @@ def _save(post: Post, tags: list[str], slug: bool = True, tries: int = 1) -> Pos
             post.give_slug()
             db.session.flush()
         post.set_tags(tags)
+        if created:
+            OutboxEntry.add("feed.post_created", {"post_id": post.id, "author_id": post.author_id})
         try:
             db.session.commit()
             return post
@@ -50,7 +52,7 @@ def create_article(author_id: int, fields: dict) -> Post:
     tags = _tags(fields.get("tagList") or [], fields["body"])
     post = Post(author_id=author_id, title=fields["title"], description=fields["description"],
                 body=fields["body"], visibility="public", tags=[])
-    return _save(post, tags, tries=SLUG_TRIES)
+    return _save(post, tags, tries=SLUG_TRIES, created=True)
 
 
 def own(post: Post | None, user_id: int, what: str = "article") -> Post:
@@ -77,6 +79,7 @@ def update_article(post: Post, changes: dict) -> Post:
 
 
 def delete_article(post: Post) -> None:
+    OutboxEntry.add("feed.post_deleted", {"post_id": post.id, "author_id": post.author_id})
     db.session.delete(post)  # comments, likes, favorites, tags and edits go with it (ON DELETE CASCADE)
     db.session.commit()
 
@@ -102,12 +105,14 @@ def delete_comment(post: Post, comment_id: int, user_id: int) -> None:
 def follow(subscriber_id: int, author_id: int) -> None:
     if subscriber_id == author_id:
         abort(422, errors={"username": ["is your own; you cannot follow yourself"]})
-    Subscription.subscribe(subscriber_id, author_id)
+    if Subscription.subscribe(subscriber_id, author_id):
+        OutboxEntry.add("feed.subscribed", {"subscriber_id": subscriber_id, "author_id": author_id})
     db.session.commit()
 
 
 def unfollow(subscriber_id: int, author_id: int) -> None:
-    Subscription.unsubscribe(subscriber_id, author_id)
+    if Subscription.unsubscribe(subscriber_id, author_id):
+        OutboxEntry.add("feed.unsubscribed", {"subscriber_id": subscriber_id, "author_id": author_id})
     db.session.commit()
 
 

@@ -52,7 +52,7 @@ class Articles(MethodView):
         return articles_object(query, args)
 
     @blp.token_required
-    @blp.limited("socweb-posts", "socweb_post_limits")
+    @blp.limited("socweb.posts", "socweb_post_limits")
     @blp.arguments(ConduitNewArticleRequestSchema)
     @blp.response(201, ConduitSingleArticleSchema)
     @blp.fails(422, 429, _429="Too many new posts; see Retry-After")
@@ -104,7 +104,7 @@ class Article(MethodView):
 @blp.route("/articles/<conduit_slug:slug>/favorite", parameters=[SLUG])
 class Favorite(MethodView):
     @blp.token_required
-    @blp.limited("socweb-likes", "socweb_like_limits")
+    @blp.limited("socweb.likes", "socweb_like_limits")
     @blp.response(200, ConduitSingleArticleSchema)
     @blp.fails(404, 429, _429="Too many favorites; see Retry-After")
     def post(self, slug):
@@ -115,7 +115,7 @@ class Favorite(MethodView):
         return article_object(post)
 
     @blp.token_required
-    @blp.limited("socweb-likes", "socweb_like_limits")
+    @blp.limited("socweb.likes", "socweb_like_limits")
     @blp.response(200, ConduitSingleArticleSchema)
     @blp.fails(404, 429, _429="Too many favorites; see Retry-After")
     def delete(self, slug):

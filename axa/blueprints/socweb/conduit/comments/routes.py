@@ -39,7 +39,7 @@ class Comments(MethodView):
         return {"comments": presenter.comments(found, sessions.viewer_id())}
 
     @blp.token_required
-    @blp.limited("socweb-comments", "socweb_comment_limits")
+    @blp.limited("socweb.comments", "socweb_comment_limits")
     @blp.arguments(ConduitNewCommentRequestSchema)
     @blp.response(200, ConduitSingleCommentSchema)
     @blp.fails(404, 422, 429, _429="Too many comments; see Retry-After")
