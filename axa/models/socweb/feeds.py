@@ -174,14 +174,15 @@ def merge(subscriber_id: int, author_id: int) -> int:
 
 def unmerge(subscriber_id: int, author_id: int) -> int:
     """On unsubscribe: the author's posts out of the subscriber's feed (nothing if subscribed
-    again since). Returns how many were removed."""
+    again since), and posts no longer there at all (one of the author's deleted meanwhile: its
+    removal no longer reaches a former subscriber). Returns how many were removed."""
     if subscribed(subscriber_id, author_id):
         return 0
-    held = [int(member) for member in get_redis().zrange(feed_key(subscriber_id), 0, -1)]
-    theirs = list(db.session.scalars(select(Post.id).where(Post.id.in_(held),
-                                                           Post.author_id == author_id))) if held else []
-    pull([subscriber_id], theirs)
-    return len(theirs)
+    held = {int(member) for member in get_redis().zrange(feed_key(subscriber_id), 0, -1)}
+    others = set(db.session.scalars(select(Post.id).where(Post.id.in_(held),
+                                                          Post.author_id != author_id))) if held else set()
+    pull([subscriber_id], sorted(held - others))
+    return len(held - others)
 
 
 # --- reads ------------------------------------------------------------------------------------------
