@@ -54,8 +54,8 @@ def test_a_post_reaches_every_subscriber_and_their_feed_page_within_a_second(pla
     add_subscribers(socweb, author, subscribers)
     client, headers = socweb.test_client(), sign_in(socweb, subscribers[-1])
     assert client.get("/api/v1/feed", headers=headers).get_json() == []  # built: now only fan-out fills it
-    post_id = post(socweb, author, "news for everyone")
     started = time.monotonic()
+    post_id = post(socweb, author, "news for everyone")  # committed, then published as a request's end does
     wait_until(lambda: [p["id"] for p in client.get("/api/v1/feed", headers=headers).get_json()] == [post_id],
                1.0, "the post on the last subscriber's feed page")
     assert time.monotonic() - started < 1.0

@@ -244,3 +244,21 @@ def test_a_home_feed_page_costs_the_same_few_queries_whatever_its_size(socweb, p
             assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3, statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize(("path", "where"), [
+    ("/api/v1/feed", {}), ("/api/v1/timelines/public", {}),
+    ("/api/v1/profiles/{username}/posts", {"username": "ada"}), ("/api/v1/tags/{tag}/posts", {"tag": "news"})])
+def test_a_full_page_holds_the_documented_schema_and_link_header(socweb, people, path, where):
+    """The spec tests see these lists empty (their user has no posts); here each has posts, with
+    a next page, and the answer holds the spec: body, Link header, content type."""
+    from tests.openapi.checks import json_headers_conform, success_status_documented
+    from tests.openapi.specs import SPECS
+    ada, bob, _ = people
+    for n in range(4):
+        post(socweb, ada, f"post {n} #news", "public" if n % 2 else "subscribers")
+    case = SPECS["socweb"][path]["GET"].Case(path_parameters=where, query={"limit": 1})
+    response = case.call_and_validate(headers=sign_in(socweb, bob),
+                                      additional_checks=[json_headers_conform, success_status_documented])
+    assert response.status_code == 200 and len(response.json()) == 1
+    assert 'rel="next"' in response.headers["link"][0]
