@@ -22,6 +22,7 @@ from collections.abc import Callable
 import flask_smorest
 from flask import current_app
 from flask_smorest import abort
+from marshmallow.utils import missing
 from webargs.flaskparser import FlaskParser
 
 from axa.platform import idempotency, ratelimit
@@ -34,13 +35,19 @@ RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"typ
 class ArgumentsParser(FlaskParser):
     """webargs' Flask parser, answering 400 (not 500) for JSON that Python's parser gives up on:
     nested past the recursion limit (its C scanner stops there, so this costs no deep parse) or
-    an integer past Python's 4,300-digit limit on int conversion."""
+    an integer past Python's 4,300-digit limit on int conversion; and 422 for a request without
+    the JSON body its spec requires (webargs would read a missing body as ``{}``, which a schema
+    of optional fields, a PATCH, accepts)."""
 
     def load_json(self, req, schema):
         try:
-            return super().load_json(req, schema)
+            found = super().load_json(req, schema)
         except (RecursionError, ValueError):
             abort(400, message="The JSON body is nested too deeply or holds a number too long.")
+        if found is missing:
+            abort(422, message="A JSON body is required.",
+                  errors={"json": {"_schema": ["Send a JSON body (Content-Type: application/json)."]}})
+        return found
 
 
 class Api(flask_smorest.Api):

@@ -11,7 +11,14 @@ from sqlalchemy import select
 from axa.models.socweb import OutboxEntry, db, feeds
 from axa.platform.redis_client import get_redis
 from axa.tasks.socweb.feeds import relay_outbox
-from tests.integration.conftest import WorkerProcess, consumer_counts, rabbitmq_redelivery, wait_until
+from tests.conftest import bearer, login, register
+from tests.integration.conftest import (
+    WorkerProcess,
+    consumer_counts,
+    rabbitmq_redelivery,
+    replica_versions,
+    wait_until,
+)
 from tests.integration.test_broker_outage import broker_proxy  # noqa: F401 (the broker behind a proxy)
 from tests.tasks.feeds_helpers import (
     add_subscribers,
@@ -46,6 +53,33 @@ def whole_feeds(app, user_ids: list[int]) -> list[list[int]]:
 def unpublished(app) -> list[str]:
     with app.app_context():
         return list(db.session.scalars(select(OutboxEntry.topic).where(OutboxEntry.published_at.is_(None))))
+
+
+def _member(platform, name: str) -> dict:
+    """Sign up on auth, wait for user sync to bring the user to socweb, choose a username."""
+    auth = platform["auth"].test_client(use_cookies=False)
+    user_id = register(auth, email=f"{name}@example.com", name=name.title()).get_json()["id"]
+    headers = bearer(login(auth, email=f"{name}@example.com").get_json()["session_id"])
+    wait_until(lambda: user_id in replica_versions(platform, "socweb"), 5.0, f"{name} synced to socweb")
+    chosen = platform["socweb"].test_client().patch("/api/v1/profile", json={"username": name}, headers=headers)
+    assert chosen.status_code == 200, chosen.get_json()
+    return headers
+
+
+def test_two_users_one_subscribes_the_other_posts_and_it_is_in_the_feed_within_a_second(platform):
+    """The issue's walk-through on the native API, with the real worker and broker."""
+    client = platform["socweb"].test_client(use_cookies=False)
+    ada, bob = _member(platform, "ada"), _member(platform, "bob")
+    assert client.post("/api/v1/subscriptions/ada", headers=bob).status_code == 200
+    assert client.get("/api/v1/feed", headers=bob).get_json() == []
+    started = time.monotonic()
+    created = client.post("/api/v1/posts", json={"body": "Hello #world", "tags": ["Intro"]}, headers=ada)
+    assert created.status_code == 201
+    wait_until(lambda: client.get("/api/v1/feed", headers=bob).get_json(), 1.0, "the post in bob's feed")
+    assert time.monotonic() - started < 1.0
+    (seen,) = client.get("/api/v1/feed", headers=bob).get_json()
+    assert (seen["id"], seen["author"]["username"], seen["tags"]) == (created.get_json()["id"], "ada",
+                                                                      ["intro", "world"])
 
 
 def test_a_post_reaches_every_subscriber_and_their_feed_page_within_a_second(platform):

@@ -66,11 +66,15 @@ class Post(db.Model):
             db.session.execute(insert(PostTag).values([{"post_id": self.id, "tag": t} for t in tags]))
 
     def give_slug(self) -> None:
-        """A slug from the title, unique among the author's posts (``-2``, ``-3``… when taken)."""
+        """A slug from the title, unique among the author's posts (``-2``, ``-3``… when taken);
+        holds a per-author lock until the transaction ends."""
         if not self.title:
             self.slug = None
             return
         base = slugify(self.title) or "post"
+        # one slug-giver per author at a time (until commit): two posts with one title never race
+        db.session.execute(select(func.pg_advisory_xact_lock(
+            func.hashtextextended("socweb.posts.slug", self.author_id))))
         taken = set(db.session.scalars(select(Post.slug).where(
             Post.author_id == self.author_id, Post.slug.like(f"{base}%"), Post.id != self.id)))
         slug, n = base, 1

@@ -6,42 +6,27 @@ longer active or an ended subscription never shows."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import abort
 
 from axa.blueprints.socweb.feeds import service
-from axa.blueprints.socweb.feeds.schemas import (
-    OPTIONAL_SIGN_IN,
-    TAG_PARAMETER,
-    USERNAME_PARAMETER,
-    FeedQuerySchema,
-)
+from axa.blueprints.socweb.feeds.schemas import TAG_PARAMETER, FeedQuerySchema
 from axa.blueprints.socweb.posts.presenter import present
 from axa.blueprints.socweb.posts.schemas import PostSchema
-from axa.models.socweb import Profile, feeds
-from axa.models.socweb.profiles import USERNAME
+from axa.blueprints.socweb.profiles.schemas import username_parameter
+from axa.blueprints.socweb.profiles.service import by_username
+from axa.blueprints.socweb.viewer import SIGNED_IN_OR_NOT, viewer_id
+from axa.models.socweb import feeds
 from axa.platform.api import Blueprint
-from axa.platform.auth_hook import current_session, optional_session
+from axa.platform.auth_hook import current_session
 from axa.platform.keyset import LINK_HEADER, Page, links
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/v1",
                 description="The home feed, the public timeline, a profile's posts, posts by tag")
-
-
-def viewer_id() -> int | None:
-    session = optional_session()
-    return session.user_id if session is not None else None
+LOOKUP = username_parameter("Any case; 404 unless an active user holds it")
 
 
 def answer(page: Page, viewer: int | None):
     """The page's posts as ``PostSchema`` sends them, and its ``Link`` header."""
     return present(page.items, viewer), links(page.ids, page.more_older)
-
-
-def profile_or_404(username: str) -> Profile:
-    profile = USERNAME.fullmatch(username.lower()) and Profile.by_username(username)
-    if not profile:
-        abort(404, message="No such profile.")
-    return profile
 
 
 @blp.route("/feed")
@@ -59,7 +44,7 @@ class HomeFeed(MethodView):
 
 @blp.route("/timelines/public")
 class PublicTimeline(MethodView):
-    @blp.doc(security=OPTIONAL_SIGN_IN)
+    @blp.doc(security=SIGNED_IN_OR_NOT)
     @blp.arguments(FeedQuerySchema, location="query")
     @blp.response(200, PostSchema(many=True), headers=LINK_HEADER)
     def get(self, args):
@@ -69,9 +54,9 @@ class PublicTimeline(MethodView):
         return answer(service.public_timeline(args), viewer_id())
 
 
-@blp.route("/profiles/<username>/posts", parameters=[USERNAME_PARAMETER])
+@blp.route("/profiles/<username>/posts", parameters=[LOOKUP])
 class ProfilePosts(MethodView):
-    @blp.doc(security=OPTIONAL_SIGN_IN)
+    @blp.doc(security=SIGNED_IN_OR_NOT)
     @blp.arguments(FeedQuerySchema, location="query")
     @blp.response(200, PostSchema(many=True), headers=LINK_HEADER)
     @blp.alt_response(404, description="No active user has this username")
@@ -80,12 +65,12 @@ class ProfilePosts(MethodView):
 
         The public ones, and the subscriber-only ones for its subscribers and itself."""
         viewer = viewer_id()
-        return answer(service.posts_of(profile_or_404(username).user_id, viewer, args), viewer)
+        return answer(service.posts_of(by_username(username).user_id, viewer, args), viewer)
 
 
 @blp.route("/tags/<tag>/posts", parameters=[TAG_PARAMETER])
 class TagPosts(MethodView):
-    @blp.doc(security=OPTIONAL_SIGN_IN)
+    @blp.doc(security=SIGNED_IN_OR_NOT)
     @blp.arguments(FeedQuerySchema, location="query")
     @blp.response(200, PostSchema(many=True), headers=LINK_HEADER)
     def get(self, args, tag):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from axa.models.socweb import Post
-from axa.models.socweb.reading import PostStats, authors, post_stats
+from axa.models.socweb.reading import Author, PostStats, authors, post_stats
 
 
 def present(posts: list[Post], viewer_id: int | None) -> list[dict]:
@@ -18,10 +18,14 @@ def present_one(post: Post, viewer_id: int | None) -> dict:
     return present([post], viewer_id)[0]
 
 
-def _card(post: Post, stats: PostStats, author) -> dict:
-    return {"id": post.id, "author": {"id": author.user_id, "username": author.username,
-                                      "display_name": author.display_name, "bio": author.bio,
-                                      "image": author.image, "following": author.following},
+def author_card(author: Author) -> dict:
+    """A user as ``AuthorSchema`` sends them (posts, comments)."""
+    return {"id": author.user_id, "username": author.username, "display_name": author.display_name,
+            "bio": author.bio, "image": author.image, "following": author.following}
+
+
+def _card(post: Post, stats: PostStats, author: Author) -> dict:
+    return {"id": post.id, "author": author_card(author),
             "title": post.title, "slug": post.slug, "description": post.description,
             "body": post.body, "tags": post.tags, "visibility": post.visibility,
             "created_at": post.created_at, "updated_at": post.updated_at,
