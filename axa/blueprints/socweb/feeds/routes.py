@@ -37,7 +37,8 @@ class HomeFeed(MethodView):
     def get(self, args):
         """The signed-in user's home feed
 
-        Their own posts and those of the profiles they subscribe to, newest first."""
+        Their own posts and those of the profiles they subscribe to, newest first, as far back
+        as the newest `AXA_SOCWEB_FEED_SIZE` (default 800) of them."""
         user_id = current_session().user_id
         return answer(feeds.home_page(user_id, args), user_id)
 
