@@ -20,6 +20,12 @@ TASK_QUEUES = {
     "cmc.sync.upsert_users": "cmc.sync",
     "stream.sync.upsert_users": "stream.sync",
     "terminal.sync.upsert_users": "terminal.sync",
+    # socweb's outbox (swept by beat) and the home feeds it keeps: fan-out on write, merges
+    "socweb.feeds.relay_outbox": "socweb.feeds",
+    "socweb.feeds.fan_out_post": "socweb.feeds",
+    "socweb.feeds.remove_post": "socweb.feeds",
+    "socweb.feeds.merge_author": "socweb.feeds",
+    "socweb.feeds.unmerge_author": "socweb.feeds",
     # market data: beat -> dispatch -> poll (one queue per vendor) -> format (bulk upserts)
     "stocks.dispatch.start_run": "stocks.dispatch",
     "stocks.dispatch.run_due": "stocks.dispatch",
@@ -36,6 +42,7 @@ TASK_QUEUES = {
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
     "socweb.sync", "stocks.sync", "cmc.sync", "stream.sync", "terminal.sync",
+    "socweb.feeds",
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format",
@@ -45,7 +52,7 @@ UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explici
 imports = (
     "axa.tasks.auth.sync", "axa.tasks.auth.sessions", "axa.tasks.auth.mail",
     "axa.tasks.socweb.sync", "axa.tasks.stocks.sync", "axa.tasks.cmc.sync", "axa.tasks.stream.sync",
-    "axa.tasks.terminal.sync",
+    "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
 )
@@ -101,6 +108,8 @@ result_backend_transport_options = {"visibility_timeout": VISIBILITY_TIMEOUT}
 beat_schedule = {
     "relay-outbox": {"task": "auth.sync.relay_outbox", "schedule": 15.0,
                      "options": {"expires": 14}},
+    "socweb-relay-outbox": {"task": "socweb.feeds.relay_outbox", "schedule": 10.0,
+                            "options": {"expires": 9}},
     "reconcile-users": {"task": "auth.sync.reconcile_users", "schedule": 3600.0,
                         "options": {"expires": 600}},
     "prune-sessions": {"task": "auth.sessions.prune_sessions", "schedule": 900.0,

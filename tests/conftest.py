@@ -16,6 +16,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+from celery.result import allow_join_result
 from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,9 +74,15 @@ def databases():
 
 @pytest.fixture
 def eager_celery():
+    """Celery eager for one test. Celery's eager ``apply_async`` flags "inside a task" in a
+    process-wide variable and puts back the value it found: tasks published at once from
+    several threads (a test's real server publishing after each request) can leave it set, and
+    every later eager ``get()`` (a chain) would then refuse to run. ``allow_join_result`` puts
+    back the value from before the test when it ends."""
     celery.conf.task_always_eager = True
     celery.conf.task_eager_propagates = True
-    yield celery
+    with allow_join_result():
+        yield celery
     celery.conf.task_always_eager = False
     celery.conf.task_eager_propagates = False
 

@@ -1,6 +1,11 @@
 """Socweb's transactional outbox: work a change hands to Celery (feed fan-out; notifications in
 part 2) is written here in the change's own transaction, published after commit, and swept by
-beat if the broker was down or the process died in between (DESIGN.md §9)."""
+beat if the broker was down or the process died in between (DESIGN.md §9).
+
+``add`` also notes the row's id on the session (``session.info``); at the end of a request
+socweb takes those ids (``take_added``) and publishes the rows that committed
+(axa/tasks/socweb/feeds.py ``publish_added``): a row rolled back, or not yet committed, is not
+seen there and is left to the sweep."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -9,6 +14,8 @@ from sqlalchemy import JSON, BigInteger, DateTime, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.socweb import db
+
+ADDED = "socweb_outbox_added"  # session.info key: ids of the rows ``add`` wrote in this session
 
 
 class OutboxEntry(db.Model):
@@ -26,7 +33,16 @@ class OutboxEntry(db.Model):
         entry = cls(topic=topic, payload=payload)
         db.session.add(entry)
         db.session.flush()
+        db.session.info.setdefault(ADDED, []).append(entry.id)
         return entry
+
+    @classmethod
+    def take_added(cls) -> list[int]:
+        """Ids of the rows ``add`` wrote in the current session since the last call (committed or
+        not: the publisher reads them back and sees only those that committed)."""
+        if not db.session.registry.has():
+            return []
+        return db.session.info.pop(ADDED, [])
 
     @classmethod
     def pending(cls, older_than: timedelta = timedelta(0), limit: int = 500) -> list[OutboxEntry]:
