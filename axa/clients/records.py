@@ -99,6 +99,8 @@ class QuoteRecord(NamedTuple):
     duration: Decimal | None = None
     modified_duration: Decimal | None = None
     convexity: Decimal | None = None
+    change_pct_1h: Decimal | None = None  # crypto (CMC): percent change over the last hour
+    change_pct_7d: Decimal | None = None  # and over the last 7 days (change_pct: the last 24 h)
 
     @property
     def instrument_ref(self) -> tuple[str, str]:

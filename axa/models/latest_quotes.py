@@ -32,7 +32,7 @@ from operator import attrgetter
 import msgspec
 import redis
 
-from axa.platform.lua import LuaScript
+from axa.platform.lua import LuaScript, in_one_round_trip
 
 INDEX_KEY = "axa:quote:index"
 JSON_KEY = "axa:quote:json"
@@ -42,7 +42,7 @@ WRITE = LuaScript(__file__, "latest_quotes_write")
 READ = LuaScript(__file__, "latest_quotes_read")
 WRITE_CHUNK = 500  # quotes per script call: Redis runs a script alone, so keep each one short
 FIELDS = ("price", "price_unit", "quote_currency", "change_abs", "change_pct", "volume",
-          "volume_unit", "market_cap", "yield_pct", "bid", "ask")
+          "volume_unit", "market_cap", "yield_pct", "bid", "ask", "change_pct_1h", "change_pct_7d")
 
 
 class Quote(msgspec.Struct, omit_defaults=True):
@@ -63,6 +63,8 @@ class Quote(msgspec.Struct, omit_defaults=True):
     yield_pct: str | None = None
     bid: str | None = None
     ask: str | None = None
+    change_pct_1h: str | None = None
+    change_pct_7d: str | None = None
     as_of: str | None = None
     as_of_precision: str | None = None
     fetched_at: str | None = None
@@ -163,6 +165,33 @@ def read(client: redis.Redis, symbols: Sequence[str], now: float | None = None) 
     """The latest quotes of ``symbols`` (any case) in one round trip."""
     upper = [s.upper() for s in symbols]
     return body(upper, READ(client, args=upper) if upper else [[], [], []], now)
+
+
+def knows_symbol(client: redis.Redis, symbol: str) -> bool:
+    """Whether ``symbol`` (any case) names an instrument in the symbol index."""
+    return bool(client.hexists(INDEX_KEY, symbol.upper()))
+
+
+def read_mixed(client: redis.Redis, refs: Sequence[str], symbols: Sequence[str],
+               now: float | None = None) -> tuple[dict[str, Quote], dict[str, Quote]]:
+    """The latest quotes of ``refs`` ("<source>:<id>": how cmc coins are known, their symbols
+    collide so they are not in the index) and of ``symbols`` (any case), in one round trip:
+    (ref -> quote, SYMBOL -> quote), those without a quote left out."""
+    upper = [s.upper() for s in symbols]
+
+    def queue(pipe: redis.client.Pipeline) -> None:
+        if refs:
+            pipe.hmget(JSON_KEY, refs).hmget(STALE_AT_KEY, refs)
+        if upper:
+            READ.queue(pipe, args=upper)
+    found = in_one_round_trip(client, queue) if refs or upper else []
+    now = time.time() if now is None else now
+    by_ref = {}
+    for ref, text, end in zip(refs, *(found[:2] if refs else ([], [])), strict=True):
+        if text is not None:
+            quote = by_ref[ref] = _decode_quote(text)
+            quote.stale = now >= float(end or 0)
+    return by_ref, (body(upper, found[-1], now).quotes if upper else {})
 
 
 def read_one(client: redis.Redis, source: str, ident: str, now: float | None = None) -> dict | None:

@@ -20,8 +20,10 @@ import http
 from collections.abc import Callable
 
 import flask_smorest
+import flask_smorest.error_handler
 from flask import current_app
 from flask_smorest import abort
+from marshmallow import fields
 from marshmallow.utils import missing
 from webargs.flaskparser import FlaskParser
 
@@ -50,13 +52,24 @@ class ArgumentsParser(FlaskParser):
         return found
 
 
+class ErrorSchema(flask_smorest.error_handler.ErrorSchema):
+    reason = fields.String(metadata={"description": "Some errors only: why, as a stable code a client "
+                                                    "can act on (e.g. `duplicate_item`)"})
+
+
 class Api(flask_smorest.Api):
     """flask-smorest's Api, whose error answers always carry a ``message`` (the README's one
-    error shape): an error raised without one (a 404 route, a 413 body) gets its description."""
+    error shape): an error raised without one (a 404 route, a 413 body) gets its description;
+    ``abort(409, message=..., reason="duplicate_item")`` adds a machine-readable ``reason``."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)
         payload.setdefault("message", error.description or error.name)
+        reason = (getattr(error, "data", None) or {}).get("reason")
+        if reason:
+            payload["reason"] = reason
         return payload, code, headers
 
 

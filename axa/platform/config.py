@@ -120,6 +120,11 @@ class Settings:
     socweb_feed_size: int = var("AXA_SOCWEB_FEED_SIZE", 800)  # entries kept per home feed in Redis
     socweb_fanout_threshold: int = var("AXA_SOCWEB_FANOUT_THRESHOLD", 20000)  # more subscribers: read-merged
     socweb_fanout_batch: int = var("AXA_SOCWEB_FANOUT_BATCH", 1000)  # feeds written per fan-out task
+    cmc_public_reads: bool = var("AXA_CMC_PUBLIC_READS", True)  # market pages readable without signing in
+    cmc_anon_limits: str = var("AXA_CMC_ANON_LIMITS", "120 per minute")  # per client address, anonymous
+    cmc_public_max_age: int = var("AXA_CMC_PUBLIC_MAX_AGE", 30)  # Cache-Control max-age of anonymous answers
+    cmc_watchlists_max: int = var("AXA_CMC_WATCHLISTS_MAX", 20)  # watchlists per user
+    cmc_watchlist_items_max: int = var("AXA_CMC_WATCHLIST_ITEMS_MAX", 100)  # items per watchlist
 
     def __post_init__(self) -> None:
         for name in ("result_url", "broker_url"):  # unset: the Redis of AXA_REDIS_URL

@@ -72,7 +72,8 @@ def _replay(raw: str | None, fingerprint: str) -> Response:
         abort(409, message="This Idempotency-Key was just released; retry.")
     stored = json.loads(raw)
     if stored["fingerprint"] != fingerprint:
-        abort(422, message=f"This {HEADER} was used with a different request.")
+        abort(422, message=f"This {HEADER} was used with a different request.",
+              errors={"headers": {HEADER: ["Already used with a different request."]}})
     if stored["state"] != "done":
         abort(409, message=f"A request with this {HEADER} is still in progress; retry later.",
               headers={"Retry-After": "1"})

@@ -39,6 +39,7 @@ def test_listings_transform():
     eth = quotes[1]
     assert (eth.source_instrument_id, eth.price, eth.quote_currency, eth.change_pct) == (
         "1027", Decimal("339.400890152"), "USD", Decimal("-7.8024"))
+    assert (eth.change_pct_1h, eth.change_pct_7d) == (Decimal("-0.00356475"), Decimal("-1.45411"))
     assert eth.as_of == datetime(2020, 10, 2, 12, 9, 23, tzinfo=UTC) and eth.volume_unit == "quote_ccy"
     usdt = instruments[2]
     assert (usdt.asset_class, usdt.chain, usdt.token_address) == (

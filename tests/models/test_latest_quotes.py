@@ -91,3 +91,20 @@ def test_the_read_script_answers_arrays_not_json(redis, now):
     assert msgspec.json.decode(bodies[0])["price"] == "10.5" and bodies[1] is None
     assert float(ends[0]) == (now - timedelta(seconds=5)).timestamp() + 120 and ends[1] is None
     assert latest_quotes.READ(redis, args=["NOPE"]) == [[None], [], []]
+
+
+def test_quotes_by_ref_and_by_symbol_in_one_round_trip(redis, now, monkeypatch):
+    """``read_mixed``: cmc coins are known by ref (their symbols collide), stocks by symbol."""
+    coin = _quote(now, "1", "65000.5", timedelta(minutes=20))._replace(
+        source="cmc", change_pct_1h=Decimal("0.25"), change_pct_7d=Decimal("-3.5"))
+    latest_quotes.write(redis, [coin], "cmc.listings", 900)
+    latest_quotes.write(redis, [_quote(now, "AAA", "10.5", timedelta(seconds=5))], "fmp.quotes", 120, index_ids=True)
+    sent, real = [], redis.pipeline
+    monkeypatch.setattr(redis, "pipeline", lambda *a, **k: sent.append(1) or real(*a, **k))
+    by_ref, by_symbol = latest_quotes.read_mixed(redis, ["cmc:1", "cmc:2"], ["aaa", "NOPE"], now.timestamp())
+    assert len(sent) == 1
+    assert list(by_ref) == ["cmc:1"] and list(by_symbol) == ["AAA"]
+    assert (by_ref["cmc:1"].price, by_ref["cmc:1"].change_pct_1h, by_ref["cmc:1"].change_pct_7d) == (
+        "65000.5", "0.25", "-3.5")
+    assert by_ref["cmc:1"].stale is True and by_symbol["AAA"].stale is False
+    assert latest_quotes.read_mixed(redis, [], []) == ({}, {})

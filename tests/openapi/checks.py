@@ -24,6 +24,7 @@ from http import HTTPStatus
 import jsonschema_rs
 
 REFUSALS = {401, 403, 404, 409, 429}
+WEBARGS_LOCATIONS = {"headers": "header", "cookies": "cookie"}  # error locations -> OpenAPI `in`
 
 
 def _resolve(spec: dict, node: dict) -> dict:
@@ -67,7 +68,8 @@ def _descriptions(case, location: str) -> dict[str, str]:
                 for name, prop in schema.get("properties", {}).items()}
     path_level = spec["paths"][case.operation.path].get("parameters", [])
     parameters = [_resolve(spec, p) for p in [*path_level, *case.operation.definition.raw.get("parameters", [])]]
-    return {p["name"]: p.get("description", "") for p in parameters if p.get("in") == location}
+    where = WEBARGS_LOCATIONS.get(location, location)
+    return {p["name"]: p.get("description", "") for p in parameters if p.get("in") == where}
 
 
 def _named_fields(case) -> dict[str, str]:

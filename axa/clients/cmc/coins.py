@@ -41,6 +41,8 @@ def quotes(coin: dict, fetched_at) -> list[QuoteRecord]:
             as_of=as_of, as_of_precision="instant", fetched_at=fetched_at, raw_ref=v.raw_ref(coin),
             quote_currency=str(currency).upper(),
             change_pct=v.decimal(q.get("percent_change_24h"), "percent_change_24h"),
+            change_pct_1h=v.decimal(q.get("percent_change_1h"), "percent_change_1h"),
+            change_pct_7d=v.decimal(q.get("percent_change_7d"), "percent_change_7d"),
             volume=v.decimal(q.get("volume_24h"), "volume_24h", non_negative=True),
             volume_unit="quote_ccy",
             market_cap=v.decimal(q.get("market_cap"), "market_cap", non_negative=True)))

@@ -5,6 +5,7 @@ db = make_db()
 
 from axa.models.cmc.coins import Coin, CoinDaily, CoinQuote, GlobalMetrics  # noqa: E402
 from axa.models.cmc.users import User  # noqa: E402
+from axa.models.cmc.watchlists import Watchlist, WatchlistItem  # noqa: E402
 from axa.models.ingest import IngestBatchTable, IngestRunTable, QuarantineTable  # noqa: E402
 
 
@@ -29,5 +30,7 @@ __all__ = [
            "IngestRun",
            "QuarantinedRecord",
            "User",
+           "Watchlist",
+           "WatchlistItem",
            "db",
 ]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from axa.blueprints.cmc.coins.schemas import CoinDaySchema, CoinSchema
 from axa.blueprints.cmc.listings.routes import CURRENCY, quote_fields
+from axa.blueprints.cmc.public import CACHE_HEADERS, public_read
 from axa.blueprints.market.paging import paged
 from axa.blueprints.market.schemas import BIGINT_MAX, HistoryQuerySchema
 from axa.models.cmc import Coin, CoinDaily, CoinQuote, db
@@ -40,8 +41,8 @@ def page(coin: Coin) -> dict:
 
 @blp.route("/<string:key>")
 class CoinByKey(MethodView):
-    @blp.login_required
-    @blp.response(200, CoinSchema)
+    @public_read(blp)
+    @blp.response(200, CoinSchema, headers=CACHE_HEADERS)
     @blp.alt_response(404, description="No such coin")
     def get(self, key):
         """A coin by CMC id or slug: description, links and the latest USD quote (as_of, stale)"""
@@ -50,9 +51,9 @@ class CoinByKey(MethodView):
 
 @blp.route("/<string:key>/history")
 class CoinHistory(MethodView):
-    @blp.login_required
+    @public_read(blp)
     @blp.arguments(HistoryQuerySchema, location="query")
-    @blp.response(200, CoinDaySchema(many=True))
+    @blp.response(200, CoinDaySchema(many=True), headers=CACHE_HEADERS)
     @blp.alt_response(404, description="No such coin")
     @blp.paginate(page_size=250, max_page_size=1000)
     def get(self, window, key, pagination_parameters):

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from sqlalchemy import Select, select
 
 from axa.blueprints.cmc.listings.schemas import ListingQuerySchema, ListingSchema
+from axa.blueprints.cmc.public import CACHE_HEADERS, public_read
 from axa.blueprints.market.freshness import is_stale
 from axa.blueprints.market.paging import paged
 from axa.models.cmc import Coin, CoinQuote, db
@@ -37,9 +38,9 @@ def listing(query: dict) -> Select:
 
 @blp.route("")
 class Listings(MethodView):
-    @blp.login_required
+    @public_read(blp)
     @blp.arguments(ListingQuerySchema, location="query")
-    @blp.response(200, ListingSchema(many=True))
+    @blp.response(200, ListingSchema(many=True), headers=CACHE_HEADERS)
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """Coins by market cap, price, 24 h volume or 24 h change, either direction"""

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from axa.blueprints.cmc.listings.routes import CURRENCY
 from axa.blueprints.cmc.metrics.schemas import GlobalMetricsSchema
+from axa.blueprints.cmc.public import CACHE_HEADERS, public_read
 from axa.models.cmc import GlobalMetrics, db
 from axa.platform.api import Blueprint
 
@@ -16,8 +17,8 @@ blp = Blueprint("global_metrics", __name__, url_prefix="/api/v1/global-metrics",
 
 @blp.route("")
 class GlobalMetricsLatest(MethodView):
-    @blp.login_required
-    @blp.response(200, GlobalMetricsSchema)
+    @public_read(blp)
+    @blp.response(200, GlobalMetricsSchema, headers=CACHE_HEADERS)
     @blp.alt_response(404, description="No metrics fetched yet")
     def get(self):
         """Total market cap and volume, dominance, counts: the newest USD snapshot"""

@@ -25,6 +25,8 @@ class QuoteSchema(Schema):
     yield_pct = DecimalString(metadata={"description": "Percent units"})
     bid = DecimalString()
     ask = DecimalString()
+    change_pct_1h = DecimalString(metadata={"description": "Crypto: percent change over the last hour"})
+    change_pct_7d = DecimalString(metadata={"description": "Crypto: percent change over the last 7 days"})
     as_of = fields.String(metadata={"description": "When the price was observed (ISO-8601 UTC)"})
     as_of_precision = fields.String(metadata={"description": "instant, or day for end-of-day prices"})
     fetched_at = fields.String(metadata={"description": "When it was fetched (ISO-8601 UTC)"})
