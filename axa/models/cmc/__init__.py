@@ -4,6 +4,7 @@ from axa.models.base import make_db
 db = make_db()
 
 from axa.models.cmc.coins import Coin, CoinDaily, CoinQuote, GlobalMetrics  # noqa: E402
+from axa.models.cmc.portfolios import Portfolio, PortfolioTransaction  # noqa: E402
 from axa.models.cmc.users import User  # noqa: E402
 from axa.models.cmc.watchlists import Watchlist, WatchlistItem  # noqa: E402
 from axa.models.ingest import IngestBatchTable, IngestRunTable, QuarantineTable  # noqa: E402
@@ -28,7 +29,9 @@ __all__ = [
            "GlobalMetrics",
            "IngestBatch",
            "IngestRun",
+           "Portfolio",
            "QuarantinedRecord",
+           "PortfolioTransaction",
            "User",
            "Watchlist",
            "WatchlistItem",
