@@ -123,4 +123,5 @@ class PortfolioTransaction(db.Model):
 
     @classmethod
     def count_in(cls, portfolio_id: int) -> int:
-        return db.session.scalar(select(func.count()).select_from(cls).where(cls.portfolio_id == portfolio_id))
+        stmt = select(func.count()).select_from(cls).where(cls.portfolio_id == portfolio_id)
+        return db.session.scalar(stmt)
