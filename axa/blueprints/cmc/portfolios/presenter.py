@@ -1,0 +1,113 @@
+"""The portfolio as its owner reads it: per asset and currency the quantity, cost basis, realized
+P&L (pnl.py, by the portfolio's method), and on the latest quote from the latest-quote contract
+(with ``stale``) the market value, unrealized P&L and allocation; totals per currency. A quote
+counts only in its own currency (coins are quoted in USD): no conversion."""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from axa.blueprints.cmc.portfolios import pnl
+from axa.blueprints.cmc.portfolios.service import movement
+from axa.blueprints.cmc.watchlists.presenter import ref
+from axa.models import latest_quotes
+from axa.models.cmc import Coin, Portfolio, PortfolioTransaction, db
+from axa.platform import clock
+from axa.platform.redis_client import get_redis
+
+ZERO = Decimal(0)
+AMOUNTS = ("quantity", "cost_basis", "average_cost", "realized_pnl", "fees", "price", "market_value",
+           "unrealized_pnl", "allocation_pct")
+
+
+def plain(value: Decimal | None) -> Decimal | None:
+    """Without trailing zeros (the columns keep 18 places), never in exponent form."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
+
+
+def summaries(portfolios: list[Portfolio]) -> list[dict]:
+    ids = [p.id for p in portfolios]
+    counts = dict(db.session.execute(select(PortfolioTransaction.portfolio_id, func.count())
+                                     .where(PortfolioTransaction.portfolio_id.in_(ids))
+                                     .group_by(PortfolioTransaction.portfolio_id)).all()) if ids else {}
+    return [summary(p, counts.get(p.id, 0)) for p in portfolios]
+
+
+def summary(portfolio: Portfolio, count: int) -> dict:
+    return {"id": portfolio.id, "name": portfolio.name, "cost_basis": portfolio.cost_basis,
+            "transactions_count": count, "created_at": portfolio.created_at,
+            "updated_at": portfolio.updated_at}
+
+
+def view(portfolio: Portfolio) -> dict:
+    """The portfolio with its holdings (largest market value first) and its totals per currency."""
+    transactions = portfolio.transactions()
+    positions: dict[tuple, list] = defaultdict(list)
+    for t in transactions:  # in time order, so each position's list is too
+        positions[(t.coin_id, t.symbol, t.currency)].append(movement(t))
+    holdings = [holding(key, pnl.position(portfolio.cost_basis, moves)) for key, moves in positions.items()]
+    quoted(holdings)
+    for h in holdings:
+        h.update({name: plain(h[name]) for name in AMOUNTS})
+    holdings.sort(key=lambda h: (h["market_value"] is None, -(h["market_value"] or ZERO), h["currency"]))
+    return {**summary(portfolio, len(transactions)), "holdings": holdings, "totals": totals(holdings)}
+
+
+def holding(key: tuple, held: pnl.Position) -> dict:
+    coin_id, symbol, currency = key
+    return {"asset_kind": "coin" if coin_id is not None else "stock", "coin_id": coin_id, "symbol": symbol,
+            "name": None, "currency": currency, "quantity": held.quantity, "cost_basis": held.cost,
+            "average_cost": held.average_cost, "realized_pnl": held.realized, "fees": held.fees,
+            "held": held}
+
+
+def quoted(holdings: list[dict]) -> None:
+    """Add names, the latest quotes (one SQL query, one Redis round trip), values and allocation."""
+    coin_ids = sorted({h["coin_id"] for h in holdings if h["coin_id"] is not None})
+    found = db.session.scalars(select(Coin).where(Coin.id.in_(coin_ids))) if coin_ids else []
+    coins = {c.id: c for c in found}
+    symbols = sorted({h["symbol"] for h in holdings if h["symbol"] is not None})
+    refs = [ref(i) for i in coin_ids]
+    by_ref, by_symbol = latest_quotes.read_mixed(get_redis(), refs, symbols, clock.now())
+    for h in holdings:
+        coin = coins.get(h["coin_id"])
+        if coin is not None:
+            h["symbol"], h["name"] = coin.symbol, coin.name
+        quote = by_ref.get(ref(h["coin_id"])) if h["coin_id"] is not None else by_symbol.get(h["symbol"])
+        usable = quote is not None and quote.price is not None and quote.quote_currency == h["currency"]
+        price = Decimal(quote.price) if usable else None
+        h.update(price=price, as_of=quote.as_of if usable else None, stale=quote.stale if usable else None,
+                 **pnl.valued(h.pop("held"), price))
+    by_currency = defaultdict(list)
+    for h in holdings:
+        by_currency[h["currency"]].append(h)
+    for group in by_currency.values():
+        for h, share in zip(group, pnl.allocation([h["market_value"] for h in group]), strict=True):
+            h["allocation_pct"] = share
+
+
+def totals(holdings: list[dict]) -> list[dict]:
+    sums: dict[str, dict] = {}
+    for h in holdings:
+        total = sums.setdefault(h["currency"], {"currency": h["currency"], "unquoted": 0, **dict.fromkeys(
+            ("cost_basis", "market_value", "realized_pnl", "unrealized_pnl", "fees"), ZERO)})
+        for name in ("cost_basis", "realized_pnl", "fees"):
+            total[name] += h[name]
+        if h["market_value"] is not None:
+            total["market_value"] += h["market_value"]
+            total["unrealized_pnl"] += h["unrealized_pnl"]
+        elif h["quantity"]:
+            total["unquoted"] += 1
+    return [{k: plain(v) if isinstance(v, Decimal) else v for k, v in t.items()}
+            for t in sorted(sums.values(), key=lambda t: t["currency"])]
+
+
+def transaction(t: PortfolioTransaction) -> dict:
+    return {"id": t.id, "kind": t.kind, "asset_kind": t.asset_kind, "coin_id": t.coin_id, "symbol": t.symbol,
+            "quantity": plain(t.quantity), "price": plain(t.price), "fee": plain(t.fee),
+            "currency": t.currency, "executed_at": t.executed_at, "note": t.note, "created_at": t.created_at}

@@ -1,0 +1,121 @@
+"""Portfolios: several per user, named, each with its cost-basis method (FIFO or average cost) and
+its transactions (buy, sell, transfer in and out, fee) of coins and stocks instruments; holdings
+with realized and unrealized P&L on the latest quotes, allocation and totals.
+
+Another user's portfolio answers 404, as one that does not exist. Limits: 20 portfolios per user
+and 5000 transactions per portfolio (409 with a ``reason`` past them)."""
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from axa.blueprints.cmc.portfolios import presenter, service
+from axa.blueprints.cmc.portfolios.schemas import (
+    PortfolioCreateSchema,
+    PortfolioPatchSchema,
+    PortfolioSchema,
+    PortfolioSummarySchema,
+    TransactionCreateSchema,
+    TransactionSchema,
+)
+from axa.blueprints.market.schemas import ID
+from axa.models.cmc import Portfolio, PortfolioTransaction, db
+from axa.platform.api import Blueprint
+from axa.platform.auth_hook import current_session
+from axa.platform.keyset import LINK_HEADER, KeysetQuerySchema, keyset_page, link_header
+
+blp = Blueprint("portfolios", __name__, url_prefix="/api/v1",
+                description="Portfolios of coins and stocks: transactions, holdings, FIFO or average-cost "
+                            "P&L")
+NOT_FOUND = "No such portfolio of yours"
+
+
+def me() -> int:
+    return current_session().user_id
+
+
+@blp.route("/portfolios")
+class Portfolios(MethodView):
+    @blp.login_required
+    @blp.arguments(KeysetQuerySchema, location="query")
+    @blp.response(200, PortfolioSummarySchema(many=True), headers=LINK_HEADER)
+    def get(self, args):
+        """My portfolios, newest first, without their holdings"""
+        page = keyset_page(db.session, Portfolio.of_user(me()), Portfolio.id, args)
+        return presenter.summaries(page.items), link_header(page)
+
+    @blp.login_required
+    @blp.idempotent
+    @blp.arguments(PortfolioCreateSchema)
+    @blp.response(201, PortfolioSchema)
+    @blp.alt_response(409, description="The name is taken (`duplicate_name`), or you have as many "
+                                       "portfolios as allowed (`portfolio_limit`)")
+    def post(self, data):
+        """Create an empty portfolio"""
+        return presenter.view(service.create(me(), data))
+
+
+@blp.route(f"/portfolios/<{ID}:portfolio_id>")
+class PortfolioById(MethodView):
+    @blp.login_required
+    @blp.response(200, PortfolioSchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def get(self, portfolio_id):
+        """One of my portfolios: holdings with cost basis, realized and unrealized P&L on the latest
+        quotes (with `stale`), allocation, and totals per currency"""
+        return presenter.view(service.owned_or_404(me(), portfolio_id))
+
+    @blp.login_required
+    @blp.arguments(PortfolioPatchSchema, description="Only the fields to change")
+    @blp.response(200, PortfolioSchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.alt_response(409, description="The name is taken (`duplicate_name`)")
+    def patch(self, changes, portfolio_id):
+        """Rename a portfolio or change its cost-basis method"""
+        return presenter.view(service.change(service.owned_or_404(me(), portfolio_id, lock=True), changes))
+
+    @blp.login_required
+    @blp.response(204)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def delete(self, portfolio_id):
+        """Delete a portfolio with its transactions"""
+        db.session.delete(service.owned_or_404(me(), portfolio_id))
+        db.session.commit()
+
+
+@blp.route(f"/portfolios/<{ID}:portfolio_id>/transactions")
+class Transactions(MethodView):
+    @blp.login_required
+    @blp.arguments(KeysetQuerySchema, location="query")
+    @blp.response(200, TransactionSchema(many=True), headers=LINK_HEADER)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def get(self, args, portfolio_id):
+        """A portfolio's transactions, the last recorded first"""
+        portfolio = service.owned_or_404(me(), portfolio_id)
+        stmt = PortfolioTransaction.of_portfolio(portfolio.id)
+        page = keyset_page(db.session, stmt, PortfolioTransaction.id, args)
+        return [presenter.transaction(t) for t in page.items], link_header(page)
+
+    @blp.login_required
+    @blp.idempotent
+    @blp.arguments(TransactionCreateSchema)
+    @blp.response(201, TransactionSchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.alt_response(409, description="The portfolio holds as many transactions as allowed "
+                                       "(`transaction_limit`)")
+    def post(self, data, portfolio_id):
+        """Record a transaction; removing more units than were held at its time is refused (422,
+        reason `insufficient_quantity`)"""
+        portfolio = service.owned_or_404(me(), portfolio_id, lock=True)
+        return presenter.transaction(service.record(portfolio, data))
+
+
+@blp.route(f"/portfolios/<{ID}:portfolio_id>/transactions/<{ID}:transaction_id>")
+class TransactionById(MethodView):
+    @blp.login_required
+    @blp.response(204)
+    @blp.alt_response(404, description="No such portfolio of yours, or no such transaction in it")
+    @blp.alt_response(409, description="A later transaction removes units this one brought "
+                                       "(`insufficient_quantity`): delete that one first")
+    def delete(self, portfolio_id, transaction_id):
+        """Delete a transaction (the holdings are recounted without it)"""
+        service.remove(service.owned_or_404(me(), portfolio_id, lock=True), transaction_id)
