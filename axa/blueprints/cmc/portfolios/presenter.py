@@ -1,7 +1,8 @@
 """The portfolio as its owner reads it: per asset and currency the quantity, cost basis, realized
 P&L (pnl.py, by the portfolio's method), and on the latest quote from the latest-quote contract
 (with ``stale``) the market value, unrealized P&L and allocation; totals per currency. A quote
-counts only in its own currency (coins are quoted in USD): no conversion."""
+counts only in its own currency (coins are quoted in USD): no conversion; a quote that names no
+currency (the stocks quotes from FMP) is taken to be in the holding's."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -79,10 +80,16 @@ def quoted(holdings: list[dict]) -> None:
         if coin is not None:
             h["symbol"], h["name"] = coin.symbol, coin.name
         quote = by_ref.get(ref(h["coin_id"])) if h["coin_id"] is not None else by_symbol.get(h["symbol"])
-        usable = quote is not None and quote.price is not None and quote.quote_currency == h["currency"]
-        price = Decimal(quote.price) if usable else None
-        h.update(price=price, as_of=quote.as_of if usable else None, stale=quote.stale if usable else None,
+        if quote is None or quote.price is None or quote.quote_currency not in (None, h["currency"]):
+            quote = None
+        price = Decimal(quote.price) if quote else None
+        h.update(price=price, as_of=quote.as_of if quote else None, stale=quote.stale if quote else None,
                  **pnl.valued(h.pop("held"), price))
+    allocated(holdings)
+
+
+def allocated(holdings: list[dict]) -> None:
+    """Each holding's share of its currency's quoted market value."""
     by_currency = defaultdict(list)
     for h in holdings:
         by_currency[h["currency"]].append(h)

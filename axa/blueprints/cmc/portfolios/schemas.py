@@ -133,7 +133,7 @@ class HoldingSchema(Schema):
     realized_pnl = DecimalString(metadata=described("From sells and fees, by the portfolio's method"))
     fees = DecimalString(metadata=described("Every fee paid in `currency` on this asset"))
     price = DecimalString(allow_none=True, metadata=described(
-        "The latest quote's price; null: no quote in this currency"))
+        "The latest quote's price; null: no quote in this currency (a quote naming no currency counts)"))
     as_of = fields.String(allow_none=True, metadata=described("When the price was observed (ISO-8601 UTC)"))
     stale = fields.Boolean(allow_none=True, metadata=described(
         "The quote is older than its dataset's freshness window; null: no quote"))
