@@ -43,6 +43,8 @@ def test_every_portfolio_operation_on_a_real_portfolio_holds_its_spec(callers, i
     assert call("GET", "/api/v1/portfolios", 200, investor).json()[0]["transactions_count"] == 3
     assert len(call("GET", TRANSACTIONS, 200, investor, query={"limit": 2}, **on_it).json()) == 2
     call("PATCH", ONE, 200, investor, body={"name": "Spec 2", "cost_basis": "average"}, **on_it)
+    exported = call("GET", f"{TRANSACTIONS}.csv", 200, investor, **on_it)
+    assert exported.text.count("\n") == 4  # the header and three transactions
     for transaction in (sell, buy.json()):
         call("DELETE", f"{TRANSACTIONS}/{{transaction_id}}", 204, investor,
              path_parameters={"portfolio_id": created["id"], "transaction_id": transaction["id"]})

@@ -4,6 +4,8 @@ selling more than held); holdings with realized and unrealized P&L on the latest
 flag), allocation and totals; keyset pages and Idempotency-Key."""
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
@@ -203,3 +205,20 @@ def test_the_stale_flag_follows_the_clock(cmc, owner):
     finally:
         del app.config["AXA_CLOCK"]
     assert owner.holdings(portfolio)[1]["stale"] is False
+
+
+def test_transactions_export_as_csv_in_time_order(cmc, owner):
+    portfolio = owner.new()
+    owner.trade(portfolio, "buy", "2", "100.25", days_ago=2, note='=HYPERLINK("x"), "quoted"')
+    owner.trade(portfolio, "buy", "1.5", symbol=STOCK, price="40", fee="0.5", days_ago=1)
+    owner.trade(portfolio, "sell", "1", "120", note="line one\nline two")
+    exported = owner.call("get", f"/portfolios/{portfolio}/transactions.csv")
+    assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    assert exported.headers["Content-Disposition"] == f"attachment; filename=portfolio-{portfolio}-transactions.csv"
+    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    assert [(r["kind"], r["coin_id"], r["symbol"], r["quantity"], r["price"], r["fee"]) for r in rows] == [
+        ("buy", "1", "", "2", "100.25", "0"), ("buy", "", STOCK, "1.5", "40", "0.5"), ("sell", "1", "", "1", "120", "0")]
+    assert rows[0]["note"] == '\'=HYPERLINK("x"), "quoted"' and rows[2]["note"] == "line one\nline two"
+    assert all(r["currency"] == "USD" and r["executed_at"].endswith("Z") for r in rows)
+    assert cmc.client("cmc").get(f"/api/v1/portfolios/{portfolio}/transactions.csv").status_code == 401
+    assert Owner(cmc).call("get", f"/portfolios/{portfolio}/transactions.csv").status_code == 404

@@ -5,7 +5,10 @@ counts only in its own currency (coins are quoted in USD): no conversion; a quot
 currency (the stocks quotes from FMP) is taken to be in the holding's."""
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
+from datetime import UTC
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -118,3 +121,30 @@ def transaction(t: PortfolioTransaction) -> dict:
     return {"id": t.id, "kind": t.kind, "asset_kind": t.asset_kind, "coin_id": t.coin_id, "symbol": t.symbol,
             "quantity": plain(t.quantity), "price": plain(t.price), "fee": plain(t.fee),
             "currency": t.currency, "executed_at": t.executed_at, "note": t.note, "created_at": t.created_at}
+
+
+CSV_COLUMNS = ("id", "executed_at", "kind", "asset_kind", "coin_id", "symbol", "quantity", "price", "fee",
+               "currency", "note")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(name: str, value) -> str:
+    """A cell's text: times as the API writes them, decimals as strings, and text that a
+    spreadsheet would run as a formula quoted with a leading ``'`` (OWASP CSV injection)."""
+    if value is None:
+        return ""
+    if name == "executed_at":
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    text = str(value)
+    return "'" + text if name in ("symbol", "note") and text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text(transactions: list[PortfolioTransaction]) -> str:
+    """The transactions as CSV (RFC 4180, a header line), in the order they happened."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for t in transactions:
+        row = transaction(t)
+        writer.writerow([csv_cell(name, row[name]) for name in CSV_COLUMNS])
+    return out.getvalue()

@@ -6,6 +6,7 @@ Another user's portfolio answers 404, as one that does not exist. Limits: 20 por
 and 5000 transactions per portfolio (409 with a ``reason`` past them)."""
 from __future__ import annotations
 
+from flask import Response
 from flask.views import MethodView
 
 from axa.blueprints.cmc.portfolios import presenter, service
@@ -27,6 +28,8 @@ blp = Blueprint("portfolios", __name__, url_prefix="/api/v1",
                 description="Portfolios of coins and stocks: transactions, holdings, FIFO or average-cost "
                             "P&L")
 NOT_FOUND = "No such portfolio of yours"
+CSV_HEADERS = {"Content-Disposition": {"description": "attachment; filename=portfolio-<id>-transactions.csv",
+                                       "schema": {"type": "string"}}}
 
 
 def me() -> int:
@@ -119,3 +122,19 @@ class TransactionById(MethodView):
     def delete(self, portfolio_id, transaction_id):
         """Delete a transaction (the holdings are recounted without it)"""
         service.remove(service.owned_or_404(me(), portfolio_id, lock=True), transaction_id)
+
+
+@blp.route(f"/portfolios/<{ID}:portfolio_id>/transactions.csv")
+class TransactionsCsv(MethodView):
+    @blp.login_required
+    @blp.response(200, {"type": "string"}, content_type="text/csv", headers=CSV_HEADERS, description=(
+        "Every transaction in the order they happened, one a line after a header line: "
+        + ", ".join(presenter.CSV_COLUMNS) + ". Decimals as written, times UTC ISO 8601; a note or "
+        "symbol a spreadsheet would run as a formula starts with `'`"))
+    @blp.alt_response(404, description=NOT_FOUND)
+    def get(self, portfolio_id):
+        """Export a portfolio's transactions as CSV"""
+        portfolio = service.owned_or_404(me(), portfolio_id)
+        name = f"portfolio-{portfolio.id}-transactions.csv"
+        return Response(presenter.csv_text(portfolio.transactions()), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
