@@ -76,3 +76,13 @@ def test_market_value_unrealized_pnl_and_allocation():
     assert valued(held, None) == {"market_value": None, "unrealized_pnl": None}
     assert allocation([D(300), D(100), None]) == [D(75), D(25), None]
     assert allocation([D(0), None]) == [None, None]
+
+
+def test_the_widest_stored_numbers_stay_exact():
+    big, wei = D("12345678901234567890.123456789012345678"), D("0.000000000000000001")
+    held = position("fifo", [move("buy", str(big), "99999999999999999999.999999999999999999"),
+                             move("transfer_out", str(wei))])
+    left = D("12345678901234567890.123456789012345677")  # big - wei, which 28 digits would round
+    assert held.quantity == left and held.lots[0][0] == left
+    assert valued(held, D(2))["market_value"] == D("24691357802469135780.246913578024691354")
+    assert position("average", [move("buy", str(big), "1"), move("sell", str(wei), "1")]).realized == 0

@@ -108,7 +108,7 @@ def test_fifo_holdings_with_realized_and_unrealized_pnl(cmc, owner):
     assert D(btc["unrealized_pnl"]) == D("1.5") * price - D("250.5")
     assert (stock["asset_kind"], D(stock["market_value"]), D(stock["unrealized_pnl"])) == ("stock", 200, 40)
     total_value = D("1.5") * price + 200
-    assert abs(D(stock["allocation_pct"]) - 200 * 100 / total_value) < D("1e-20")
+    assert abs(D(stock["allocation_pct"]) - 200 * 100 / total_value) <= D("1e-18")  # shown to 18 places
     assert view["holdings"][0]["coin_id"] == 1 and view["transactions_count"] == 4
     (totals,) = view["totals"]
     assert (totals["currency"], D(totals["cost_basis"]), D(totals["realized_pnl"])) == ("USD", D("410.5"), D("97.5"))
@@ -222,3 +222,13 @@ def test_transactions_export_as_csv_in_time_order(cmc, owner):
     assert all(r["currency"] == "USD" and r["executed_at"].endswith("Z") for r in rows)
     assert cmc.client("cmc").get(f"/api/v1/portfolios/{portfolio}/transactions.csv").status_code == 401
     assert Owner(cmc).call("get", f"/portfolios/{portfolio}/transactions.csv").status_code == 404
+
+
+def test_the_widest_quantities_come_back_digit_for_digit(owner):
+    portfolio = owner.new()
+    wide = "12345678901234567890.123456789012345678"
+    assert owner.trade(portfolio, "buy", wide, "0.000000000000000001").get_json()["quantity"] == wide
+    owner.trade(portfolio, "transfer_out", "0.000000000000000001")
+    btc = owner.holdings(portfolio)[1]
+    assert btc["quantity"] == "12345678901234567890.123456789012345677"
+    assert btc["cost_basis"] == "12.345678901234567890"[:-1]  # 18 places, trailing zero dropped

@@ -10,14 +10,19 @@ arithmetic, no I/O.
 - ``fee`` is a fee paid in the asset itself: the units are gone, so the cost removed and the
   cash fee are a realized loss.
 Removing more than is held raises ``InsufficientQuantity``.
+
+The columns hold 38 digits (Numeric(38, 18)) and a product of two needs 76, past the default
+context's 28: the arithmetic runs in ``exact()`` (100 digits), so sums and products of stored
+values are exact and only divisions (average cost, partial lots, allocation) round.
 """
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 ZERO = Decimal(0)
+PRECISION = 100
 ADDING = ("buy", "transfer_in")
 
 
@@ -48,7 +53,8 @@ class Position:
 
     @property
     def average_cost(self) -> Decimal | None:
-        return self.cost / self.quantity if self.quantity else None
+        with exact():
+            return self.cost / self.quantity if self.quantity else None
 
     def add(self, quantity: Decimal, cost: Decimal) -> None:
         self.quantity += quantity
@@ -82,9 +88,18 @@ class Position:
         return removed
 
 
+def exact():
+    """A decimal context wide enough for the products of stored values."""
+    return localcontext(prec=PRECISION)
+
+
 def position(method: str, movements: list[Movement]) -> Position:
     """The position after ``movements`` (in time order) with cost basis ``fifo`` or ``average``."""
-    held = Position(method)
+    with exact():
+        return replayed(Position(method), movements)
+
+
+def replayed(held: Position, movements: list[Movement]) -> Position:
     for index, move in enumerate(movements):
         held.fees += move.fee
         if move.kind in ADDING:
@@ -106,11 +121,13 @@ def valued(held: Position, price: Decimal | None) -> dict:
     """Market value and unrealized P&L of a position at ``price`` (None: no quote, both None)."""
     if price is None:
         return {"market_value": None, "unrealized_pnl": None}
-    value = held.quantity * price
-    return {"market_value": value, "unrealized_pnl": value - held.cost}
+    with exact():
+        value = held.quantity * price
+        return {"market_value": value, "unrealized_pnl": value - held.cost}
 
 
 def allocation(values: list[Decimal | None]) -> list[Decimal | None]:
     """Each market value's percent of their total (None where unknown, or when the total is 0)."""
-    total = sum((v for v in values if v is not None), ZERO)
-    return [v * 100 / total if v is not None and total else None for v in values]
+    with exact():
+        total = sum((v for v in values if v is not None), ZERO)
+        return [v * 100 / total if v is not None and total else None for v in values]

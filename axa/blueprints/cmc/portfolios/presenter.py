@@ -22,16 +22,18 @@ from axa.platform import clock
 from axa.platform.redis_client import get_redis
 
 ZERO = Decimal(0)
+PLACES = Decimal("1e-18")
 AMOUNTS = ("quantity", "cost_basis", "average_cost", "realized_pnl", "fees", "price", "market_value",
            "unrealized_pnl", "allocation_pct")
 
 
 def plain(value: Decimal | None) -> Decimal | None:
-    """Without trailing zeros (the columns keep 18 places), never in exponent form."""
+    """To 18 places (as the columns), without trailing zeros, never in exponent form."""
     if value is None:
         return None
-    value = value.normalize()
-    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
+    with pnl.exact():
+        value = value.quantize(PLACES).normalize()
+        return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
 
 
 def summaries(portfolios: list[Portfolio]) -> list[dict]:
@@ -102,6 +104,11 @@ def allocated(holdings: list[dict]) -> None:
 
 
 def totals(holdings: list[dict]) -> list[dict]:
+    with pnl.exact():
+        return summed(holdings)
+
+
+def summed(holdings: list[dict]) -> list[dict]:
     sums: dict[str, dict] = {}
     for h in holdings:
         total = sums.setdefault(h["currency"], {"currency": h["currency"], "unquoted": 0, **dict.fromkeys(
