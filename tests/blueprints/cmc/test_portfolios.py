@@ -147,6 +147,7 @@ def test_selling_more_than_held_is_refused_also_back_in_time(owner):
     assert before.status_code == 422 and before.get_json()["reason"] == "insufficient_quantity"
     in_usd_only = owner.trade(portfolio, "sell", "1", "100", currency="eur")
     assert in_usd_only.status_code == 422  # the lots were bought in USD
+    assert in_usd_only.get_json()["message"] == "Only 0 held in EUR at that time: 1 cannot be removed."
     buy = owner.trade(portfolio, "buy", "1", "100", days_ago=4).get_json()["id"]
     assert owner.trade(portfolio, "sell", "2", "150", days_ago=3).status_code == 201
     needed = owner.call("delete", f"/portfolios/{portfolio}/transactions/{buy}")

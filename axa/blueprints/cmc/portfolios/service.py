@@ -81,9 +81,10 @@ def record(portfolio: Portfolio, data: dict) -> PortfolioTransaction:
     db.session.flush()
     short = short_at(portfolio, [t for t in portfolio.transactions() if same_position(t, transaction)])
     if short is not None:
+        held = f"{short.held.normalize():f} held in {transaction.currency} at that time"
         db.session.rollback()
-        abort(422, message=f"Only {short.held} were held then; {short.wanted} cannot be removed.",
-              reason=SHORT, errors={"json": {"quantity": [f"More than the {short.held} held then."]}})
+        abort(422, message=f"Only {held}: {short.wanted.normalize():f} cannot be removed.", reason=SHORT,
+              errors={"json": {"quantity": [f"More than the {held}."]}})
     portfolio.touch()
     db.session.commit()
     return transaction
