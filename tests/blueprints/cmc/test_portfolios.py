@@ -49,7 +49,8 @@ class Owner:
     def trade(self, portfolio: int, kind: str, quantity: str, price: str | None = None, days_ago: int = 0,
               **more):
         body = {"kind": kind, "quantity": quantity, **more}
-        body.setdefault("coin_id", 1) if "symbol" not in body else None
+        if "symbol" not in body:
+            body.setdefault("coin_id", 1)
         if price is not None:
             body["price"] = price
         if days_ago:
