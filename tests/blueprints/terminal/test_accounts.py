@@ -4,6 +4,7 @@ owner-only access, and the activities paged newest first."""
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
@@ -184,6 +185,16 @@ def test_the_per_user_limit_counts_open_accounts(apps, trader):
         assert Trader(apps).open(name="C")  # the limit is per user
         assert trader.call("delete", f"/accounts/{first['id']}").status_code == 204
         assert trader.open(name="C")["name"] == "C"
+
+
+def test_concurrent_creates_keep_the_limit_and_the_names_exact(apps, trader):
+    with settings(apps, terminal_accounts_max=3), ThreadPoolExecutor(8) as pool:
+        names = [f"N{n}" for n in range(6)] + ["Same", "Same"]
+        statuses = list(pool.map(lambda name: trader.call("post", "/accounts", json={"name": name}).status_code,
+                                 names))
+    assert statuses.count(201) == 3 and statuses.count(409) == 5, statuses
+    listed = [a["name"] for a in trader.call("get", "/accounts").get_json()]
+    assert len(listed) == len(set(listed)) == 3
 
 
 def test_an_idempotency_key_opens_one_account(trader):
