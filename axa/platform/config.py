@@ -125,6 +125,8 @@ class Settings:
     cmc_public_max_age: int = var("AXA_CMC_PUBLIC_MAX_AGE", 30)  # Cache-Control max-age of anonymous answers
     cmc_watchlists_max: int = var("AXA_CMC_WATCHLISTS_MAX", 20)  # watchlists per user
     cmc_watchlist_items_max: int = var("AXA_CMC_WATCHLIST_ITEMS_MAX", 100)  # items per watchlist
+    terminal_starting_cash: int = var("AXA_TERMINAL_STARTING_CASH", 100_000)  # a new paper account's cash
+    terminal_accounts_max: int = var("AXA_TERMINAL_ACCOUNTS_MAX", 10)  # open paper accounts per user
 
     def __post_init__(self) -> None:
         for name in ("result_url", "broker_url"):  # unset: the Redis of AXA_REDIS_URL

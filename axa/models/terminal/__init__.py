@@ -3,6 +3,8 @@ from axa.models.base import make_db
 
 db = make_db()
 
+from axa.models.terminal.accounts import Account  # noqa: E402
+from axa.models.terminal.activities import Activity  # noqa: E402
 from axa.models.terminal.users import User  # noqa: E402
 
-__all__ = ["User", "db"]
+__all__ = ["Account", "Activity", "User", "db"]
