@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 
@@ -234,3 +235,14 @@ def test_the_widest_quantities_come_back_digit_for_digit(owner):
     btc = owner.holdings(portfolio)[1]
     assert btc["quantity"] == "12345678901234567890.123456789012345677"
     assert btc["cost_basis"] == "12.345678901234567890"[:-1]  # 18 places, trailing zero dropped
+
+
+def test_concurrent_sells_never_remove_more_than_held(owner):
+    """Each sell locks its portfolio: without the lock, sells checked side by side each see the
+    units the other is removing (fails without ``lock=True``)."""
+    portfolio = owner.new()
+    owner.trade(portfolio, "buy", "3", "10", days_ago=1)
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda _: owner.trade(portfolio, "sell", "1", "20").status_code, range(8)))
+    assert statuses.count(201) == 3 and statuses.count(422) == 5, statuses
+    assert D(owner.holdings(portfolio)[1]["quantity"]) == 0
