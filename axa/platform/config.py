@@ -118,7 +118,7 @@ class Settings:
     socweb_comment_limits: str = var("AXA_SOCWEB_COMMENT_LIMITS", "60 per minute;2000 per day")
     socweb_like_limits: str = var("AXA_SOCWEB_LIKE_LIMITS", "300 per minute")  # likes and favorites
     socweb_feed_size: int = var("AXA_SOCWEB_FEED_SIZE", 800)  # entries kept per home feed in Redis
-    socweb_fanout_threshold: int = var("AXA_SOCWEB_FANOUT_THRESHOLD", 20000)  # more subscribers: read-merged
+    socweb_fanout_threshold: int = var("AXA_SOCWEB_FANOUT_THRESHOLD", 20000)  # more: read-merged
     socweb_fanout_batch: int = var("AXA_SOCWEB_FANOUT_BATCH", 1000)  # feeds written per fan-out task
     cmc_public_reads: bool = var("AXA_CMC_PUBLIC_READS", True)  # market pages readable without signing in
     cmc_anon_limits: str = var("AXA_CMC_ANON_LIMITS", "120 per minute")  # per client address, anonymous
@@ -127,6 +127,8 @@ class Settings:
     cmc_watchlist_items_max: int = var("AXA_CMC_WATCHLIST_ITEMS_MAX", 100)  # items per watchlist
     terminal_starting_cash: int = var("AXA_TERMINAL_STARTING_CASH", 100_000)  # a new paper account's cash
     terminal_accounts_max: int = var("AXA_TERMINAL_ACCOUNTS_MAX", 10)  # open paper accounts per user
+    stream_reauth_minutes: int = var("AXA_STREAM_REAUTH_MINUTES", 10)  # key rotation needs a sign-in this recent
+    stream_key_grace_max: int = var("AXA_STREAM_KEY_GRACE_MAX", 3600)  # longest grace (s) of a rotated key
 
     def __post_init__(self) -> None:
         for name in ("result_url", "broker_url"):  # unset: the Redis of AXA_REDIS_URL

@@ -34,6 +34,7 @@ INDEX_KEY = "axa:user:{uid}:sess"
 
 REFRESH_SLACK = 60  # seconds; see the module docstring
 CHECK = LuaScript(__file__, "session_check")
+STAMP_AUTH = LuaScript(__file__, "session_stamp_auth")
 Reads = Callable[[redis.client.Pipeline, str], None]
 
 
@@ -116,6 +117,13 @@ class SessionStore:
 
     def expires_at(self, session: Session) -> float:
         return min(session.seen + self.idle, session.created + self.absolute)
+
+    def stamp_auth(self, session: Session) -> float | None:
+        """Record that the session's user proved the password again now (``auth``, the time the
+        stream app's key rotation asks to be recent); returns the new auth time (None: the
+        session ended meanwhile)."""
+        now = self.clock()
+        return now if STAMP_AUTH(self.redis, [SESSION_PREFIX + session.key_hash], [now]) else None
 
     def end(self, session: Session) -> None:
         with self.redis.pipeline() as pipe:

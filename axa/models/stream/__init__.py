@@ -3,6 +3,8 @@ from axa.models.base import make_db
 
 db = make_db()
 
+from axa.models.stream.channels import Channel  # noqa: E402
+from axa.models.stream.keys import StreamKey  # noqa: E402
 from axa.models.stream.users import User  # noqa: E402
 
-__all__ = ["User", "db"]
+__all__ = ["Channel", "StreamKey", "User", "db"]

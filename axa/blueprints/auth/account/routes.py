@@ -13,6 +13,8 @@ from axa.blueprints.auth.account.schemas import (
     ForgotSchema,
     LoginResultSchema,
     LoginSchema,
+    ReauthenticatedSchema,
+    ReauthenticateSchema,
     RegisterSchema,
     ResetSchema,
     TokenSchema,
@@ -96,6 +98,18 @@ class Logout(MethodView):
         response = current_app.response_class(status=204)
         _clear_cookie(response)
         return response
+
+
+@blp.route("/reauthenticate")
+class Reauthenticate(MethodView):
+    @blp.login_required
+    @blp.arguments(ReauthenticateSchema)
+    @blp.response(200, ReauthenticatedSchema)
+    @blp.alt_response(403, description="The password is wrong (`wrong_password`)")
+    @blp.alt_response(429, description="Too many attempts; see Retry-After")
+    def post(self, data):
+        """Prove the password again: stamps this session as recently signed in"""
+        return {"auth_time": service.reauthenticate(service.current_user(), data["password"])}
 
 
 @blp.route("/me")

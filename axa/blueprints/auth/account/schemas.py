@@ -68,6 +68,14 @@ class LoginResultSchema(Schema):
     user = fields.Nested(UserSchema)
 
 
+class ReauthenticateSchema(Schema):
+    password = Text(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH * 4))
+
+
+class ReauthenticatedSchema(Schema):
+    auth_time = fields.DateTime(metadata={"description": "When this session last proved the password"})
+
+
 class TokenSchema(Schema):
     token = Text(required=True, validate=validate.Length(min=1, max=200))
 

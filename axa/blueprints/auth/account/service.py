@@ -104,6 +104,25 @@ def login(email: str, password: str):
     return session_id, session, user
 
 
+def reauthenticate(user: User, password: str) -> datetime:
+    """The password again, throttled like login (every attempt counts first): stamps the session's
+    auth time, which operations that need a recent sign-in read. A wrong password answers 403 and
+    leaves the session as it was."""
+    settings, session = current_app.config["AXA"], current_session()
+    ratelimit.hit("reauth-ip", client_ip(), settings.login_ip_limits)
+    ratelimit.hit("reauth-user", str(user.id), settings.login_limits)
+    ok = passwords.verify_password(user.password_hash, password)
+    AuthEvent.log("reauthenticate" if ok else "reauthenticate_failed", user.id, client_ip(),
+                  request.headers.get("User-Agent", ""))
+    db.session.commit()
+    if not ok:
+        abort(403, message="The password is wrong.", reason="wrong_password")
+    stamped = session_store().stamp_auth(session)
+    if stamped is None:
+        abort(401, message="Authentication required.")
+    return datetime.fromtimestamp(stamped, UTC)
+
+
 def logout() -> None:
     session = current_session()
     session_store().end(session)
