@@ -4,9 +4,10 @@ revoked, or at ``expires_at`` (a rotated key kept for a grace period).
 
 Redis answers the media server's question "which channel does this presented key publish to?"
 without PostgreSQL: ``axa:stream:key:<sha256>`` holds ``<channel id> <expires epoch or 0>`` for
-a usable key, or ``-`` for a hash PostgreSQL does not know as usable. Create, rotate, revoke and channel deletion write the entry in step, after their commit;
-a missing entry is rebuilt from PostgreSQL on the next lookup, for ``REBUILT_TTL`` seconds (a
-rebuild that read PostgreSQL just before a revoke committed cannot keep the key alive longer).
+a usable key, or ``-`` for a hash PostgreSQL does not know as usable. Create, rotate, revoke and
+channel deletion write the entry in step, after their commit; a missing entry is rebuilt from
+PostgreSQL on the next lookup, for ``REBUILT_TTL`` seconds (a rebuild that read
+PostgreSQL just before a revoke committed cannot keep the key alive longer).
 """
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ class StreamKey(db.Model):
     def issue(cls, channel_id: int, label: str) -> tuple[StreamKey, str]:
         """A new key (added to the session) and its secret, which is never stored."""
         secret = new_secret()
-        key = cls(channel_id=channel_id, label=label, key_hash=hash_key(secret), prefix=secret[:DISPLAY_CHARS])
+        key = cls(channel_id=channel_id, label=label, key_hash=hash_key(secret),
+                  prefix=secret[:DISPLAY_CHARS])
         db.session.add(key)
         return key, secret
 
