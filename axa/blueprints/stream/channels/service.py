@@ -1,0 +1,80 @@
+"""What the channel endpoints do: the owner's checks, the unique slug, and the channel's JSON.
+
+A channel is public: anyone may read it, so another user's channel answers 403 (reason
+``not_owner``) to a change, and 404 only when no channel has the slug. Deleting a channel
+deletes its stream keys and drops their Redis entries (axa/models/stream/keys.py)."""
+from __future__ import annotations
+
+import re
+
+from flask_smorest import abort
+from sqlalchemy.exc import IntegrityError
+
+from axa.models.stream import Channel, StreamKey, db
+from axa.models.stream.channels import SLUG_PATTERN
+from axa.models.stream.keys import forget
+from axa.platform.auth_hook import optional_session
+from axa.platform.redis_client import get_redis
+
+SLUG = re.compile(SLUG_PATTERN)
+
+
+def by_slug_or_404(slug: str, lock: bool = False) -> Channel:
+    channel = Channel.by_slug(slug, lock=lock) if SLUG.fullmatch(slug) else None
+    if channel is None:
+        abort(404, message="No channel has this address.")
+    return channel
+
+
+def owned_or_403(user_id: int, slug: str, lock: bool = False) -> Channel:
+    channel = by_slug_or_404(slug, lock=lock)
+    if channel.user_id != user_id:
+        abort(403, message="This channel is not yours.", reason="not_owner")
+    return channel
+
+
+def viewer_id() -> int | None:
+    session = optional_session()
+    return session.user_id if session else None
+
+
+def present(channel: Channel, viewer: int | None) -> dict:
+    return {"id": channel.id, "slug": channel.slug, "user_id": channel.user_id, "title": channel.title,
+            "description": channel.description, "tags": channel.tags, "category": channel.category,
+            "latency_mode": channel.latency_mode, "live": False, "viewers": 0,
+            "is_owner": channel.user_id == viewer, "created_at": channel.created_at,
+            "updated_at": channel.updated_at}
+
+
+def distinct(tags: list[str]) -> list[str]:
+    return list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
+
+
+def create(user_id: int, data: dict) -> Channel:
+    channel = Channel(user_id=user_id, slug=data["slug"], title=data["title"],
+                      description=data.get("description", ""), tags=distinct(data.get("tags", [])),
+                      category=data.get("category"), latency_mode=data.get("latency_mode", "normal"))
+    db.session.add(channel)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, message="Another channel has this address.", reason="slug_taken")
+    return channel
+
+
+def edit(channel: Channel, changes: dict) -> Channel:
+    if "tags" in changes:
+        changes["tags"] = distinct(changes["tags"])
+    for name, value in changes.items():
+        setattr(channel, name, value)
+    db.session.commit()
+    return channel
+
+
+def delete(channel: Channel) -> None:
+    hashes = [key.key_hash for key in db.session.scalars(
+        db.select(StreamKey).where(StreamKey.channel_id == channel.id))]
+    db.session.delete(channel)
+    db.session.commit()
+    forget(get_redis(), hashes)
