@@ -24,6 +24,7 @@ from axa.models.stream import db
 KEY_PREFIX = "live_"
 DISPLAY_CHARS = 9  # "live_" and 4 characters of the secret: enough to tell keys apart
 LABEL_MAX = 100
+KEYS_MAX = 20  # working keys per channel a create may reach (a rotation replaces, never adds)
 REDIS_KEY = "axa:stream:key:{}"
 NEGATIVE = "-"
 REBUILT_TTL = 60  # an entry rebuilt on a miss can race a revoke: it lives this long at most

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from axa.models.stream import StreamKey, db
-from axa.models.stream.keys import REDIS_KEY, channel_for_key
+from axa.models.stream.keys import KEYS_MAX, REDIS_KEY, channel_for_key
 from axa.platform.redis_client import get_redis
 from tests.blueprints.stream.helpers import new_channel, signed_in
 
@@ -138,6 +138,15 @@ def test_keys_are_the_owners_only(clients, ada, clock):
         assert response.status_code == 403 and response.get_json()["reason"] == "not_owner"
     assert stream.get(KEYS).status_code == 401
     assert lookup(stream, key["key"], clock[0]) == ada["channel"]["id"]
+
+
+def test_a_channel_has_at_most_keys_max_working_keys(clients, ada, clock):
+    stream = clients["stream"]
+    created = [stream.post(KEYS, headers=ada["headers"], json={"label": f"k{n}"}) for n in range(KEYS_MAX + 1)]
+    assert [c.status_code for c in created] == [201] * KEYS_MAX + [409]
+    assert created[-1].get_json()["reason"] == "key_limit"
+    assert stream.delete(f"{KEYS}/{created[0].get_json()['id']}", headers=ada["headers"]).status_code == 204
+    assert stream.post(KEYS, headers=ada["headers"], json={"label": "again"}).status_code == 201
 
 
 def test_deleting_the_channel_stops_its_keys(clients, ada, clock):

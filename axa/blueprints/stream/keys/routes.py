@@ -21,6 +21,7 @@ from axa.blueprints.stream.keys.schemas import (
     RotateSchema,
 )
 from axa.models.stream import StreamKey
+from axa.models.stream.keys import KEYS_MAX
 from axa.platform import clock
 from axa.platform.api import Blueprint
 from axa.platform.auth_hook import current_session
@@ -51,6 +52,7 @@ class Keys(MethodView):
     @blp.response(201, NewKeySchema)
     @blp.alt_response(403, description=NOT_YOURS)
     @blp.alt_response(404, description="No channel has this address")
+    @blp.alt_response(409, description=f"The channel has {KEYS_MAX} working keys (`key_limit`)")
     def post(self, data, slug):
         """Create a key: its secret is shown in this answer only"""
         return service.create(my_channel(slug), data["label"])

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_smorest import abort
 
 from axa.models.stream import Channel, StreamKey, db
-from axa.models.stream.keys import publish
+from axa.models.stream.keys import KEYS_MAX, publish
 from axa.platform import clock
 from axa.platform.auth_hook import current_session
 from axa.platform.redis_client import get_redis
@@ -41,6 +41,10 @@ def present(key: StreamKey, secret: str | None = None) -> dict:
 
 
 def create(channel: Channel, label: str) -> dict:
+    """A new key; the channel must be locked (the per-channel limit stays exact)."""
+    if len(StreamKey.of_channel(channel.id, clock.now())) >= KEYS_MAX:
+        abort(409, message=f"This channel has {KEYS_MAX} keys, the most allowed; revoke one first.",
+              reason="key_limit")
     key, secret = StreamKey.issue(channel.id, label)
     db.session.commit()
     publish(get_redis(), [key])
