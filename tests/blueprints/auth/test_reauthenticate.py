@@ -58,3 +58,13 @@ def test_a_wrong_password_is_refused_audited_and_throttled(client, auth_app):
 
 def test_it_needs_a_session(client):
     assert client.post(REAUTH, json={"password": PASSWORD}).status_code == 401
+
+
+def test_stamping_an_ended_session_never_brings_it_back(auth_app):
+    with auth_app.test_request_context():
+        store = session_store()
+        sid, session = store.create(1, "127.0.0.1", "test")
+        store.end(session)
+        assert store.stamp_auth(session) is None
+        assert store.validate(sid) is None
+        assert not store.redis.exists(f"axa:sess:{session.key_hash}")

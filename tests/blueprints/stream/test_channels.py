@@ -18,6 +18,8 @@ def test_create_then_anyone_reads_it_without_live_state(clients):
     assert body["latency_mode"] == "low" and body["category"] == "Gaming"
     assert "playback_url" not in body
     assert stream.get("/api/v1/channels/ada-live", headers=ada).get_json()["is_owner"] is True
+    ended = stream.get("/api/v1/channels/ada-live", headers={"Authorization": "Bearer no-such-session"})
+    assert ended.status_code == 200 and ended.get_json()["is_owner"] is False
     assert stream.get("/api/v1/channels/nobody-here").status_code == 404
     assert stream.get("/api/v1/channels/NOT_A_SLUG").status_code == 404
 
