@@ -2,8 +2,6 @@
 a whole page in two queries (axa/models/socweb/reading.py)."""
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from axa.models.socweb import Post
 from axa.models.socweb.reading import Author, PostStats, authors, post_stats
 
@@ -29,4 +27,5 @@ def _card(post: Post, stats: PostStats, author: Author) -> dict:
             "title": post.title, "slug": post.slug, "description": post.description,
             "body": post.body, "tags": post.tags, "visibility": post.visibility,
             "created_at": post.created_at, "updated_at": post.updated_at,
-            "edited_at": post.edited_at, **asdict(stats)}
+            "edited_at": post.edited_at, "likes_count": stats.likes_count,
+            "comments_count": stats.comments_count, "liked": stats.liked, "favorited": stats.favorited}
