@@ -77,22 +77,24 @@ def vendor_env(base_url: str) -> dict[str, str]:
 
 
 class PipelineWorker:
-    """The stocks pipeline's ``celery worker`` processes as ``make run`` starts them: its queues
-    (emptied first) grouped by ``ops.run.worker_groups`` (the FMP poll queue in a worker of its
-    own, dispatch and format in the pipeline worker), each with ``ops.run.pool_options`` for
-    ``concurrency`` (a fixed prefork pool of that many processes on this hot path)."""
+    """The ``celery worker`` processes of ``queues`` as ``make run`` starts them: the queues
+    (emptied first) grouped by ``ops.run.worker_groups``, each group with ``ops.run.pool_options``
+    for ``concurrency``. The stocks pipeline's (the default): the FMP poll queue in a worker of its
+    own, dispatch and format in the pipeline worker, a fixed prefork pool of ``concurrency``
+    processes each on this hot path; socweb's feeds: the background worker (autoscaled)."""
 
-    def __init__(self, env: dict[str, str], concurrency: int):
+    def __init__(self, env: dict[str, str], concurrency: int, queues: tuple[str, ...] = QUEUES,
+                 label: str = "ingest"):
         from axa.platform.celery_app import celery
         from ops.run import pool_options, worker_groups
         self.celery, tag = celery, uuid.uuid4().hex[:8]
         with celery.connection_for_write() as conn:
-            for queue in QUEUES:
+            for queue in queues:
                 bound = celery.amqp.queues[queue](conn.default_channel)
                 bound.declare()
                 bound.purge()
-        self.groups = {f"bench-ingest-{group}-{tag}@localhost": (queues, pool_options(group, concurrency))
-                       for group, queues in worker_groups(QUEUES).items()}
+        self.groups = {f"bench-{label}-{group}-{tag}@localhost": (grouped, pool_options(group, concurrency))
+                       for group, grouped in worker_groups(queues).items()}
         self.log = tempfile.NamedTemporaryFile(prefix="axa-bench-worker-", suffix=".log")
         celery_worker = [sys.executable, "-m", "celery", "-A", "axa.platform.celery_app", "worker"]
         self.procs = [subprocess.Popen(

@@ -1,7 +1,7 @@
 """Marshmallow fields shared by the subsystems' schemas."""
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from marshmallow import fields
 
@@ -22,15 +22,18 @@ class DecimalString(fields.Decimal):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
-class Timestamp(fields.DateTime):
+def timestamp_text(value: datetime) -> str:
     """A moment as UTC ISO 8601 with milliseconds and ``Z`` (DESIGN §9): ``2026-12-05T10:00:00.123Z``."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+class Timestamp(fields.DateTime):
+    """A moment as ``timestamp_text`` writes it."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(format="iso", **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+        return None if value is None else timestamp_text(value)

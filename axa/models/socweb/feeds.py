@@ -31,7 +31,7 @@ from sqlalchemy import and_, exists, func, or_, select
 
 from axa.models.socweb import db
 from axa.models.socweb.posts import Post
-from axa.models.socweb.reading import active
+from axa.models.socweb.reading import active, any_of
 from axa.models.socweb.subscriptions import Subscription
 from axa.platform.keyset import LIMIT_DEFAULT, Page, keyset_page
 from axa.platform.redis_client import get_redis
@@ -222,7 +222,7 @@ def read_window(user_id: int, args: dict, count: int) -> Window:
 def _source(window: Window, newer: bool):
     """A clause over ``Post``: in the window, or by a read-merged author within the window's span
     (when the window was cut, the entries beyond it are not this page's)."""
-    sources = [Post.id.in_(window.ids)] if window.ids else []
+    sources = [any_of(Post.id, window.ids)] if window.ids else []
     if window.big:
         merged = Post.author_id.in_(window.big)
         if window.cut:

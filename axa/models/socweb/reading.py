@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import BigInteger, Select, and_, any_, bindparam, exists, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from axa.models.socweb import db
 from axa.models.socweb.comments import Comment
@@ -53,22 +54,36 @@ class PostStats:
     favorited: bool = False
 
 
+def any_of(column, ids: list[int] | None = None):
+    """A clause: ``column = ANY(:ids)``, one array parameter (``ids``, or bound when executed)
+    however many ids: an IN list binds one per id, expanded by SQLAlchemy on every execution."""
+    return column == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
+
+
+# A page's counts and flags, and its authors: one statement each, built once with ``ids`` and
+# ``viewer`` bound when executed (SQLAlchemy then neither rebuilds them nor recomputes their cache
+# key on every page). No viewer binds NULL, which no ``user_id = NULL`` matches: flags are false.
+_VIEWER = bindparam("viewer", type_=BigInteger)
+_STATS = select(
+    Post.id,
+    select(func.count()).select_from(Like).where(Like.post_id == Post.id, active(Like.user_id))
+    .scalar_subquery(),
+    select(func.count()).select_from(Comment).where(Comment.post_id == Post.id, active(Comment.author_id))
+    .scalar_subquery(),
+    exists().where(Like.post_id == Post.id, Like.user_id == _VIEWER),
+    exists().where(Favorite.post_id == Post.id, Favorite.user_id == _VIEWER),
+).where(any_of(Post.id))
+_AUTHORS = (select(User.id, Profile.username, User.display_name, Profile.bio, Profile.image,
+                   exists().where(Subscription.subscriber_id == _VIEWER, Subscription.author_id == User.id))
+            .outerjoin(Profile, Profile.user_id == User.id).where(any_of(User.id)))
+
+
 def post_stats(post_ids: list[int], viewer_id: int | None) -> dict[int, PostStats]:
     """Counts of likes and comments (by active users) and the viewer's flags, for a page of posts,
     in one query."""
     if not post_ids:
         return {}
-    likes = (select(func.count()).select_from(Like)
-             .where(Like.post_id == Post.id, active(Like.user_id)).scalar_subquery())
-    comments = (select(func.count()).select_from(Comment)
-                .where(Comment.post_id == Post.id, active(Comment.author_id)).scalar_subquery())
-    if viewer_id is None:
-        liked = favorited = False
-    else:
-        liked = exists().where(Like.post_id == Post.id, Like.user_id == viewer_id)
-        favorited = exists().where(Favorite.post_id == Post.id, Favorite.user_id == viewer_id)
-    rows = db.session.execute(select(Post.id, likes, comments, liked, favorited)
-                              .where(Post.id.in_(post_ids)))
+    rows = db.session.execute(_STATS, {"ids": list(post_ids), "viewer": viewer_id})
     return {row[0]: PostStats(*row[1:]) for row in rows}
 
 
@@ -86,10 +101,5 @@ def authors(user_ids: set[int], viewer_id: int | None) -> dict[int, Author]:
     """The public face of each user (with the viewer's ``following``), in one query."""
     if not user_ids:
         return {}
-    following = (exists().where(Subscription.subscriber_id == viewer_id,
-                                Subscription.author_id == User.id)
-                 if viewer_id is not None else False)
-    rows = db.session.execute(
-        select(User.id, Profile.username, User.display_name, Profile.bio, Profile.image, following)
-        .outerjoin(Profile, Profile.user_id == User.id).where(User.id.in_(user_ids)))
+    rows = db.session.execute(_AUTHORS, {"ids": list(user_ids), "viewer": viewer_id})
     return {row[0]: Author(*row) for row in rows}

@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from axa.blueprints.socweb.feeds import service
 from axa.blueprints.socweb.feeds.schemas import TAG_PARAMETER, FeedQuerySchema
-from axa.blueprints.socweb.posts.presenter import present
+from axa.blueprints.socweb.posts.presenter import page_response
 from axa.blueprints.socweb.posts.schemas import PostSchema
 from axa.blueprints.socweb.profiles.schemas import username_parameter
 from axa.blueprints.socweb.profiles.service import by_username
@@ -26,7 +26,7 @@ LOOKUP = username_parameter("Any case; 404 unless an active user holds it")
 
 def answer(page: Page, viewer: int | None):
     """The page's posts as ``PostSchema`` sends them, and its ``Link`` header."""
-    return present(page.items, viewer), links(page.ids, page.more_older)
+    return page_response(page.items, viewer), links(page.ids, page.more_older)
 
 
 @blp.route("/feed")
