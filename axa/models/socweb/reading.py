@@ -55,9 +55,10 @@ class PostStats:
 
 
 def any_of(column, ids: list[int] | None = None):
-    """A clause: ``column = ANY(:ids)``, one array parameter (``ids``, or bound when executed)
-    however many ids: an IN list binds one per id, expanded by SQLAlchemy on every execution."""
-    return column == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
+    """A clause: ``column = ANY(:ids)``, one array parameter however many ids (an IN list binds
+    one per id, expanded by SQLAlchemy on every execution): ``ids``, or without them ``ids`` bound
+    when the statement is executed."""
+    return column == any_(bindparam("ids", ids, type_=ARRAY(BigInteger), unique=ids is not None))
 
 
 # A page's counts and flags, and its authors: one statement each, built once with ``ids`` and
