@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.cmc import db
+from axa.models.owned import UserOwnedTable
 
 NAME_MAX = 100
 SYMBOL_MAX = 64
@@ -38,7 +39,7 @@ KINDS = ("buy", "sell", "transfer_in", "transfer_out", "fee")
 NUMBER = Numeric(38, 18)
 
 
-class Portfolio(db.Model):
+class Portfolio(UserOwnedTable, db.Model):
     __tablename__ = "portfolios"
     __table_args__ = (
         UniqueConstraint("user_id", "name", name="uq_portfolios_user_name"),
@@ -52,30 +53,6 @@ class Portfolio(db.Model):
     cost_basis: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-    @classmethod
-    def owned(cls, user_id: int, portfolio_id: int, lock: bool = False) -> Portfolio | None:
-        """The user's portfolio by id (None if absent or another user's); ``lock``: FOR UPDATE."""
-        stmt = select(cls).where(cls.id == portfolio_id, cls.user_id == user_id)
-        return db.session.scalar(stmt.with_for_update() if lock else stmt)
-
-    @classmethod
-    def of_user(cls, user_id: int):
-        return select(cls).where(cls.user_id == user_id)
-
-    @classmethod
-    def lock_user(cls, user_id: int) -> None:
-        """One portfolio-creator per user at a time (until commit)."""
-        key = func.hashtextextended("cmc.portfolios", user_id)
-        db.session.execute(select(func.pg_advisory_xact_lock(key)))
-
-    @classmethod
-    def count_of(cls, user_id: int) -> int:
-        return db.session.scalar(select(func.count()).select_from(cls).where(cls.user_id == user_id))
-
-    @classmethod
-    def named(cls, user_id: int, name: str) -> Portfolio | None:
-        return db.session.scalar(select(cls).where(cls.user_id == user_id, cls.name == name))
 
     def transactions(self) -> list[PortfolioTransaction]:
         """Every transaction in the order they happened (time, then id)."""

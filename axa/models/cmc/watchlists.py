@@ -29,13 +29,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.cmc import db
+from axa.models.owned import UserOwnedTable
 
 NAME_MAX = 100
 SYMBOL_MAX = 64
 TOKEN_BYTES = 32  # 256 bits: secrets.token_urlsafe gives 43 characters
 
 
-class Watchlist(db.Model):
+class Watchlist(UserOwnedTable, db.Model):
     __tablename__ = "watchlists"
     __table_args__ = (
         UniqueConstraint("user_id", "name", name="uq_watchlists_user_name"),
@@ -50,32 +51,8 @@ class Watchlist(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     @classmethod
-    def owned(cls, user_id: int, watchlist_id: int, lock: bool = False) -> Watchlist | None:
-        """The user's list by id (None if absent or another user's); ``lock``: FOR UPDATE."""
-        stmt = select(cls).where(cls.id == watchlist_id, cls.user_id == user_id)
-        return db.session.scalar(stmt.with_for_update() if lock else stmt)
-
-    @classmethod
     def shared(cls, token: str) -> Watchlist | None:
         return db.session.scalar(select(cls).where(cls.share_token == token))
-
-    @classmethod
-    def of_user(cls, user_id: int):
-        return select(cls).where(cls.user_id == user_id)
-
-    @classmethod
-    def lock_user(cls, user_id: int) -> None:
-        """One list-creator per user at a time (until commit): the per-user limit stays exact."""
-        key = func.hashtextextended("cmc.watchlists", user_id)
-        db.session.execute(select(func.pg_advisory_xact_lock(key)))
-
-    @classmethod
-    def count_of(cls, user_id: int) -> int:
-        return db.session.scalar(select(func.count()).select_from(cls).where(cls.user_id == user_id))
-
-    @classmethod
-    def named(cls, user_id: int, name: str) -> Watchlist | None:
-        return db.session.scalar(select(cls).where(cls.user_id == user_id, cls.name == name))
 
     def items(self) -> list[WatchlistItem]:
         return list(db.session.scalars(select(WatchlistItem).where(WatchlistItem.watchlist_id == self.id)

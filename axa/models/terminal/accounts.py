@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from axa.models.owned import UserOwnedTable
 from axa.models.terminal import db
 from axa.models.terminal.activities import Activity
 
@@ -40,7 +41,7 @@ FILL_MODELS = ("alpaca", "realistic")
 ACTIVE, CLOSED = "ACTIVE", "ACCOUNT_CLOSED"  # Alpaca's account statuses
 
 
-class Account(db.Model):
+class Account(UserOwnedTable, db.Model):
     __tablename__ = "accounts"
     __table_args__ = (
         Index("uq_accounts_user_id_name_open", "user_id", "name", unique=True,
@@ -70,29 +71,8 @@ class Account(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @classmethod
-    def owned(cls, user_id: int, account_id: int, lock: bool = False) -> Account | None:
-        """The user's open account by id (None if absent, closed or another user's);
-        ``lock``: FOR UPDATE."""
-        stmt = select(cls).where(cls.id == account_id, cls.user_id == user_id, cls.status == ACTIVE)
-        return db.session.scalar(stmt.with_for_update() if lock else stmt)
-
-    @classmethod
     def of_user(cls, user_id: int):
         return select(cls).where(cls.user_id == user_id, cls.status == ACTIVE)
-
-    @classmethod
-    def lock_user(cls, user_id: int) -> None:
-        """One account-creator per user at a time (until commit): the limit and names stay exact."""
-        key = func.hashtextextended("terminal.accounts", user_id)
-        db.session.execute(select(func.pg_advisory_xact_lock(key)))
-
-    @classmethod
-    def count_of(cls, user_id: int) -> int:
-        return db.session.scalar(select(func.count()).select_from(cls.of_user(user_id).subquery()))
-
-    @classmethod
-    def named(cls, user_id: int, name: str) -> Account | None:
-        return db.session.scalar(cls.of_user(user_id).where(cls.name == name))
 
     @classmethod
     def open(cls, user_id: int, name: str, **settings) -> Account:
