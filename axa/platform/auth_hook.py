@@ -11,6 +11,7 @@ import redis
 from flask import Flask, current_app, g, request
 from flask_smorest import abort
 
+from axa.platform import clock
 from axa.platform.redis_client import client_for
 from axa.platform.sessions import Reads, Session, SessionStore
 
@@ -71,3 +72,14 @@ def current_session() -> Session:
     if session is None:
         abort(401, message="Authentication required.")
     return session
+
+
+def require_recent_sign_in() -> None:
+    """403 (reason ``reauthentication_required``) unless the session proved the password at most
+    AXA_REAUTH_MINUTES ago (a sign-in, or ``POST /api/v1/auth/reauthenticate`` on the auth app):
+    Kratos' "privileged session", asked by stream-key rotation and by email or password changes
+    made without the current password."""
+    minutes = current_app.config["AXA"].reauth_minutes
+    if clock.now() - current_session().auth_time > minutes * 60:
+        abort(403, message=f"Sign in again (or re-authenticate) within {minutes} minutes first.",
+              reason="reauthentication_required")

@@ -127,7 +127,7 @@ class Settings:
     cmc_watchlist_items_max: int = var("AXA_CMC_WATCHLIST_ITEMS_MAX", 100)  # items per watchlist
     terminal_starting_cash: int = var("AXA_TERMINAL_STARTING_CASH", 100_000)  # a new paper account's cash
     terminal_accounts_max: int = var("AXA_TERMINAL_ACCOUNTS_MAX", 10)  # open paper accounts per user
-    stream_reauth_minutes: int = var("AXA_STREAM_REAUTH_MINUTES", 10)  # rotating keys: sign-in this recent
+    reauth_minutes: int = var("AXA_REAUTH_MINUTES", 10)  # privileged operations: a sign-in this recent
     stream_key_grace_max: int = var("AXA_STREAM_KEY_GRACE_MAX", 3600)  # longest grace (s) of a rotated key
 
     def __post_init__(self) -> None:

@@ -17,7 +17,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 log = logging.getLogger(__name__)
 SUBJECTS = {"confirm": "Confirm your AXA Platform email",
             "reset": "Reset your AXA Platform password",
-            "password_changed": "Your AXA Platform password was changed"}
+            "password_changed": "Your AXA Platform password was changed",
+            "email_changed": "Your AXA Platform email address was changed"}
 _env = Environment(loader=PackageLoader("axa.platform", "templates/mail"),
                    autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
 

@@ -38,10 +38,13 @@ class OutboxEntry(db.Model):
         return entry
 
     @classmethod
-    def mail(cls, template: str, *, user_id: int | None = None, email_key: str | None = None) -> OutboxEntry:
-        """A mail for a user, or for whoever owns an address (a reset request: maybe nobody). No
-        secret goes in: the mail task mints any link's token when it sends (axa/tasks/auth/mail.py)."""
-        entry = cls(topic="mail", payload={"template": template, "user_id": user_id, "email_key": email_key})
+    def mail(cls, template: str, *, user_id: int | None = None, email_key: str | None = None,
+             to: str | None = None) -> OutboxEntry:
+        """A mail for a user, or for whoever owns an address (a reset request: maybe nobody); ``to``
+        sends a user's mail to another address (their previous one, told of a change). No secret
+        goes in: the mail task mints any link's token when it sends (axa/tasks/auth/mail.py)."""
+        payload = {"template": template, "user_id": user_id, "email_key": email_key}
+        entry = cls(topic="mail", payload={**payload, "to": to} if to else payload)
         db.session.add(entry)
         db.session.flush()
         return entry

@@ -39,13 +39,20 @@ class UserToken(db.Model):
     @classmethod
     def issue(cls, user_id: int, purpose: str, now: datetime | None = None) -> str:
         """Void older unused tokens of this purpose and return a fresh 256-bit token."""
-        now = now or _now()
-        db.session.execute(update(cls).where(cls.user_id == user_id, cls.purpose == purpose,
-                                             cls.used_at.is_(None)).values(used_at=now))
+        now = cls.void(user_id, purpose, now)
         token = secrets.token_urlsafe(32)
         db.session.add(cls(user_id=user_id, purpose=purpose, token_hash=_digest(token),
                            expires_at=now + LIFETIMES[purpose], created_at=now))
         return token
+
+    @classmethod
+    def void(cls, user_id: int, purpose: str, now: datetime | None = None) -> datetime:
+        """Mark the user's unused tokens of this purpose used (a link mailed before an email change
+        must not confirm the new address)."""
+        now = now or _now()
+        db.session.execute(update(cls).where(cls.user_id == user_id, cls.purpose == purpose,
+                                             cls.used_at.is_(None)).values(used_at=now))
+        return now
 
     @classmethod
     def redeem(cls, token: str, purpose: str, now: datetime | None = None) -> int | None:

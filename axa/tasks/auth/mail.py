@@ -64,6 +64,8 @@ def _recipient(payload: dict) -> User | None:
 def _context(template: str, user: User) -> dict:
     """The template's values; a link gets a fresh token here, stored (hashed) before it is sent."""
     context = {"display_name": user.display_name}
+    if template == "email_changed":
+        context["new_email"] = user.email
     if template in LINKS:
         purpose, path = LINKS[template]
         token = UserToken.issue(user.id, purpose)
@@ -72,10 +74,10 @@ def _context(template: str, user: User) -> dict:
     return context
 
 
-def _finish(entry: OutboxEntry, sent_to: User | None = None) -> None:
+def _finish(entry: OutboxEntry, sent_to: str | None = None) -> None:
     """Drop the outbox row (its work is done) and, for a sent mail, write the ledger row."""
     if sent_to is not None:
-        db.session.add(SentMail(message_id=message_id(entry.id), recipient=sent_to.email,
+        db.session.add(SentMail(message_id=message_id(entry.id), recipient=sent_to,
                                 template=entry.payload["template"]))
     db.session.delete(entry)
     db.session.commit()
@@ -93,7 +95,8 @@ def send_message(outbox_id: int) -> str:
     if user is None:
         _finish(entry)
         return "no-account"
-    msg = render(template, user.email, current_app.config["AXA"].mail_from, _context(template, user),
+    to = entry.payload.get("to") or user.email
+    msg = render(template, to, current_app.config["AXA"].mail_from, _context(template, user),
                  message_id(outbox_id))
     try:
         _deliver(msg)
@@ -101,5 +104,5 @@ def send_message(outbox_id: int) -> str:
         log.error("mail %s to user %s permanently refused: %s", message_id(outbox_id), user.id, exc)
         _finish(entry)
         return "refused"
-    _finish(entry, sent_to=user)
+    _finish(entry, sent_to=to)
     return "sent"

@@ -116,7 +116,7 @@ def test_grace_is_capped(clients, ada, clock):
 
 def test_rotation_needs_a_recent_sign_in(clients, ada, clock):
     stream, auth = clients["stream"], clients["auth"]
-    minutes = stream.application.config["AXA"].stream_reauth_minutes
+    minutes = stream.application.config["AXA"].reauth_minutes
     old = stream.post(KEYS, headers=ada["headers"], json={"label": "OBS"}).get_json()
     clock[0] += minutes * 60 + 1
     refused = stream.post(f"{KEYS}/{old['id']}/rotate", headers=ada["headers"], json={})

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from axa.blueprints.auth.account import service
 from axa.blueprints.auth.account.schemas import (
     AcceptedSchema,
+    ChangeEmailSchema,
     ChangePasswordSchema,
     ForgotSchema,
     LoginResultSchema,
@@ -24,6 +25,8 @@ from axa.platform.api import Blueprint
 
 blp = Blueprint("account", __name__, url_prefix="/api/v1/auth",
                 description="Registration, login, sessions and passwords")
+PROOF_403 = ("The current password is wrong, or (none given) the sign-in is older than "
+             "AXA_REAUTH_MINUTES (reason `reauthentication_required`)")
 FORGOT_BODY = {"message": "If an account exists for this email, a reset link is on its way."}
 
 
@@ -147,9 +150,23 @@ class ChangePassword(MethodView):
     @blp.login_required
     @blp.arguments(ChangePasswordSchema)
     @blp.response(204)
-    @blp.alt_response(403, description="The current password is wrong")
+    @blp.alt_response(403, description=PROOF_403)
     @blp.alt_response(429, description="Too many wrong current passwords for this account; see Retry-After")
     def post(self, data):
         """Change the password; ends every other session"""
         user = service.current_user()
-        service.change_password(user, data["current_password"], data["new_password"])
+        service.change_password(user, data.get("current_password"), data["new_password"])
+
+
+@blp.route("/email/change")
+class ChangeEmail(MethodView):
+    @blp.login_required
+    @blp.arguments(ChangeEmailSchema)
+    @blp.response(200, UserSchema)
+    @blp.alt_response(403, description=PROOF_403)
+    @blp.alt_response(409, description="Another account has this address")
+    @blp.alt_response(429, description="Too many changes or wrong current passwords; see Retry-After")
+    def post(self, data):
+        """Change the email: a confirmation link goes to the new address, a notice to the old one"""
+        user = service.change_email(service.current_user(), data.get("current_password"), data["email"])
+        return user.to_dict()

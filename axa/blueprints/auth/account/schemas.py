@@ -89,10 +89,22 @@ class ResetSchema(Schema):
     password = Text(required=True, load_only=True, validate=validate.Length(max=4096), metadata=NEW_PASSWORD)
 
 
+CURRENT_PASSWORD = {"description": (
+    "The current password. Omitted: the session must have signed in (or re-authenticated, "
+    "POST /api/v1/auth/reauthenticate) at most AXA_REAUTH_MINUTES ago, else 403 with reason "
+    "`reauthentication_required`.")}
+
+
 class ChangePasswordSchema(Schema):
-    current_password = Text(required=True, load_only=True, validate=validate.Length(max=4096))
+    current_password = Text(load_only=True, validate=validate.Length(max=4096), metadata=CURRENT_PASSWORD)
     new_password = Text(required=True, load_only=True, validate=validate.Length(max=4096),
                         metadata=NEW_PASSWORD)
+
+
+class ChangeEmailSchema(Schema):
+    email = EmailText(required=True, validate=[validate.Length(max=320), _key_fits], metadata={
+        "description": "The new address: unconfirmed until its owner follows the link mailed to it"})
+    current_password = Text(load_only=True, validate=validate.Length(max=4096), metadata=CURRENT_PASSWORD)
 
 
 class AcceptedSchema(Schema):

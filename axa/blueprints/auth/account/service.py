@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from axa.models.auth import AuthEvent, OutboxEntry, User, UserToken, db
 from axa.models.auth.users import normalize_email
 from axa.platform import passwords, ratelimit
-from axa.platform.auth_hook import current_session, optional_session, session_store
+from axa.platform.auth_hook import current_session, optional_session, require_recent_sign_in, session_store
 from axa.tasks.auth.sync import relay_after_commit
 
 INVALID_LOGIN = "Invalid email or password."
@@ -174,15 +174,48 @@ def _wrong_current_password(user: User) -> None:
     abort(403, message="The current password is wrong.")
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def _prove(user: User, current: str | None) -> None:
+    """A privileged change is proved by the current password (a wrong one is counted and refused)
+    or, without it, by a sign-in at most AXA_REAUTH_MINUTES old (403 ``reauthentication_required``)."""
+    if current is None:
+        require_recent_sign_in()
+    elif not passwords.verify_password(user.password_hash, current):
+        _wrong_current_password(user)
+
+
+def change_password(user: User, current: str | None, new: str) -> None:
     # every attempt counts for the account before its password is checked: a check now and a
     # count after the hash would let concurrent guesses all pass the check together
     ratelimit.hit("password-change", str(user.id), current_app.config["AXA"].password_change_limits)
-    if not passwords.verify_password(user.password_hash, current):
-        _wrong_current_password(user)
+    _prove(user, current)
     _reject_password(new, user.email, "new_password")
     user.password_hash = passwords.hash_password(new)
     mail = OutboxEntry.mail("password_changed", user_id=user.id)
     AuthEvent.log("password_change", user.id, client_ip(), request.headers.get("User-Agent", ""))
     _commit_and_relay(mail)
     session_store().end_all(user.id, keep=current_session().key_hash)
+
+
+def change_email(user: User, current: str | None, email: str) -> User:
+    """A new address, unconfirmed until its owner follows the link mailed to it; the old address is
+    told (a hijacked session cannot move the account away quietly) and the replicas get the change
+    through user sync. The same address again changes nothing; one another account has: 409."""
+    ratelimit.hit("email-change", str(user.id), current_app.config["AXA"].password_change_limits)
+    _prove(user, current)
+    email = email.strip().lower()
+    if email == user.email:
+        return user
+    if User.by_email(email) not in (None, user):
+        abort(409, message="An account with this email already exists.")
+    old = user.email
+    user.email, user.email_confirmed_at = email, None
+    UserToken.void(user.id, "confirm")
+    try:
+        sync = OutboxEntry.user_changed(user)
+        notice = OutboxEntry.mail("email_changed", user_id=user.id, to=old)
+        AuthEvent.log("email_change", user.id, client_ip(), request.headers.get("User-Agent", ""))
+        _commit_and_relay(sync, notice, OutboxEntry.mail("confirm", user_id=user.id))
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, message="An account with this email already exists.")
+    return user

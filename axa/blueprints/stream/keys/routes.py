@@ -24,7 +24,7 @@ from axa.models.stream import StreamKey
 from axa.models.stream.keys import KEYS_MAX
 from axa.platform import clock
 from axa.platform.api import Blueprint
-from axa.platform.auth_hook import current_session
+from axa.platform.auth_hook import current_session, require_recent_sign_in
 
 blp = Blueprint("stream_keys", __name__, url_prefix="/api/v1",
                 description="Stream keys of your channels: create, list, revoke, rotate")
@@ -80,5 +80,5 @@ class KeyRotation(MethodView):
     def post(self, data, slug, key_id):
         """Replace a key by a new secret (same label); the old one stops now or after a grace period"""
         channel = my_channel(slug)
-        service.require_recent_sign_in()
+        require_recent_sign_in()
         return service.rotate(channel, service.key_or_404(channel, key_id), data["grace_seconds"])

@@ -10,21 +10,11 @@ from flask_smorest import abort
 from axa.models.stream import Channel, StreamKey, db
 from axa.models.stream.keys import KEYS_MAX, publish
 from axa.platform import clock
-from axa.platform.auth_hook import current_session
 from axa.platform.redis_client import get_redis
 
 
 def now() -> datetime:
     return datetime.fromtimestamp(clock.now(), UTC)
-
-
-def require_recent_sign_in() -> None:
-    """403 (reason ``reauthentication_required``) unless the session proved the password at most
-    AXA_STREAM_REAUTH_MINUTES ago (a sign-in, or POST /api/v1/auth/reauthenticate on the auth app)."""
-    minutes = current_app.config["AXA"].stream_reauth_minutes
-    if clock.now() - current_session().auth_time > minutes * 60:
-        abort(403, message=f"Sign in again (or re-authenticate) within {minutes} minutes first.",
-              reason="reauthentication_required")
 
 
 def key_or_404(channel: Channel, key_id: int) -> StreamKey:
