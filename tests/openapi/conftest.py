@@ -18,7 +18,7 @@ from tests.conftest import bearer, login, register, set_settings
 from tests.openapi.specs import SPECS
 from tests.tasks.ingest_helpers import sandbox_server  # noqa: F401
 
-OWN_USER = {"POST /api/v1/auth/logout", "POST /api/v1/auth/password/change",
+OWN_USER = {"POST /api/v1/auth/logout", "POST /api/v1/auth/password/change", "POST /api/v1/auth/email/change",
             "POST /api/v1/auth/confirm/resend", "DELETE /api/v1/auth/sessions",
             "DELETE /api/v1/auth/sessions/{handle}"}
 ADMIN_PATHS = ("/api/v1/admin", "/api/v1/auth/users")

@@ -66,6 +66,16 @@ class AuthServerClient:
         """``GET /api/v1/auth/me`` as the session's user: their snapshot."""
         return self.call("GET", "/api/v1/auth/me", session_id=session_id)
 
+    def change_email(self, session_id: str, email: str, **client) -> AuthAnswer:
+        """``POST /api/v1/auth/email/change`` as the session's user (a recent sign-in): their snapshot."""
+        return self.call("POST", "/api/v1/auth/email/change", {"email": email}, session_id=session_id,
+                         **client)
+
+    def change_password(self, session_id: str, new_password: str, **client) -> AuthAnswer:
+        """``POST /api/v1/auth/password/change`` without the current password (a recent sign-in): 204."""
+        return self.call("POST", "/api/v1/auth/password/change", {"new_password": new_password},
+                         session_id=session_id, **client)
+
     def call(self, method: str, path: str, body: dict | None = None, *, session_id: str | None = None,
              user_agent: str = "", client_ip: str = "") -> AuthAnswer:
         headers = {"Accept": "application/json", "User-Agent": user_agent[:256] or USER_AGENT}

@@ -3,6 +3,7 @@ its update, the token on every app, and the errors in RealWorld's shape."""
 from __future__ import annotations
 
 import socket
+import time
 
 from sqlalchemy import delete, select
 
@@ -110,7 +111,7 @@ def test_a_user_that_sync_has_not_brought_yet_is_fetched_from_auth(conduit):
         "email": "ada@example.com", "token": None, "username": "ada", "bio": None, "image": None}
 
 
-def test_update_user_changes_the_profile_and_refuses_what_auth_owns(conduit):
+def test_update_user_changes_the_profile_and_refuses_bad_fields(conduit):
     token = conduit.register("jake", "jake@example.com")
     conduit.register("taken")
     change = {"username": "Jacob", "bio": "I like to skateboard", "image": "https://i.stack.imgur.com/xHWG8.jpg",
@@ -122,11 +123,41 @@ def test_update_user_changes_the_profile_and_refuses_what_auth_owns(conduit):
     assert conduit.call("GET", "/profiles/jake").status_code == 404
     cleared = conduit.call("PUT", "/user", token, json={"user": {"image": "", "bio": None}})
     assert conduit.check(cleared, "UpdateCurrentUser", 200)["user"]["image"] is None
-    for fields, field in (({"username": "TAKEN"}, "username"), ({"email": "new@example.com"}, "email"),
-                          ({"password": "a new password"}, "password"), ({"username": "no way"}, "username")):
+    for fields, field in (({"username": "TAKEN"}, "username"), ({"email": "taken@example.com"}, "email"),
+                          ({"email": "not an address"}, "email"), ({"password": "short"}, "password"),
+                          ({"username": "no way"}, "username")):
         refused = conduit.call("PUT", "/user", token, json={"user": fields})
         assert refused.status_code == 422 and list(refused.get_json()["errors"]) == [field], fields
     assert conduit.call("GET", "/user", token).get_json()["user"]["username"] == "jacob"
+
+
+def test_update_user_changes_email_and_password_through_auth_after_a_recent_sign_in(conduit):
+    token = conduit.register("jake", "jake@example.com")
+    other_device = conduit.call("POST", "/users/login", json={"user": {"email": "jake@example.com",
+                                                                       "password": PASSWORD}})
+    other = other_device.get_json()["user"]["token"]
+    change = {"email": "Jake@New.example", "password": "a brand new passphrase 42"}
+    answer = conduit.call("PUT", "/user", token, json={"user": change})
+    assert conduit.check(answer, "UpdateCurrentUser", 200)["user"]["email"] == "jake@new.example"
+    assert [m["Subject"] for m in mails("jake@example.com")][-1].startswith("Your AXA Platform email address")
+    assert any("Confirm" in m["Subject"] for m in mails("jake@new.example"))
+    assert conduit.call("GET", "/user", token).get_json()["user"]["email"] == "jake@new.example"
+    assert conduit.call("GET", "/user", other).status_code == 401  # the other session ended
+    relogin = conduit.call("POST", "/users/login", json={"user": {"email": "jake@new.example",
+                                                                  "password": change["password"]}})
+    assert relogin.status_code == 200
+    # a sign-in older than AXA_REAUTH_MINUTES: RealWorld's client sends no current password, so 422
+    auth = conduit.apps["auth"]
+    minutes = auth.config["AXA"].reauth_minutes
+    auth.config["AXA_CLOCK"] = lambda: time.time() + (minutes + 1) * 60
+    try:
+        stale = conduit.call("PUT", "/user", token, json={"user": {"password": "another passphrase 43"}})
+        assert (stale.status_code, list(stale.get_json()["errors"])) == (422, ["password"])
+        stale = conduit.call("PUT", "/user", token, json={"user": {"email": "jake@third.example"}})
+        assert stale.status_code == 422
+    finally:
+        auth.config.pop("AXA_CLOCK")
+    assert conduit.call("GET", "/user", token).get_json()["user"]["email"] == "jake@new.example"
 
 
 def _sign_up_and_in(conduit) -> list:

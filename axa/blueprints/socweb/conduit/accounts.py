@@ -17,7 +17,8 @@ from axa.models.socweb.profiles import suggest_username
 
 TAKEN = {"username": ["has already been taken"]}
 SNAPSHOT = ("id", "email", "display_name", "status", "version")  # what auth's user answers carry
-AUTH_FIELDS = {"display_name": "username"}  # auth's field -> the Conduit field it came from
+AUTH_FIELDS = {"display_name": "username", "new_password": "password"}  # auth's -> Conduit's field
+RECENT = {"password": ["needs a recent sign-in: log in again, then retry"]}
 SUGGEST_TRIES = 3
 
 
@@ -43,6 +44,8 @@ def _refuse(answer: AuthAnswer) -> None:
         abort(422, errors={"email": ["has already been taken"]})
     if answer.status == 401:
         abort(401, errors={"email or password": ["is invalid"]})
+    if answer.status == 403 and answer.body.get("reason") == "reauthentication_required":
+        abort(422, errors=RECENT)
     if answer.status == 429:
         abort(429, errors={"requests": ["are too many, try again later"]},
               headers={"Retry-After": answer.headers.get("retry-after", "60")})
@@ -146,22 +149,24 @@ def current() -> tuple[User, Profile]:
 
 
 def update(user: User, profile: Profile, changes: dict) -> Profile:
-    """``PUT /user``: username, bio and image on the socweb profile. The email and the password
-    belong to the auth server, which offers no email change and changes a password only against
-    the current one: a different email or any password answers 422 saying so (the current
-    email sent back unchanged, as RealWorld clients do, is fine)."""
-    problems: dict[str, list[str]] = {}
-    email = changes.get("email")
-    if email and email.strip().lower() != user.email.lower():
-        problems["email"] = ["can't be changed on this service"]
-    if changes.get("password"):
-        problems["password"] = ["can only be changed with the current password, on the account "
-                                "service (POST /api/v1/auth/password/change)"]
+    """``PUT /user``. Username, bio and image live on the socweb profile; the email and the password
+    are changed on the auth server, as this session's user, which asks for a recent sign-in (a
+    RealWorld client sends no current password): a new address gets a confirmation link and the old
+    one a notice; a new password ends the user's other sessions. The username is checked first, so
+    a taken one changes nothing."""
     username = (changes.get("username") or "").lower()
     if username and username != profile.username and Profile.username_taken(username, user.id):
-        problems.update(TAKEN)
-    if problems:
-        abort(422, errors=problems)
+        abort(422, errors=TAKEN)
+    email, token = (changes.get("email") or "").strip().lower(), sessions.presented_token()
+    if email and email != user.email.lower():
+        moved = _auth("change_email", token, email)
+        if not moved.ok:
+            _refuse(moved)
+        adopt(moved.body)
+    if changes.get("password"):
+        changed = _auth("change_password", token, changes["password"])
+        if not changed.ok:
+            _refuse(changed)
     if username:
         profile.username = username
     for name in ("bio", "image"):

@@ -58,11 +58,12 @@ class ConduitLoginUserRequestSchema(RequestSchema):
 
 
 class ConduitUpdateUserSchema(RequestSchema):
-    email = text(allow_none=True, max_length=EMAIL_MAX, blank=True,
-                 description="Only the current address (the auth server owns it): another one: 422.")
+    email = text(allow_none=True, max_length=EMAIL_MAX, blank=True, description=(
+        "A new address (needs a sign-in at most AXA_REAUTH_MINUTES old, else 422): confirmed by a "
+        "link mailed to it, the old one told; not an address, or one taken: 422. Empty: unchanged."))
     password = text(allow_none=True, max_length=MAX_LENGTH * 4, blank=True, description=(
-        "Changed only against the current password, at POST /api/v1/auth/password/change: a "
-        "non-empty one here: 422."))
+        "A new password (needs a sign-in at most AXA_REAUTH_MINUTES old, else 422; ends the other "
+        "sessions); too short, too long or common: 422. Empty: unchanged."))
     username = username(allow_none=True)
     bio = text(allow_none=True, max_length=BIO_MAX, blank=True, description="Empty clears it.")
     image = text(allow_none=True, max_length=IMAGE_MAX, blank=True,
