@@ -61,14 +61,10 @@ def _parse(name: str, raw: str, kind: type):
         raise ConfigError(f"{name} must be {expected}, got {raw!r}") from exc
 
 
-def _read(env: Mapping[str, str] | None, name: str, default):
-    raw = _raw(env, name)
-    return default if raw is None else _parse(name, raw, type(default))
-
-
 def read_var(name: str, default, env: Mapping[str, str] | None = None):
     """Variable ``name`` typed like ``default``, or ``default`` when it is unset or empty."""
-    return _read(env, name, default)
+    raw = _raw(env, name)
+    return default if raw is None else _parse(name, raw, type(default))
 
 
 def var(name: str, default):
@@ -80,7 +76,7 @@ def read_settings(cls, env: Mapping[str, str] | None = None):
     """An instance of the dataclass ``cls``, each field declared with ``var`` read from ``env``
     (default: ``os.environ``); fields without a variable keep their defaults."""
     declared = [f for f in fields(cls) if "env" in f.metadata]
-    return cls(**{f.name: _read(env, f.metadata["env"], f.default) for f in declared})
+    return cls(**{f.name: read_var(f.metadata["env"], f.default, env) for f in declared})
 
 
 @dataclass(frozen=True)
@@ -118,6 +114,7 @@ class Settings:
     socweb_comment_limits: str = var("AXA_SOCWEB_COMMENT_LIMITS", "60 per minute;2000 per day")
     socweb_like_limits: str = var("AXA_SOCWEB_LIKE_LIMITS", "300 per minute")  # likes and favorites
     socweb_feed_size: int = var("AXA_SOCWEB_FEED_SIZE", 800)  # entries kept per home feed in Redis
+    socweb_feed_days: int = var("AXA_SOCWEB_FEED_DAYS", 14)  # a home feed unread this long leaves Redis
     socweb_fanout_threshold: int = var("AXA_SOCWEB_FANOUT_THRESHOLD", 20000)  # more: read-merged
     socweb_fanout_batch: int = var("AXA_SOCWEB_FANOUT_BATCH", 1000)  # feeds written per fan-out task
     cmc_public_reads: bool = var("AXA_CMC_PUBLIC_READS", True)  # market pages readable without signing in
@@ -163,7 +160,7 @@ def database_url(subsystem: str, env: Mapping[str, str] | None = None) -> str:
     if not base:
         raise ConfigError("AXA_POSTGRES_URL (or AXA_<SUB>_DATABASE_URL) is not set; "
                           "`make run` sets it for the embedded PostgreSQL")
-    prefix = _read(env, "AXA_DATABASE_PREFIX", "axa_")
+    prefix = read_var("AXA_DATABASE_PREFIX", "axa_", env)
     base, _, query = base.partition("?")
     url = f"{base.rstrip('/')}/{prefix}{subsystem}"
     return f"{url}?{query}" if query else url
@@ -177,12 +174,12 @@ def _dataset_var(prefix: str, dataset: str) -> str:
 
 def dataset_schedule(dataset: str, default: float, env: Mapping[str, str] | None = None) -> float:
     """Seconds between beat runs of ``dataset``: ``AXA_SCHEDULE_<DATASET>``."""
-    return _read(env, _dataset_var("AXA_SCHEDULE_", dataset), float(default))
+    return read_var(_dataset_var("AXA_SCHEDULE_", dataset), float(default), env)
 
 
 def dataset_batch_items(dataset: str, default: int, env: Mapping[str, str] | None = None) -> int:
     """Items (symbols, ISINs) per poll task of ``dataset``: ``AXA_BATCH_<DATASET>``, at least 1."""
-    return max(1, _read(env, _dataset_var("AXA_BATCH_", dataset), int(default)))
+    return max(1, read_var(_dataset_var("AXA_BATCH_", dataset), int(default), env))
 
 
 # --- market-data vendors: AXA_<VENDOR>_* ---------------------------------------------------------
@@ -288,7 +285,7 @@ def vendor_settings(vendor: str, env: Mapping[str, str] | None = None) -> Vendor
                    for key, (name, default) in VENDOR_CREDENTIALS[vendor].items()}
     settings = replace(VendorSettings(vendor, check_base_url(base, prefix + "BASE_URL"), credentials),
                        **VENDOR_DEFAULTS[vendor])
-    numbers = {f.name: _read(env, prefix + f.name.upper(), getattr(settings, f.name))
+    numbers = {f.name: read_var(prefix + f.name.upper(), getattr(settings, f.name), env)
                for f in fields(VendorSettings) if isinstance(f.default, int | float)}
     negative = sorted(prefix + name.upper() for name, value in numbers.items() if value < 0)
     if negative:

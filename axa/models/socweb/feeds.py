@@ -13,6 +13,11 @@ Redis key contract (the app Redis, ``AXA_REDIS_URL``):
   misses it (Redis flushed, keys evicted, a user's first read) first rebuilds the feed from
   PostgreSQL (own posts and subscriptions', the newest ``socweb_feed_size``); an empty feed
   stays built, so it is not rebuilt on every read.
+- Both expire when nobody reads the feed for ``Settings.socweb_feed_days`` (Mastodon keeps only
+  active users' feeds): each read pushes the marker's expiry that far and the feed's an hour
+  further, so the marker always goes first and the next read rebuilds; fan-out into a feed that
+  had expired starts a partial one with the same expiry (``EXPIRE … NX``), which is rebuilt on
+  read, as its marker is gone.
 - ``axa:socweb:big_authors``: SET of the authors who had more than
   ``Settings.socweb_fanout_threshold`` subscribers when they posted. Their posts are not fanned
   out (one post would queue that many writes): each page merges them from PostgreSQL at read
@@ -50,6 +55,15 @@ def built_key(user_id: int) -> str:
 
 def _settings():
     return current_app.config["AXA"]
+
+
+MARGIN = 3600  # the feed outlives its built marker by this many seconds
+
+
+def _lifetimes() -> tuple[int, int]:
+    """Seconds until the built marker and the feed expire, counted from a read."""
+    marker = _settings().socweb_feed_days * 86400
+    return marker, marker + MARGIN
 
 
 # --- what belongs in a feed, from PostgreSQL ------------------------------------------------------
@@ -102,10 +116,12 @@ def push(user_ids: Iterable[int], post_ids: list[int]) -> None:
     if not post_ids:
         return
     size, scores = _settings().socweb_feed_size, {pid: pid for pid in post_ids}
+    lifetime = _lifetimes()[1]
     with get_redis().pipeline(transaction=False) as pipe:
         for user_id in user_ids:
             pipe.zadd(feed_key(user_id), scores)
             pipe.zremrangebyrank(feed_key(user_id), 0, -(size + 1))
+            pipe.expire(feed_key(user_id), lifetime, nx=True)  # a feed read keeps its own expiry
         pipe.execute()
 
 
@@ -124,11 +140,13 @@ def rebuild(user_id: int) -> None:
     size = _settings().socweb_feed_size
     ids = list(db.session.scalars(select(Post.id).where(in_home_of(user_id))
                                   .order_by(Post.id.desc()).limit(size)))
+    marker, lifetime = _lifetimes()
     with get_redis().pipeline(transaction=False) as pipe:
         if ids:
             pipe.zadd(feed_key(user_id), {pid: pid for pid in ids})
             pipe.zremrangebyrank(feed_key(user_id), 0, -(size + 1))
-        pipe.set(built_key(user_id), 1)
+            pipe.expire(feed_key(user_id), lifetime)
+        pipe.set(built_key(user_id), 1, ex=marker)
         pipe.execute()
 
 
@@ -202,7 +220,9 @@ def _queue_window(pipe, user_id: int, args: dict, count: int) -> None:
         pipe.zrangebyscore(key, f"({args['min_id']}", upper, start=0, num=count)
     else:
         pipe.zrevrangebyscore(key, upper, "-inf", start=0, num=count)
-    pipe.exists(built_key(user_id))
+    marker, lifetime = _lifetimes()
+    pipe.expire(built_key(user_id), marker)  # 0 (not built) when the marker is gone
+    pipe.expire(key, lifetime)
     pipe.smembers(BIG_AUTHORS)
 
 
@@ -212,7 +232,7 @@ def read_window(user_id: int, args: dict, count: int) -> Window:
     for _ in range(2):
         with get_redis().pipeline(transaction=False) as pipe:
             _queue_window(pipe, user_id, args, count)
-            ids, built, big = pipe.execute()
+            ids, built, _, big = pipe.execute()
         if built:
             break
         rebuild(user_id)

@@ -106,6 +106,29 @@ def test_an_empty_feed_is_built_once_not_on_every_read(socweb_app, people):
     assert len(ids(get(socweb_app, "/api/v1/feed", bob))) == 1
 
 
+def test_an_unread_feed_expires_and_a_read_keeps_it(socweb_app, people):
+    ada, bob, dan = people
+    set_settings(socweb_app, socweb_feed_days=2)
+    first = post(socweb_app, ada, "before")
+    assert ids(get(socweb_app, "/api/v1/feed", bob)) == [first]
+    with socweb_app.app_context():
+        redis = get_redis()
+        marker, feed = redis.ttl(feeds.built_key(bob)), redis.ttl(feeds.feed_key(bob))
+        assert 2 * 86400 - 60 < marker <= 2 * 86400 and feed == marker + feeds.MARGIN
+        redis.expire(feeds.built_key(bob), 5)  # a read pushes both expiries out again
+    get(socweb_app, "/api/v1/feed", bob)
+    with socweb_app.app_context():
+        assert get_redis().ttl(feeds.built_key(bob)) > 86400
+        get_redis().delete(feeds.built_key(bob), feeds.feed_key(bob))  # expired: bob went away
+    second = post(socweb_app, ada, "while bob was away")  # fan-out starts a partial feed
+    with socweb_app.app_context():
+        assert feed_of(socweb_app, bob) == [second]
+        assert 0 < get_redis().ttl(feeds.feed_key(bob)) <= 2 * 86400 + feeds.MARGIN
+    assert ids(get(socweb_app, "/api/v1/feed", bob)) == [second, first]  # rebuilt: nothing lost
+    with socweb_app.app_context():
+        assert get_redis().ttl(feeds.built_key(bob)) > 86400
+
+
 def test_a_big_accounts_posts_are_merged_into_the_page_at_read_time(socweb_app, people):
     ada, bob, dan = people
     subscribe(socweb_app, dan, ada)
