@@ -33,6 +33,12 @@ def test_answers_are_json_in_utf8_and_errors_keep_to_the_conduit_shape(conduit):
     native = conduit.apps["socweb"].test_client().patch("/api/v1/me")  # the native API keeps its shape
     assert native.status_code == 405 and set(native.get_json()) == {"code", "status", "message"}
     assert set(conduit.apps["socweb"].test_client().get("/api/v1/me").get_json()) == {"code", "status", "message"}
+    unknown = conduit.call("GET", "/no/such/thing")  # no route: still RealWorld's shape
+    assert (unknown.status_code, list(unknown.get_json()["errors"])) == (404, ["resource"])
+    native = conduit.apps["socweb"].test_client().get("/api/v1/no/such/thing")
+    assert native.status_code == 404 and set(native.get_json()) == {"code", "status", "message"}
+    gone = conduit.apps["socweb"].test_client().get("/api/v1/posts/987654321")  # a view's 404
+    assert gone.status_code == 404 and set(gone.get_json()) >= {"code", "status", "message"}
 
 
 def test_a_browser_frontend_on_an_allowed_origin_may_call_the_face(conduit):

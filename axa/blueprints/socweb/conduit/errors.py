@@ -7,16 +7,16 @@ as a sentence, as the RealWorld frontends print it (``{"errors": {"article": ["n
 ``{"errors": {"token": ["is missing"]}}``). Headers an error carries (``Retry-After``) are kept.
 
 Installed with Flask's public error-handler registration: on each Conduit blueprint for every
-exception its views raise (``install``), and app-wide for 405, which routing raises before any
-blueprint is known (``method_not_allowed`` answers the Conduit shape under ``/conduit/api/`` and
-the platform's elsewhere).
+exception its views raise (``install``), and app-wide for 404 and 405, which routing raises before
+any blueprint is known (``routing_error`` answers the Conduit shape under ``/conduit/api/`` and,
+elsewhere, what the app's flask-smorest Api answers, as Flask's docs advise for blueprint 404s).
 """
 from __future__ import annotations
 
 import redis
 import sqlalchemy.exc
-from flask import jsonify, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from flask import current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from axa.platform import errors as platform_errors
 
@@ -86,10 +86,13 @@ def conduit_error(exc: Exception):
     return body(native.status_code, {subject: [native.get_json()["message"]]}, retry)
 
 
-def method_not_allowed(exc: MethodNotAllowed):
+def routing_error(exc: NotFound | MethodNotAllowed):
+    """No Conduit route has this path (404) or method (405)."""
     if request.path.startswith(PREFIX):
         return from_http(exc)
-    return platform_errors.handle_method_not_allowed(exc)
+    if isinstance(exc, MethodNotAllowed):
+        return platform_errors.handle_method_not_allowed(exc)
+    return current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].handle_http_exception(exc)
 
 
 def install(blueprint) -> None:
@@ -97,4 +100,5 @@ def install(blueprint) -> None:
 
 
 def install_app(app) -> None:
-    app.register_error_handler(MethodNotAllowed, method_not_allowed)
+    app.register_error_handler(MethodNotAllowed, routing_error)
+    app.register_error_handler(NotFound, routing_error)
