@@ -107,7 +107,7 @@ def test_an_empty_feed_is_built_once_not_on_every_read(socweb_app, people):
 
 
 def test_an_unread_feed_expires_and_a_read_keeps_it(socweb_app, people):
-    ada, bob, dan = people
+    ada, bob, _ = people
     set_settings(socweb_app, socweb_feed_days=2)
     first = post(socweb_app, ada, "before")
     assert ids(get(socweb_app, "/api/v1/feed", bob)) == [first]
