@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -23,8 +24,8 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, insert
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR, insert
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from axa.models.socweb import db
 
@@ -44,6 +45,7 @@ class Post(db.Model):
         CheckConstraint("visibility IN ('public', 'subscribers')", name="visibility"),
         UniqueConstraint("author_id", "slug", name="uq_posts_author_slug"),
         Index("ix_posts_author_id_id", "author_id", "id"),
+        Index("ix_posts_search", "search", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # grows with time: the keyset
@@ -57,6 +59,10 @@ class Post(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # what full-text search matches (axa/models/socweb/search.py), kept by PostgreSQL from the
+    # title, tags, description and body; never loaded with the post
+    search: Mapped[str | None] = deferred(mapped_column(TSVECTOR, Computed(
+        "socweb_post_document(title, description, body, tags)", persisted=True)))
 
     def set_tags(self, tags: list[str]) -> None:
         """Replace the post's tags (already normalized) in both places; the post must be flushed."""
