@@ -6,6 +6,8 @@ from axa.blueprints.socweb import conduit
 from axa.blueprints.socweb.comments.routes import blp as comments_blp
 from axa.blueprints.socweb.feeds.routes import blp as feeds_blp
 from axa.blueprints.socweb.likes.routes import favorites_blp, likes_blp
+from axa.blueprints.socweb.moderation.admin_routes import blp as moderation_admin_blp
+from axa.blueprints.socweb.moderation.routes import blp as moderation_blp
 from axa.blueprints.socweb.posts.routes import blp as posts_blp
 from axa.blueprints.socweb.profiles.routes import blp as profiles_blp
 from axa.blueprints.socweb.search.routes import blp as search_blp
@@ -14,7 +16,8 @@ from axa.blueprints.socweb.tags.routes import blp as tags_blp
 from axa.tasks.socweb.feeds import publish_added
 
 BLUEPRINTS = [me_blp, profiles_blp, subscriptions_blp, posts_blp, comments_blp, likes_blp,
-              favorites_blp, tags_blp, feeds_blp, search_blp, *conduit.BLUEPRINTS]
+              favorites_blp, tags_blp, feeds_blp, search_blp, moderation_blp, moderation_admin_blp,
+              *conduit.BLUEPRINTS]
 
 
 def _publish_outbox(response: Response) -> Response:

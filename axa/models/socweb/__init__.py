@@ -10,6 +10,7 @@ from axa.models.socweb.posts import Post, PostEdit, PostTag  # noqa: E402
 from axa.models.socweb.comments import Comment  # noqa: E402
 from axa.models.socweb.reactions import Favorite, Like  # noqa: E402
 from axa.models.socweb.outbox import OutboxEntry  # noqa: E402
+from axa.models.socweb.blocks import Block, Mute, Report  # noqa: E402
 
-__all__ = ["Comment", "Favorite", "Like", "OutboxEntry", "Post", "PostEdit", "PostTag", "Profile",
-           "Subscription", "User", "db"]
+__all__ = ["Block", "Comment", "Favorite", "Like", "Mute", "OutboxEntry", "Post", "PostEdit", "PostTag",
+           "Profile", "Report", "Subscription", "User", "db"]

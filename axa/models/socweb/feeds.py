@@ -35,6 +35,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, func, or_, select
 
 from axa.models.socweb import db
+from axa.models.socweb.blocks import muted_by
 from axa.models.socweb.posts import Post
 from axa.models.socweb.reading import active, any_of
 from axa.models.socweb.subscriptions import Subscription
@@ -69,10 +70,12 @@ def _lifetimes() -> tuple[int, int]:
 # --- what belongs in a feed, from PostgreSQL ------------------------------------------------------
 def in_home_of(user_id: int):
     """A clause over ``Post``: it belongs in the user's home feed (their own, or by an author they
-    subscribe to) and its author is active. Both visibilities: the feed's owner may see them all."""
+    subscribe to and do not mute) and its author is active. Both visibilities: the feed's owner
+    may see them all. (A block ends the subscriptions both ways.)"""
     subscribed = exists().where(Subscription.subscriber_id == user_id,
                                 Subscription.author_id == Post.author_id)
-    return and_(active(Post.author_id), or_(Post.author_id == user_id, subscribed))
+    return and_(active(Post.author_id),
+                or_(Post.author_id == user_id, and_(subscribed, ~muted_by(user_id, Post.author_id))))
 
 
 def subscribed(subscriber_id: int, author_id: int) -> bool:

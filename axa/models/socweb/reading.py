@@ -2,7 +2,8 @@
 post, and the counts and viewer flags that go with a page of posts.
 
 Visibility: a post is seen only while its author is an active user; a ``public`` post by anyone,
-a ``subscribers`` post by its author and the author's subscribers. Counts leave out users who are
+a ``subscribers`` post by its author and the author's subscribers; never by a viewer the author
+blocked or who blocked the author (axa/models/socweb/blocks.py). Counts leave out users who are
 no longer active.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import BigInteger, Select, and_, any_, bindparam, exists, func, 
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from axa.models.socweb import db
+from axa.models.socweb.blocks import blocked_between
 from axa.models.socweb.comments import Comment
 from axa.models.socweb.posts import Post
 from axa.models.socweb.profiles import Profile
@@ -31,9 +33,10 @@ def visible_to(viewer_id: int | None):
     if viewer_id is None:
         allowed = Post.visibility == "public"
     else:
-        allowed = or_(Post.visibility == "public", Post.author_id == viewer_id,
-                      exists().where(Subscription.subscriber_id == viewer_id,
-                                     Subscription.author_id == Post.author_id))
+        allowed = and_(or_(Post.visibility == "public", Post.author_id == viewer_id,
+                           exists().where(Subscription.subscriber_id == viewer_id,
+                                          Subscription.author_id == Post.author_id)),
+                       ~blocked_between(viewer_id, Post.author_id))
     return and_(active(Post.author_id), allowed)
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import Float, and_, case, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from axa.models.socweb import db
+from axa.models.socweb.blocks import blocked_between
 from axa.models.socweb.posts import Post, PostTag
 from axa.models.socweb.profiles import Profile
 from axa.models.socweb.reading import visible_to
@@ -102,9 +103,9 @@ def _like(text: str) -> str:
     return re.sub(r"([\\%_])", r"\\\1", text)
 
 
-def profiles(text: str, limit: int, after: Cursor | None = None) -> Found:
+def profiles(text: str, viewer_id: int | None, limit: int, after: Cursor | None = None) -> Found:
     """Active users whose username starts with ``text`` (first) or whose display name contains
-    it; ``items`` are user ids."""
+    it, but none blocked either way with the viewer; ``items`` are user ids."""
     needle = _like(text.strip().lower())
     if not needle:
         return Found([], None)
@@ -113,6 +114,8 @@ def profiles(text: str, limit: int, after: Cursor | None = None) -> Found:
     stmt = (select(User.id, bucket).outerjoin(Profile, Profile.user_id == User.id)
             .where(User.status == "active",
                    or_(starts, User.display_name.ilike(f"%{needle}%", escape="\\"))))
+    if viewer_id is not None:
+        stmt = stmt.where(~blocked_between(viewer_id, User.id))
     if after is not None:
         if not isinstance(after.last, int):
             raise BadCursor(after.encode())

@@ -41,7 +41,7 @@ class Comments(MethodView):
         """The post's comments, newest first"""
         viewer = viewer_id()
         post = visible_or_404(post_id, viewer)
-        page = keyset_page(db.session, service.listed(post), Comment.id, args)
+        page = keyset_page(db.session, service.listed(post, viewer), Comment.id, args)
         return service.present(page.items, viewer), link_header(page)
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import Select, select
 
 from axa.blueprints.socweb.posts.presenter import author_card
 from axa.models.socweb import Comment, Post, db
+from axa.models.socweb.blocks import blocked_between
 from axa.models.socweb.reading import active, authors
 
 
@@ -23,9 +24,11 @@ def create(post: Post, author_id: int, data: dict) -> Comment:
     return comment
 
 
-def listed(post: Post) -> Select:
-    """The post's comments by active users, for a keyset page over ``Comment.id``."""
-    return select(Comment).where(Comment.post_id == post.id, active(Comment.author_id))
+def listed(post: Post, viewer_id: int | None) -> Select:
+    """The post's comments by active users (not those blocked either way with the viewer), for a
+    keyset page over ``Comment.id``."""
+    stmt = select(Comment).where(Comment.post_id == post.id, active(Comment.author_id))
+    return stmt if viewer_id is None else stmt.where(~blocked_between(viewer_id, Comment.author_id))
 
 
 def delete(post: Post, comment_id: int, user_id: int) -> None:

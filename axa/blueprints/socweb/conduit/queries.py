@@ -17,6 +17,7 @@ import re
 from sqlalchemy import Select, exists, func, select
 
 from axa.models.socweb import Comment, Like, Post, PostTag, Profile, Subscription, User, db
+from axa.models.socweb.blocks import blocked_between
 from axa.models.socweb.posts import normalize_tag
 from axa.models.socweb.reading import active, visible_to
 
@@ -99,9 +100,11 @@ def popular_tags() -> list[str]:
         .group_by(PostTag.tag).order_by(uses.desc(), PostTag.tag).limit(TAGS_SHOWN)))
 
 
-def comments_of(post_id: int) -> list[Comment]:
-    """The article's comments by active users with a username, newest first."""
-    return list(db.session.scalars(
-        select(Comment).where(Comment.post_id == post_id, active(Comment.author_id),
-                              has_username(Comment.author_id))
-        .order_by(Comment.id.desc()).limit(COMMENTS_SHOWN)))
+def comments_of(post_id: int, viewer_id: int | None) -> list[Comment]:
+    """The article's comments by active users with a username (not those blocked either way with
+    the viewer), newest first."""
+    stmt = select(Comment).where(Comment.post_id == post_id, active(Comment.author_id),
+                                 has_username(Comment.author_id))
+    if viewer_id is not None:
+        stmt = stmt.where(~blocked_between(viewer_id, Comment.author_id))
+    return list(db.session.scalars(stmt.order_by(Comment.id.desc()).limit(COMMENTS_SHOWN)))

@@ -52,7 +52,8 @@ class PublicTimeline(MethodView):
         """The public timeline
 
         Public posts of every active user; signed in, each carries your `liked` and `favorited`."""
-        return answer(service.public_timeline(args), viewer_id())
+        viewer = viewer_id()
+        return answer(service.public_timeline(viewer, args), viewer)
 
 
 @blp.route("/profiles/<username>/posts", parameters=[LOOKUP])

@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from axa.blueprints.socweb.profiles.schemas import USERNAME_ANY_CASE
-from axa.models.socweb import Post, Profile, Subscription, User, db
+from axa.models.socweb import Post, Profile, Subscription, User, blocks, db
+from axa.models.socweb.blocks import blocked_between
 from axa.models.socweb.profiles import suggest_username
 from axa.models.socweb.reading import active, visible_to
 from axa.platform.auth_hook import current_session, optional_session
@@ -47,7 +48,8 @@ def profiles_of(user_ids: list[int], viewer_id: int | None) -> list[dict]:
         return []
     rows = db.session.execute(
         select(*_columns(viewer_id)).outerjoin(Profile, Profile.user_id == person.id)
-        .where(person.id.in_(user_ids), person.status == "active"))
+        .where(person.id.in_(user_ids), person.status == "active",
+               *([~blocked_between(viewer_id, person.id)] if viewer_id is not None else [])))
     found = {row.id: row._asdict() for row in rows}
     return [found[user_id] for user_id in user_ids if user_id in found]
 
@@ -60,9 +62,11 @@ def profile_of(user_id: int, viewer_id: int | None) -> dict:
 
 
 def by_username(username: str) -> Profile:
-    """The profile of the active user with this username (any case); 404 otherwise."""
+    """The profile of the active user with this username (any case); 404 otherwise, and when the
+    signed-in viewer blocked them or was blocked by them (hidden from each other everywhere)."""
     profile = Profile.by_username(username) if USERNAME_ANY_CASE.fullmatch(username) else None
-    if profile is None:
+    viewer = current_viewer_id() if profile is not None else None
+    if profile is None or (viewer not in (None, profile.user_id) and blocks.between(viewer, profile.user_id)):
         abort(404, message="No such profile.")
     return profile
 

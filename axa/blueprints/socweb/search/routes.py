@@ -23,7 +23,7 @@ def _find(kind: str, q: str, viewer: int | None, limit: int, after) -> search.Fo
         if kind == "posts":
             return search.posts(q, viewer, limit, after)
         if kind == "profiles":
-            return search.profiles(q, limit, after)
+            return search.profiles(q, viewer, limit, after)
         return search.tags(q, viewer, limit, after)
     except search.BadCursor:
         abort(422, errors={"query": {"cursor": ["Not a cursor of this type of search."]}},

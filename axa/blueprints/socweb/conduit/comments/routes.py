@@ -35,8 +35,9 @@ class Comments(MethodView):
     @blp.fails(404)
     def get(self, slug):
         """The article's comments, newest first"""
-        found = queries.comments_of(article_or_404(slug).id)
-        return {"comments": presenter.comments(found, sessions.viewer_id())}
+        viewer = sessions.viewer_id()
+        found = queries.comments_of(article_or_404(slug).id, viewer)
+        return {"comments": presenter.comments(found, viewer)}
 
     @blp.token_required
     @blp.limited("socweb.comments", "socweb_comment_limits")

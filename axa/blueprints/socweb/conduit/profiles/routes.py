@@ -9,7 +9,7 @@ from flask_smorest import abort
 from axa.blueprints.socweb.conduit import accounts, presenter, sessions, writes
 from axa.blueprints.socweb.conduit.blueprint import ConduitBlueprint
 from axa.blueprints.socweb.conduit.schemas import USERNAME, ConduitProfileResponseSchema
-from axa.models.socweb import Profile
+from axa.models.socweb import Profile, blocks
 from axa.models.socweb.reading import authors
 
 blp = ConduitBlueprint("conduit_profiles", __name__, description="RealWorld Conduit: profiles and follows")
@@ -18,8 +18,10 @@ USERNAME_PARAMETER = {"in": "path", "name": "username", "description": (
 
 
 def profile_of(username: str) -> Profile:
+    """The profile, unless unknown, not active, or blocked either way with the caller: 404."""
     found = Profile.by_username(username) if re.fullmatch(USERNAME, username) else None
-    if found is None:
+    viewer = sessions.viewer_id() if found is not None else None
+    if found is None or (viewer not in (None, found.user_id) and blocks.between(viewer, found.user_id)):
         abort(404, errors={"profile": ["not found"]})
     return found
 
