@@ -10,6 +10,7 @@ viewers play it (``AXA_STREAM_PLAYBACK_URL``).
 from __future__ import annotations
 
 import os
+import pwd
 import shlex
 import shutil
 from collections.abc import Mapping
@@ -51,11 +52,20 @@ def missing(settings: RtmpSettings) -> str | None:
     return None
 
 
+def user_directive() -> str:
+    """Started by root, nginx's workers would run as ``nobody`` and could not write HLS into a
+    private folder (var/, a test's tmp): they keep the starting user. Otherwise nothing."""
+    if os.geteuid() != 0:
+        return "# workers run as the user who started nginx"
+    return f"user {pwd.getpwuid(os.geteuid()).pw_name};  # root started it: workers keep the user, not nobody"
+
+
 def render(settings: RtmpSettings, folder: Path, hooks: str, host: str = "127.0.0.1", secret: str = "",
            offset: int = 0) -> str:
     """The configuration of a server keeping its files under ``folder`` and calling ``hooks``."""
     return ConfigTemplate(TEMPLATE.read_text()).substitute(
-        module=settings.module, dir=folder, hls_dir=folder / "hls", host=host, hooks=hooks,
+        user=user_directive(), module=settings.module, dir=folder, hls_dir=folder / "hls", host=host,
+        hooks=hooks,
         query=f"?secret={quote(secret, safe='')}" if secret else "",
         rtmp_port=settings.port + offset, hls_port=settings.hls_port + offset)
 

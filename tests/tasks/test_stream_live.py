@@ -51,7 +51,7 @@ def test_a_reconnect_inside_the_window_continues_the_session(stream, scheduled):
     ada = stream["ids"][0]
     assert live.mark_published(ada, T0) is True
     assert live.mark_unpublished(ada, T0 + 5) is True
-    assert scheduled == [((ada,), WINDOW)]
+    assert scheduled == [((ada, 0, WINDOW), WINDOW)]
     assert live.mark_published(ada, T0 + 20) is False  # 15 s later: the same session
     assert check_at(stream, T0 + 35.5, ada) is False  # the check of the first drop finds it live
     [session] = sessions(ada)
@@ -64,7 +64,7 @@ def test_offline_only_after_the_window(stream, scheduled):
     live.mark_published(ada, T0)
     live.mark_unpublished(ada, T0 + 60)
     assert check_at(stream, T0 + 80, ada) is False  # 20 s of 30: still live, checked again later
-    assert scheduled[-1] == ((ada, 1), pytest.approx(10 - live.SLACK))
+    assert scheduled[-1] == ((ada, 1, WINDOW), pytest.approx(10 - live.SLACK))
     assert sessions(ada)[0].ended_at is None
     assert check_at(stream, T0 + 90, ada) is True
     [session] = sessions(ada)

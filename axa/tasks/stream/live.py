@@ -3,11 +3,12 @@
 
 * ``mark_published(channel_id, at)``: a publish seen at ``at`` (epoch s) starts a live session
   or continues the open one (a reconnect inside the window).
-* ``mark_unpublished(channel_id, at)``: the publish stopped; the session stays open and live,
-  and ``check_offline`` is scheduled for when the window has passed.
-* ``check_offline(channel_id)``: ends the session if it is still disconnected a window after its
-  disconnect; too early (a clock a little behind), it schedules itself again for the rest, a few
-  times at most.
+* ``mark_unpublished(channel_id, at, window)``: the publish stopped; the session stays open and
+  live, and ``check_offline`` is scheduled for when the window has passed. The window travels
+  with the event (the hook's app's setting): the worker never uses another one for it.
+* ``check_offline(channel_id, early, window)``: ends the session if it is still disconnected
+  a window after its disconnect; too early (a clock a little behind), it schedules itself again
+  for the rest, a few times at most.
 * ``sweep_offline()`` (beat): the same for every channel left disconnected beyond the window, so
   a lost or shelved check cannot keep a channel live.
 
@@ -31,8 +32,8 @@ EARLY_CHECKS = 3  # a check that finds the window not yet over reschedules itsel
 SLACK = 0.05  # seconds: a check this early counts as on time
 
 
-def window() -> float:
-    return current_app.config["AXA_STREAM"].reconnect_window
+def window(given: float | None = None) -> float:
+    return current_app.config["AXA_STREAM"].reconnect_window if given is None else given
 
 
 @shared_task(name="stream.live.mark_published", **TRANSIENT)
@@ -44,23 +45,25 @@ def mark_published(channel_id: int, at: float) -> bool:
 
 
 @shared_task(name="stream.live.mark_unpublished", **TRANSIENT)
-def mark_unpublished(channel_id: int, at: float) -> bool:
+def mark_unpublished(channel_id: int, at: float, reconnect_window: float | None = None) -> bool:
     """True when the open session is now disconnected (its offline check scheduled)."""
     session = state.unpublished(channel_id, state.at(at))
     db.session.commit()
     if session is None:
         return False
-    check_offline.apply_async((channel_id,), countdown=window())
+    wait = window(reconnect_window)
+    check_offline.apply_async((channel_id, 0, wait), countdown=wait)
     return True
 
 
 @shared_task(name="stream.live.check_offline", **TRANSIENT)
-def check_offline(channel_id: int, early: int = 0) -> bool:
+def check_offline(channel_id: int, early: int = 0, reconnect_window: float | None = None) -> bool:
     """True when the channel went offline now."""
-    ended, remaining = state.end_if_quiet(channel_id, state.at(clock.now() + SLACK), window())
+    wait = window(reconnect_window)
+    ended, remaining = state.end_if_quiet(channel_id, state.at(clock.now() + SLACK), wait)
     db.session.commit()
     if remaining and early < EARLY_CHECKS:
-        check_offline.apply_async((channel_id, early + 1), countdown=remaining)
+        check_offline.apply_async((channel_id, early + 1, wait), countdown=remaining)
     return ended
 
 

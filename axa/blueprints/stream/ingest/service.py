@@ -109,13 +109,13 @@ def went_live(channel_id: int) -> None:
 
 def went_off(channel_id: int | None) -> None:
     if channel_id is not None:
-        send(live.mark_unpublished, channel_id)
+        send(live.mark_unpublished, channel_id, settings().reconnect_window)
 
 
-def send(task, channel_id: int) -> None:
+def send(task, channel_id: int, *more) -> None:
     """Hand the event to ``stream.live`` with the time the hook saw it; a broker that does not
     answer costs the live state of this event (logged), never the publish itself."""
     try:
-        task.apply_async((channel_id, clock.now()), retry_policy=QUICK_RETRY)
+        task.apply_async((channel_id, clock.now(), *more), retry_policy=QUICK_RETRY)
     except OperationalError as exc:
         log.error("live event for channel %s not sent (%s): %s", channel_id, task.name, exc)
