@@ -120,3 +120,13 @@ def test_the_sweep_ends_every_channel_left_disconnected_beyond_the_window(stream
     stream["now"][0] = T0 + 30 + WINDOW
     assert live.sweep_offline() == 1 and sessions(bob)[0].end_reason == "disconnected"
     assert live.sweep_offline() == 0
+
+
+def test_the_window_travels_with_the_event(stream, scheduled):
+    """The hook's app decides the window; a worker configured otherwise follows the event."""
+    ada = stream["ids"][0]
+    live.mark_published(ada, T0)
+    live.mark_unpublished(ada, T0 + 1, 5.0)
+    assert scheduled == [((ada, 0, 5.0), 5.0)]
+    assert check_at(stream, T0 + 7, ada) is False  # the worker's own 30 s would not have passed
+    assert live.check_offline(ada, 0, 5.0) is True
