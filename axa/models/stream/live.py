@@ -66,8 +66,8 @@ class LiveSession(db.Model):
         return {s.channel_id: s for s in db.session.scalars(stmt)}
 
     @classmethod
-    def past_of(cls, channel_id: int):
-        return select(cls).where(cls.channel_id == channel_id, cls.ended_at.is_not(None))
+    def of_channel(cls, channel_id: int):
+        return select(cls).where(cls.channel_id == channel_id)
 
     def end(self) -> None:
         self.ended_at, self.end_reason = self.disconnected_at, "disconnected"

@@ -78,6 +78,12 @@ def test_publish_done_keeps_the_channel_live_while_it_may_reconnect(clients, ada
     assert state["live"] is True and state["reconnecting"] is True
     assert publish(stream, key).status_code == 302
     assert channel(stream)["reconnecting"] is False
+    [session] = stream.get("/api/v1/channels/ada-live/sessions").get_json()
+    assert session["ended_at"] is None and session["end_reason"] is None and session["reconnects"] == 1
+    assert set(session) == {"id", "started_at", "ended_at", "end_reason", "reconnects", "peak_viewers",
+                            "avg_viewers"}
+    assert stream.get("/api/v1/channels/other-live/sessions").get_json() == []
+    assert stream.get("/api/v1/channels/nobody-here/sessions").status_code == 404
     for name in ("", "live_unknown"):  # nothing to stop: still answered
         assert stream.post(f"{NGINX}/publish-done", data={"name": name}).status_code == 204
     assert stream.post(f"{NGINX}/record-done", data={"name": key, "path": "/tmp/x.flv"}).status_code == 204
