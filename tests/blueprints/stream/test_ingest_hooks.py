@@ -8,6 +8,8 @@ import dataclasses
 
 import pytest
 
+from axa.models.stream.keys import REDIS_KEY, hash_key
+from axa.platform.redis_client import get_redis
 from tests.blueprints.stream.helpers import new_channel, signed_in
 
 NGINX = "/internal/ingest/nginx"
@@ -62,11 +64,21 @@ def test_a_revoked_key_is_refused_and_dropped_by_the_update_hook(clients, ada):
     stream, key = clients["stream"], ada["key"]
     update = {"call": "update_publish", "app": "live", "name": key["key"]}
     assert stream.post(f"{NGINX}/update", data=update).status_code == 204
+    assert channel(stream)["live"] is True  # a heartbeat: live even had the publish event been lost
     revoked = stream.delete(f"/api/v1/channels/ada-live/keys/{key['id']}", headers=ada["headers"])
     assert revoked.status_code == 204
     assert publish(stream, key["key"]).status_code == 403
     assert stream.post(f"{NGINX}/update", data=update).status_code == 403  # nginx-rtmp drops it
     assert stream.post(f"{NGINX}/update", data={"call": "update_play", "name": "x"}).status_code == 204
+
+
+def test_an_entry_of_the_older_format_is_rebuilt_with_the_slug(clients, ada):
+    stream, key = clients["stream"], ada["key"]
+    with stream.application.app_context():
+        redis, name = get_redis(), REDIS_KEY.format(hash_key(key["key"]))
+        redis.set(name, f"{channel(stream)['id']} 0")  # written before entries carried the slug
+        assert publish(stream, key["key"]).headers["Location"].endswith("/hls/ada-live")
+        assert redis.get(name).endswith(" ada-live")
 
 
 def test_publish_done_keeps_the_channel_live_while_it_may_reconnect(clients, ada):

@@ -7,8 +7,10 @@ nginx-rtmp (ops/nginx-rtmp.conf.template; form POSTs, ``name`` is the stream key
 * ``POST /internal/ingest/nginx/publish`` (``on_publish``): an allowed key answers 302 with
   ``Location`` = AXA_STREAM_RELAY_URL for the channel (nginx-rtmp pushes the stream to its ``hls``
   application under the channel's slug: viewers never see a key); anything else 403.
-* ``POST /internal/ingest/nginx/update`` (``on_update``, every 30 s while publishing): 204 while
-  the key is still allowed, 403 once revoked or expired (nginx-rtmp then drops the stream).
+* ``POST /internal/ingest/nginx/update`` (``on_update``, every 15 s while publishing): 204 while
+  the key is still allowed, and the channel marked publishing again (a heartbeat: a lost publish
+  event, or a second encoder's publish done, cannot take a streaming channel offline); 403 once
+  the key is revoked or expired (nginx-rtmp then drops the stream).
 * ``POST /internal/ingest/nginx/publish-done`` (``on_publish_done``) and ``.../record-done``
   (``on_record_done``): 204.
 
@@ -44,7 +46,8 @@ def nginx_publish():
 @blp.post("/nginx/update")
 def nginx_update():
     if request.form.get("call") == "update_publish":
-        service.allowed(request.form.get("name", ""))
+        channel_id, _ = service.allowed(request.form.get("name", ""))
+        service.went_live(channel_id)
     return NO_CONTENT
 
 
