@@ -7,7 +7,7 @@ from dataclasses import fields
 
 import pytest
 
-from axa.models.stream.settings import StreamSettings
+from axa.models.stream.settings import StreamSettings, load_stream_settings
 from axa.platform.config import (
     DEV_ORIGINS,
     VENDOR_CREDENTIALS,
@@ -133,3 +133,14 @@ def test_only_the_config_module_reads_the_environment():
     reads = [f"{path.relative_to(ROOT)}:{line}" for path in files if path != CONFIG_MODULE
              for line in _environ_reads(ast.parse(path.read_text()))]
     assert reads == []
+
+
+def test_stream_url_templates_must_take_the_slug():
+    assert load_stream_settings({}).playback_url.format(slug="x") == "http://localhost:8088/hls/x/index.m3u8"
+    assert load_stream_settings({"AXA_STREAM_HOOK_ADDRESSES": "10.0.0.0/8, ::1/128"}).hook_addresses == (
+        "10.0.0.0/8", "::1/128")
+    for bad in ("http://h/{key}/index.m3u8", "http://h/hls/index.m3u8", "http://h/{slug"):
+        with pytest.raises(ConfigError, match="AXA_STREAM_PLAYBACK_URL"):
+            load_stream_settings({"AXA_STREAM_PLAYBACK_URL": bad})
+    with pytest.raises(ConfigError, match="AXA_STREAM_RELAY_URL"):
+        load_stream_settings({"AXA_STREAM_RELAY_URL": "rtmp://127.0.0.1/hls/{0}"})

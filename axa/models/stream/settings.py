@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from axa.platform.config import read_settings, var
+from axa.platform.config import ConfigError, read_settings, var
 
 PLAYBACK_URL = "http://localhost:8088/hls/{slug}/index.m3u8"
 RELAY_URL = "rtmp://127.0.0.1:1935/hls/{slug}"
@@ -26,4 +26,15 @@ class StreamSettings:
 
 
 def load_stream_settings(env: Mapping[str, str] | None = None) -> StreamSettings:
-    return read_settings(StreamSettings, env)
+    """The settings from ``env`` (default: ``os.environ``); a URL template that does not take
+    ``{slug}`` stops start-up here, not at the first publish."""
+    settings = read_settings(StreamSettings, env)
+    for name, template in (("AXA_STREAM_PLAYBACK_URL", settings.playback_url),
+                           ("AXA_STREAM_RELAY_URL", settings.relay_url)):
+        try:
+            filled = template.format(slug="a-slug")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ConfigError(f"{name} must be a URL with {{slug}} as its only placeholder: {exc!r}") from exc
+        if "a-slug" not in filled:
+            raise ConfigError(f"{name} must contain {{slug}}")
+    return settings

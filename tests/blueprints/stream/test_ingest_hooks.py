@@ -8,7 +8,9 @@ import dataclasses
 
 import pytest
 
+from axa.blueprints.stream.ingest import service
 from axa.models.stream.keys import REDIS_KEY, hash_key
+from axa.platform.config import ConfigError
 from axa.platform.redis_client import get_redis
 from tests.blueprints.stream.helpers import new_channel, signed_in
 
@@ -156,3 +158,10 @@ def test_hooks_answer_json_errors_to_malformed_calls(clients, ada):
     assert stream.post(f"{NGINX}/publish", data=b"\xff\xfe", content_type="application/x-www-form-urlencoded"
                        ).status_code == 403
     assert stream.get(f"{NGINX}/publish").status_code == 405
+
+
+def test_a_malformed_address_list_stops_start_up():
+    with pytest.raises(ConfigError, match="AXA_STREAM_HOOK_ADDRESSES"):
+        service.networks(("127.0.0.1/32", "not-a-network"))
+    assert not service.address_allowed("not an address", ("127.0.0.1/32",))
+    assert service.address_allowed("::1", ("127.0.0.1/32", "::1/128"))
