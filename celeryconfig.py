@@ -38,6 +38,11 @@ TASK_QUEUES = {
     "cmc.dispatch.run_due": "cmc.dispatch",
     "cmc.poll.fetch_cmc": "cmc.poll.cmc",
     "cmc.format.store_batch": "cmc.format",
+    # stream: each channel's live state, driven by the media server's hooks (and a beat sweep)
+    "stream.live.mark_published": "stream.live",
+    "stream.live.mark_unpublished": "stream.live",
+    "stream.live.check_offline": "stream.live",
+    "stream.live.sweep_offline": "stream.live",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -46,6 +51,7 @@ QUEUE_NAMES = (
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format",
+    "stream.live",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -55,6 +61,7 @@ imports = (
     "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
+    "axa.tasks.stream.live",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
@@ -117,6 +124,9 @@ beat_schedule = {
     # every dataset's own schedule (AXA_SCHEDULE_<DATASET>) is checked against its runs table
     "stocks-run-due": {"task": "stocks.dispatch.run_due", "schedule": 20.0, "options": {"expires": 18}},
     "cmc-run-due": {"task": "cmc.dispatch.run_due", "schedule": 20.0, "options": {"expires": 18}},
+    # channels left disconnected beyond the reconnect window go offline even if their check was lost
+    "stream-sweep-offline": {"task": "stream.live.sweep_offline", "schedule": 30.0,
+                             "options": {"expires": 25}},
 }
 beat_max_loop_interval = 5
 beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

@@ -9,7 +9,8 @@
 3. One honcho manager runs: the six apps (gunicorn ``wsgi:app``, one worker process with threads
    each), one Celery worker per dev queue group (``worker_groups``: together consuming every queue
    of ``celeryconfig.QUEUE_NAMES``), exactly one beat, Flower, and
-   the vendor sandbox once ``python -m ops.sandbox`` can run. If any child exits, it is reported loudly
+   the vendor sandbox once ``python -m ops.sandbox`` can run, and nginx-rtmp (ops/rtmp.py) when
+   nginx and its RTMP module are installed (said clearly when not). If any child exits, it is reported loudly
    (name and exit code) and every other child is stopped; the exit code is that child's. Steps 1-2
    run in this process before it ``exec``s the lean supervisor of step 3 (same pid).
 
@@ -34,6 +35,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from axa.platform.config import PORTS, SUBSYSTEMS, env_value
+from ops import rtmp
 from ops.settings import OpsSettings, load_ops_settings
 from ops.supervisor import Proc, say, supervise
 
@@ -247,8 +249,9 @@ def prepare(var: Path) -> list[str]:
     if runnable(SANDBOX_MODULE):
         point_clients_at_sandbox(port_offset())
     generated = ensure_flower_password()
+    media = rtmp.prepare_run(var, port_offset(), bind_host(), say)
     return [*(["--embedded"] if env else []), *(["--stop-embedded"] if started else []),
-            *(["--random-flower-password"] if generated else [])]
+            *(["--random-flower-password"] if generated else []), *(["--rtmp"] if media else [])]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -256,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     (same pid, same environment) without the set-up's imports (SQLAlchemy, Alembic, the apps,
     the drivers), which honcho's helper process per child would otherwise each carry."""
     parser = argparse.ArgumentParser(prog="python -m ops.run", description=__doc__.split("\n")[0])
-    for flag in ("--supervise", "--embedded", "--stop-embedded", "--random-flower-password"):
+    for flag in ("--supervise", "--embedded", "--stop-embedded", "--random-flower-password", "--rtmp"):
         parser.add_argument(flag, action="store_true", help=argparse.SUPPRESS)  # set by the exec
     args, var = parser.parse_args(argv), var_dir()
     if not args.supervise:
@@ -266,8 +269,9 @@ def main(argv: list[str] | None = None) -> int:
         os.execv(sys.executable, [sys.executable, "-m", "ops.run", "--supervise", *flags])  # noqa: S606 (no shell wanted)
     try:
         offset = port_offset()
-        procs = all_processes(var, bind_host(), offset)
-        say(banner(offset, var if args.embedded else None, args.random_flower_password))
+        procs = all_processes(var, bind_host(), offset) + ([rtmp.run_process(var)] if args.rtmp else [])
+        say(banner(offset, var if args.embedded else None, args.random_flower_password)
+            + (rtmp.banner_line(offset) + "\n" if args.rtmp else ""))
         return supervise(procs)
     finally:
         if args.stop_embedded:

@@ -42,5 +42,6 @@ def test_every_channel_and_key_operation_on_a_real_channel_holds_its_spec(stream
     rotated = call("POST", f"{KEY}/rotate", 201, streamer, body={"grace_seconds": 30}, **on_key).json()
     assert rotated["previous_key_stops_at"]
     call("DELETE", KEY, 204, streamer, path_parameters={**slug, "key_id": rotated["id"]})
+    assert call("GET", f"{CHANNEL}/sessions", 200, {}, path_parameters=slug, query={"limit": 5}).json() == []
     call("DELETE", CHANNEL, 204, streamer, path_parameters=slug)
     call("GET", CHANNEL, 404, {}, path_parameters=slug)

@@ -19,16 +19,18 @@ from psycopg import sql
 
 from axa.platform.config import PORTS, SUBSYSTEMS
 from ops.migrate import _admin_conninfo
+from ops.rtmp import RtmpSettings, missing
 from ops.run import FLOWER_PORT, SANDBOX_PORT
 from ops.supervisor import Supervisor
 from tests.conftest import ROOT
 
 STARTUP_SECONDS = 50
+RTMP = RtmpSettings()
 FLOWER_USER = "ops-admin"
 
 
 def _ports_free(offset: int) -> bool:
-    for port in (*PORTS.values(), FLOWER_PORT, SANDBOX_PORT):
+    for port in (*PORTS.values(), FLOWER_PORT, SANDBOX_PORT, RTMP.port, RTMP.hls_port):
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port + offset))
@@ -112,6 +114,12 @@ def test_run_brings_up_everything_and_sigint_stops_every_child(platform):
     for name in ("worker.poll-fmp", "worker.pipeline", "worker.vendors", "worker.background", "beat", "flower", "sandbox",
                  *(f"web.{s}" for s in SUBSYSTEMS)):
         assert re.search(rf"{re.escape(name)} started \(pid=\d+\)", output), name
+    if missing(RTMP) is None:  # installed here: started, with its ports in the banner
+        assert re.search(r"nginx-rtmp started \(pid=\d+\)", output)
+        assert f"rtmp://localhost:{RTMP.port + offset}/live/<stream key>" in output
+        assert _status(f"http://127.0.0.1:{RTMP.hls_port + offset}/hls/nobody/index.m3u8") == 404
+    else:
+        assert f"nginx-rtmp: not started, {missing(RTMP)}" in output
     children = psutil.Process(proc.pid).children(recursive=True)
     assert len(children) >= 6 * 2 + 5  # gunicorn masters and workers, three workers, beat, flower
 

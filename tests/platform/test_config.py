@@ -7,6 +7,7 @@ from dataclasses import fields
 
 import pytest
 
+from axa.models.stream.settings import StreamSettings, load_stream_settings
 from axa.platform.config import (
     DEV_ORIGINS,
     VENDOR_CREDENTIALS,
@@ -17,6 +18,7 @@ from axa.platform.config import (
     dataset_schedule,
     load_settings,
 )
+from ops.rtmp import RtmpSettings
 from ops.sandbox.state import DEFAULT_RPM, SandboxConfig
 from ops.settings import OpsSettings, load_ops_settings
 from tests.conftest import ROOT
@@ -68,7 +70,8 @@ def test_env_example_lists_every_variable():
     names = {f.metadata["env"] for f in fields(Settings)} | {"AXA_POSTGRES_URL", "AXA_DATABASE_PREFIX"}
     names |= {f"AXA_{vendor.upper()}_BASE_URL" for vendor in VENDORS}
     names |= {name for credentials in VENDOR_CREDENTIALS.values() for name, _ in credentials.values()}
-    names |= {f.metadata["env"] for cls in (OpsSettings, SandboxConfig) for f in fields(cls) if "env" in f.metadata}
+    names |= {f.metadata["env"] for cls in (OpsSettings, SandboxConfig, StreamSettings, RtmpSettings)
+              for f in fields(cls) if "env" in f.metadata}
     names |= {f"AXA_SANDBOX_{vendor.upper()}_RPM" for vendor in DEFAULT_RPM}
     assert names - listed == set()
 
@@ -130,3 +133,14 @@ def test_only_the_config_module_reads_the_environment():
     reads = [f"{path.relative_to(ROOT)}:{line}" for path in files if path != CONFIG_MODULE
              for line in _environ_reads(ast.parse(path.read_text()))]
     assert reads == []
+
+
+def test_stream_url_templates_must_take_the_slug():
+    assert load_stream_settings({}).playback_url.format(slug="x") == "http://localhost:8088/hls/x/index.m3u8"
+    assert load_stream_settings({"AXA_STREAM_HOOK_ADDRESSES": "10.0.0.0/8, ::1/128"}).hook_addresses == (
+        "10.0.0.0/8", "::1/128")
+    for bad in ("http://h/{key}/index.m3u8", "http://h/hls/index.m3u8", "http://h/{slug"):
+        with pytest.raises(ConfigError, match="AXA_STREAM_PLAYBACK_URL"):
+            load_stream_settings({"AXA_STREAM_PLAYBACK_URL": bad})
+    with pytest.raises(ConfigError, match="AXA_STREAM_RELAY_URL"):
+        load_stream_settings({"AXA_STREAM_RELAY_URL": "rtmp://127.0.0.1/hls/{0}"})

@@ -1,10 +1,19 @@
-"""Blueprints of the `stream` subsystem, in registration order."""
+"""Blueprints of the `stream` subsystem, in registration order; the media server's internal hooks
+(ingest) are a plain Flask blueprint outside the public OpenAPI spec, added by ``init_app``."""
 from axa.blueprints.replica.me.routes import blp as me_blp
 from axa.blueprints.stream.channels.routes import blp as channels_blp
+from axa.blueprints.stream.ingest import service as ingest_service
+from axa.blueprints.stream.ingest.routes import blp as ingest_blp
 from axa.blueprints.stream.keys.routes import blp as keys_blp
+from axa.blueprints.stream.sessions.routes import blp as sessions_blp
+from axa.models.stream.settings import load_stream_settings
 
-BLUEPRINTS = [me_blp, channels_blp, keys_blp]
+BLUEPRINTS = [me_blp, channels_blp, keys_blp, sessions_blp]
 
 
 def init_app(app):
-    """No subsystem-specific set-up yet."""
+    """The stream settings (``AXA_STREAM``, unless the overrides set them; the hook addresses are
+    checked now) and the ingest hooks."""
+    settings = app.config.setdefault("AXA_STREAM", load_stream_settings())
+    ingest_service.networks(settings.hook_addresses)
+    app.register_blueprint(ingest_blp)

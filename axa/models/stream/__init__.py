@@ -5,6 +5,7 @@ db = make_db()
 
 from axa.models.stream.channels import Channel  # noqa: E402
 from axa.models.stream.keys import StreamKey  # noqa: E402
+from axa.models.stream.live import LiveSession  # noqa: E402
 from axa.models.stream.users import User  # noqa: E402
 
-__all__ = ["Channel", "StreamKey", "User", "db"]
+__all__ = ["Channel", "LiveSession", "StreamKey", "User", "db"]

@@ -3,8 +3,9 @@ stored only as its SHA-256 hash, with a short non-secret prefix for display. A k
 revoked, or at ``expires_at`` (a rotated key kept for a grace period).
 
 Redis answers the media server's question "which channel does this presented key publish to?"
-without PostgreSQL: ``axa:stream:key:<sha256>`` holds ``<channel id> <expires epoch or 0>`` for
-a usable key, or ``-`` for a hash PostgreSQL does not know as usable. Create, rotate, revoke and
+without PostgreSQL: ``axa:stream:key:<sha256>`` holds ``<channel id> <expires epoch or 0> <channel slug>``
+for a usable key (the slug is fixed at a channel's creation: the ingest hook answers with it),
+or ``-`` for a hash PostgreSQL does not know as usable. Create, rotate, revoke and
 channel deletion write the entry in step, after their commit; a missing entry is rebuilt from
 PostgreSQL on the next lookup, for ``REBUILT_TTL`` seconds (a rebuild that read
 PostgreSQL just before a revoke committed cannot keep the key alive longer).
@@ -20,6 +21,7 @@ from sqlalchemy import BigInteger, DateTime, ForeignKey, String, func, or_, sele
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.stream import db
+from axa.models.stream.channels import Channel
 
 KEY_PREFIX = "live_"
 DISPLAY_CHARS = 9  # "live_" and 4 characters of the secret: enough to tell keys apart
@@ -77,9 +79,15 @@ class StreamKey(db.Model):
         stmt = cls.usable(now).where(cls.channel_id == channel_id, cls.id == key_id)
         return db.session.scalar(stmt.with_for_update() if lock else stmt)
 
-    def entry(self) -> str:
+    def entry(self, slug: str | None = None) -> str:
         expires = self.expires_at.timestamp() if self.expires_at else 0
-        return f"{self.channel_id} {expires}"
+        slug = slug or db.session.get(Channel, self.channel_id).slug
+        return f"{self.channel_id} {expires} {slug}"
+
+    @classmethod
+    def channel_of_hash(cls, key_hash: str) -> int | None:
+        """The channel a key (usable or not) belongs to: where a stream it started must stop."""
+        return db.session.scalar(select(cls.channel_id).where(cls.key_hash == key_hash))
 
 
 def publish(client: redis.Redis, keys: list[StreamKey]) -> None:
@@ -99,19 +107,27 @@ def forget(client: redis.Redis, key_hashes: list[str]) -> None:
 
 
 def channel_for_key(client: redis.Redis, presented: str, now: float) -> int | None:
-    """The id of the channel the presented secret may publish to at ``now``, else None: one Redis
-    read; on a miss, PostgreSQL's answer is written back (a negative one for a while)."""
+    """The id of the channel the presented secret may publish to at ``now``, else None."""
+    found = channel_of_key(client, presented, now)
+    return found[0] if found else None
+
+
+def channel_of_key(client: redis.Redis, presented: str, now: float) -> tuple[int, str] | None:
+    """The id and slug of the channel the presented secret may publish to at ``now``, else None:
+    one Redis read; on a miss, PostgreSQL's answer is written back (a negative one for a while)."""
     if not presented or len(presented) > PRESENTED_MAX:
         return None
     name = REDIS_KEY.format(hash_key(presented))
     entry = client.get(name)
-    if entry is None:
-        key = db.session.scalar(StreamKey.usable(now).where(StreamKey.key_hash == hash_key(presented)))
-        entry = key.entry() if key else NEGATIVE
-        client.set(name, entry, ex=REBUILT_TTL)
     if isinstance(entry, bytes):
         entry = entry.decode()
+    if entry is None or (entry != NEGATIVE and entry.count(" ") != 2):  # unknown, or an older format
+        found = db.session.execute(StreamKey.usable(now).with_only_columns(StreamKey, Channel.slug)
+                                   .join(Channel, Channel.id == StreamKey.channel_id)
+                                   .where(StreamKey.key_hash == hash_key(presented))).first()
+        entry = found[0].entry(found[1]) if found else NEGATIVE
+        client.set(name, entry, ex=REBUILT_TTL)
     if entry == NEGATIVE:
         return None
-    channel_id, expires = entry.split()
-    return int(channel_id) if float(expires) == 0 or float(expires) > now else None
+    channel_id, expires, slug = entry.split()
+    return (int(channel_id), slug) if float(expires) == 0 or float(expires) > now else None

@@ -16,7 +16,7 @@ def test_create_then_anyone_reads_it_without_live_state(clients):
     body = anonymous.get_json()
     assert body["live"] is False and body["viewers"] == 0 and body["is_owner"] is False
     assert body["latency_mode"] == "low" and body["category"] == "Gaming"
-    assert "playback_url" not in body
+    assert body["playback_url"] is None and body["live_since"] is None and body["reconnecting"] is False
     assert stream.get("/api/v1/channels/ada-live", headers=ada).get_json()["is_owner"] is True
     ended = stream.get("/api/v1/channels/ada-live", headers={"Authorization": "Bearer no-such-session"})
     assert ended.status_code == 200 and ended.get_json()["is_owner"] is False

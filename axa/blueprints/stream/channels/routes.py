@@ -2,7 +2,9 @@
 
 Reads take an optional session (axa.platform.auth_hook ``optional_session``): signed in,
 ``is_owner`` tells whether the caller owns the channel. Live state and viewers are not tracked
-yet: every channel answers ``live`` false and ``viewers`` 0, and no playback URL.
+here: a channel is ``live`` while its live session is open (axa/models/stream/live.py: through a
+reconnect window after its stream stopped, ``reconnecting`` then), with its HLS ``playback_url``
+(AXA_STREAM_PLAYBACK_URL, by slug: never a key); ``viewers`` is 0 until viewers are counted.
 """
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ class Channels(MethodView):
         """Channels, newest first (optionally one user's)"""
         page = keyset_page(db.session, Channel.listing(args.get("user_id")), Channel.id, args)
         viewer = service.viewer_id()
-        return [service.present(c, viewer) for c in page.items], link_header(page)
+        return service.present_all(page.items, viewer), link_header(page)
 
     @blp.login_required
     @blp.idempotent
@@ -61,7 +63,7 @@ class ChannelBySlug(MethodView):
     @blp.alt_response(404, description="No channel has this address")
     def get(self, slug):
         """A channel by its address"""
-        return service.present(service.by_slug_or_404(slug), service.viewer_id())
+        return service.present_one(service.by_slug_or_404(slug), service.viewer_id())
 
     @blp.login_required
     @blp.arguments(ChannelPatchSchema, description="Only the fields to change (the slug is fixed)")
@@ -71,7 +73,8 @@ class ChannelBySlug(MethodView):
     def patch(self, changes, slug):
         """Edit one of my channels"""
         user_id = current_session().user_id
-        return service.present(service.edit(service.owned_or_403(user_id, slug, lock=True), changes), user_id)
+        channel = service.edit(service.owned_or_403(user_id, slug, lock=True), changes)
+        return service.present_one(channel, user_id)
 
     @blp.login_required
     @blp.response(204)

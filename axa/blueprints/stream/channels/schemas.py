@@ -19,6 +19,9 @@ OPTIONAL_SESSION = [{}, {"bearer": []}, {"cookie": []}]  # open to all; signed i
 SLUG_RULE = "3 to 40 of a-z, 0-9 and -; unique on the platform (taken: 409, reason `slug_taken`)"
 LATENCY_RULE = ("How the media server trades delay for stability: `normal` (default), `low` or "
                 "`ultra_low`")
+LIVE_RULE = ("Whether the channel is live now: from its first publish until its stream has stayed away "
+             "for the reconnect window")
+PLAYBACK_RULE = "The HLS playlist while live, by the channel's slug (never a key); null offline"
 
 
 def unicode_text(value: str) -> None:
@@ -67,9 +70,13 @@ class ChannelSchema(Schema):
     tags = fields.List(fields.String())
     category = fields.String(allow_none=True)
     latency_mode = fields.String(metadata={"description": LATENCY_RULE})
-    live = fields.Boolean(metadata={"description": "Whether the channel is live now (always false until "
-                                                   "ingest lands)"})
-    viewers = fields.Integer(metadata={"description": "Current viewers (0 while not live)"})
+    live = fields.Boolean(metadata={"description": LIVE_RULE})
+    live_since = Timestamp(allow_none=True, metadata={"description": "When this live session started (null "
+                                                                     "while offline)"})
+    reconnecting = fields.Boolean(metadata={"description": "Live, but the stream dropped and may come back "
+                                                           "within the reconnect window"})
+    playback_url = fields.String(allow_none=True, metadata={"description": PLAYBACK_RULE})
+    viewers = fields.Integer(metadata={"description": "Current viewers (0: not counted yet)"})
     is_owner = fields.Boolean(metadata={"description": "Whether the caller owns it (false when anonymous)"})
     created_at = Timestamp()
     updated_at = Timestamp()

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
 from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
-from axa.models.stream import Channel, StreamKey, db
+from axa.models.stream import Channel, LiveSession, StreamKey, db
 from axa.models.stream.channels import SLUG_PATTERN
 from axa.models.stream.keys import forget
 from axa.platform.auth_hook import optional_session
@@ -38,12 +39,30 @@ def viewer_id() -> int | None:
     return session.user_id if session else None
 
 
-def present(channel: Channel, viewer: int | None) -> dict:
+def present(channel: Channel, viewer: int | None, session: LiveSession | None = None) -> dict:
+    """The channel's JSON; ``session`` is its open live session (None: offline)."""
     return {"id": channel.id, "slug": channel.slug, "user_id": channel.user_id, "title": channel.title,
             "description": channel.description, "tags": channel.tags, "category": channel.category,
-            "latency_mode": channel.latency_mode, "live": False, "viewers": 0,
+            "latency_mode": channel.latency_mode, **live_state(channel, session), "viewers": 0,
             "is_owner": channel.user_id == viewer, "created_at": channel.created_at,
             "updated_at": channel.updated_at}
+
+
+def live_state(channel: Channel, session: LiveSession | None) -> dict:
+    if session is None:
+        return {"live": False, "live_since": None, "reconnecting": False, "playback_url": None}
+    playback = current_app.config["AXA_STREAM"].playback_url.format(slug=channel.slug)
+    return {"live": True, "live_since": session.started_at,
+            "reconnecting": session.disconnected_at is not None, "playback_url": playback}
+
+
+def present_all(channels: list[Channel], viewer: int | None) -> list[dict]:
+    sessions = LiveSession.open_for([c.id for c in channels])
+    return [present(c, viewer, sessions.get(c.id)) for c in channels]
+
+
+def present_one(channel: Channel, viewer: int | None) -> dict:
+    return present_all([channel], viewer)[0]
 
 
 def distinct(tags: list[str]) -> list[str]:
