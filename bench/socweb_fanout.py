@@ -95,13 +95,15 @@ def held_by_all(redis, post_id: int, users: list[int], prefix: str) -> bool:
         return all(score == post_id for score in pipe.execute())
 
 
-def raw_pipeline(redis, post_id: int, users: list[int], size: int) -> float:
-    """The reference: the post into each user's raw feed, trimmed to ``size``; seconds."""
+def raw_pipeline(redis, post_id: int, users: list[int], size: int, lifetime: int = 15 * 86400) -> float:
+    """The reference: the post into each user's raw feed, trimmed to ``size``, given the feed's
+    lifetime when it has none (as ``feeds.push`` does); seconds."""
     started = time.monotonic()
     with redis.pipeline(transaction=False) as pipe:
         for user in users:
             pipe.zadd(f"{RAW_PREFIX}{user}", {post_id: post_id})
             pipe.zremrangebyrank(f"{RAW_PREFIX}{user}", 0, -(size + 1))
+            pipe.expire(f"{RAW_PREFIX}{user}", lifetime, nx=True)
         pipe.execute()
     return time.monotonic() - started
 

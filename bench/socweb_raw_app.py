@@ -20,6 +20,8 @@ the page, the counts and flags, the authors (axa/blueprints/socweb/conduit/queri
 """
 from __future__ import annotations
 
+import base64
+import json
 import threading
 import time
 from datetime import UTC
@@ -34,11 +36,16 @@ from axa.platform.sessions import CHECK, REFRESH_SLACK, SESSION_PREFIX, hash_id
 from bench.socweb_seed import dsn
 
 ACTIVE = "EXISTS (SELECT * FROM users WHERE users.id = {} AND users.status = 'active')"
+MUTED = ("EXISTS (SELECT * FROM mutes WHERE mutes.muter_id = %(viewer)s AND mutes.muted_id = {} AND "
+         "(mutes.expires_at IS NULL OR mutes.expires_at > now()))")
+BLOCKED = ("EXISTS (SELECT * FROM blocks WHERE blocks.blocker_id = %(viewer)s AND blocks.blocked_id = {0} "
+           "OR blocks.blocker_id = {0} AND blocks.blocked_id = %(viewer)s)")
 FEED_POSTS = ("SELECT id, author_id, title, slug, description, body, tags, visibility, created_at, "
               "updated_at, edited_at FROM posts WHERE posts.id = ANY(%(ids)s) AND "
               f"{ACTIVE.format('posts.author_id')} AND (posts.author_id = %(viewer)s OR EXISTS (SELECT * "
               "FROM subscriptions WHERE subscriptions.subscriber_id = %(viewer)s AND "
-              "subscriptions.author_id = posts.author_id)) ORDER BY posts.id DESC LIMIT %(limit)s")
+              f"subscriptions.author_id = posts.author_id) AND NOT {MUTED.format('posts.author_id')}) "
+              "ORDER BY posts.id DESC LIMIT %(limit)s")
 STATS = ("SELECT posts.id, (SELECT count(*) FROM likes WHERE likes.post_id = posts.id AND "
          f"{ACTIVE.format('likes.user_id')}), (SELECT count(*) FROM comments WHERE comments.post_id = "
          f"posts.id AND {ACTIVE.format('comments.author_id')}), EXISTS (SELECT * FROM likes WHERE "
@@ -49,14 +56,19 @@ AUTHORS = ("SELECT users.id, profiles.username, users.display_name, profiles.bio
            "EXISTS (SELECT * FROM subscriptions WHERE subscriptions.subscriber_id = %(viewer)s AND "
            "subscriptions.author_id = users.id) FROM users LEFT OUTER JOIN profiles ON "
            "profiles.user_id = users.id WHERE users.id = ANY(%(ids)s)")
-ARTICLES_WHERE = (f"FROM posts WHERE {ACTIVE.format('posts.author_id')} AND (posts.visibility = 'public' "
-                  "OR posts.author_id = %(viewer)s OR EXISTS (SELECT * FROM subscriptions WHERE "
-                  "subscriptions.subscriber_id = %(viewer)s AND subscriptions.author_id = posts.author_id)) "
+VISIBLE = (f"{ACTIVE.format('posts.author_id')} AND (posts.visibility = 'public' OR posts.author_id = "
+           "%(viewer)s OR EXISTS (SELECT * FROM subscriptions WHERE subscriptions.subscriber_id = %(viewer)s "
+           f"AND subscriptions.author_id = posts.author_id)) AND NOT {BLOCKED.format('posts.author_id')}")
+ARTICLES_WHERE = (f"FROM posts WHERE {VISIBLE} "
                   "AND posts.title IS NOT NULL AND EXISTS (SELECT * FROM profiles WHERE "
                   "profiles.user_id = posts.author_id AND profiles.username IS NOT NULL)")
 ARTICLES_COUNT = f"SELECT count(posts.id) {ARTICLES_WHERE}"
 ARTICLES = (f"SELECT id, author_id, title, slug, description, tags, created_at, updated_at "
             f"{ARTICLES_WHERE} ORDER BY posts.id DESC LIMIT %(limit)s OFFSET %(offset)s")
+SEARCH = ("SELECT posts.id, author_id, title, slug, description, body, tags, visibility, created_at, "
+          "updated_at, edited_at, CAST(ts_rank_cd(posts.search, q.q) AS FLOAT) AS rank "
+          "FROM posts, websearch_to_tsquery('english'::regconfig, %(q)s) AS q(q) "
+          f"WHERE posts.search @@ q.q AND {VISIBLE} ORDER BY rank DESC, posts.id DESC LIMIT %(limit)s")
 FEED_PREFIX = "axa:socweb:feed:"
 BIG_AUTHORS = "axa:socweb:big_authors"
 
@@ -166,3 +178,22 @@ def articles():
     response = app.json.response(body)
     response.headers["Content-Type"] = "application/json; charset=utf-8"
     return response
+
+
+@app.get("/api/v1/search")
+def search():
+    """Posts only (``type=posts``), a plain query (no ``word*`` prefixes)."""
+    viewer, limit = _viewer(("bearer",)), int(request.args.get("limit", 20))
+    conn = _connection()
+    found = conn.execute(SEARCH, {"q": request.args["q"], "viewer": viewer, "limit": limit + 1}).fetchall()
+    posts = found[:limit]
+    stats, people = _counts_and_people(conn, posts, viewer) if posts else ({}, {})
+    body = {"posts": [_feed_card(post, stats[post[0]], people[post[1]]) for post in posts],
+            "profiles": [], "tags": []}
+    headers = {}
+    if len(found) > limit:
+        last = posts[-1]
+        cursor = base64.urlsafe_b64encode(json.dumps([last[11], last[0]]).encode()).decode().rstrip("=")
+        kept = [(k, v) for k, v in request.args.items() if k != "cursor"]
+        headers["Link"] = f'<{request.base_url}?{urlencode([*kept, ("cursor", cursor)])}>; rel="next"'
+    return body, headers

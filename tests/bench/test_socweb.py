@@ -35,7 +35,8 @@ def floor():
 
 @pytest.mark.parametrize(("path", "scheme"), [("/api/v1/feed?limit=20", "Bearer"),
                                               ("/api/v1/feed?limit=7&max_id=300", "Bearer"),
-                                              ("/conduit/api/articles?limit=20", "Token")])
+                                              ("/conduit/api/articles?limit=20", "Token"),
+                                              ("/api/v1/search?q=tag7+consectetur&type=posts&limit=1", "Bearer")])
 def test_the_raw_floor_answers_socweb_s_body(seeded, floor, path, scheme):
     app, viewer = seeded
     token = sign_in(app, viewer)["Authorization"].split()[1]
@@ -47,7 +48,10 @@ def test_the_raw_floor_answers_socweb_s_body(seeded, floor, path, scheme):
     assert answer.get_json() == platform.get_json()
     assert answer.headers.get("Link") == platform.headers.get("Link")
     assert answer.headers["Content-Type"] == platform.headers["Content-Type"]
-    assert len(platform.get_json()["articles"] if "conduit" in path else platform.get_json()) > 5
+    listed = platform.get_json()
+    listed = listed["articles"] if "conduit" in path else listed["posts"] if "search" in path else listed
+    assert len(listed) >= (1 if "search" in path else 5)
+    assert "search" not in path or "cursor=" in platform.headers["Link"]
 
 
 def test_the_raw_fan_out_leaves_each_feed_as_the_platform_s(apps):

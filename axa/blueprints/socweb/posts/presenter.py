@@ -22,8 +22,13 @@ def page_response(posts: list[Post], viewer_id: int | None) -> Response:
     its dicts hold the schema's fields, and timestamps are written as ``Timestamp`` writes them
     (tested against the schema): marshmallow's dump of a page was a quarter of a feed request's
     Python work, see the commit bringing it (the single post answers still go through the schema)."""
-    body = current_app.json.dumps(present(posts, viewer_id), default=_stamp, separators=(",", ":"))
-    return Response(body, mimetype="application/json")
+    return json_response(present(posts, viewer_id))
+
+
+def json_response(body) -> Response:
+    """``body`` (made of ``present``'s dicts and plain values) encoded as JSON."""
+    return Response(current_app.json.dumps(body, default=_stamp, separators=(",", ":")),
+                    mimetype="application/json")
 
 
 def _stamp(value):

@@ -6,7 +6,7 @@ from flask import request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 
-from axa.blueprints.socweb.posts.presenter import present
+from axa.blueprints.socweb.posts.presenter import json_response, present
 from axa.blueprints.socweb.profiles.service import profiles_of
 from axa.blueprints.socweb.search.schemas import TYPES, SearchQuerySchema, SearchResultSchema
 from axa.blueprints.socweb.viewer import SIGNED_IN_OR_NOT, viewer_id
@@ -60,4 +60,6 @@ class Search(MethodView):
                 kept = {k: v for k, v in request.args.items() if k != "cursor"}
                 url = url_for(request.endpoint, **kept, cursor=found.next.encode(), _external=True)
                 headers["Link"] = f'<{url}>; rel="next"'
-        return answer, 200, headers
+        response = json_response(answer)  # as the schema dumps it: see posts/presenter.py
+        response.headers.update(headers)
+        return response
