@@ -3,6 +3,7 @@ from axa.models.base import make_db
 
 db = make_db()
 
+from axa.models.cmc.alerts import Alert, AlertEvent  # noqa: E402
 from axa.models.cmc.coins import Coin, CoinDaily, CoinQuote, GlobalMetrics  # noqa: E402
 from axa.models.cmc.portfolios import Portfolio, PortfolioTransaction  # noqa: E402
 from axa.models.cmc.users import User  # noqa: E402
@@ -23,6 +24,8 @@ class QuarantinedRecord(QuarantineTable, db.Model):
 
 
 __all__ = [
+           "Alert",
+           "AlertEvent",
            "Coin",
            "CoinDaily",
            "CoinQuote",
