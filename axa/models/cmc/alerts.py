@@ -90,10 +90,12 @@ class Alert(UserOwnedTable, db.Model):
 
     @classmethod
     def active_for(cls, refs: list[str]) -> list[Alert]:
-        """The active alerts on ``refs`` (the partial index on ``ref``)."""
+        """The active alerts on ``refs`` (the partial index on ``ref``), in id order: concurrent
+        evaluations claim their rows in the same order."""
         if not refs:
             return []
-        return list(db.session.scalars(select(cls).where(cls.ref.in_(refs), cls.status == "active")))
+        stmt = select(cls).where(cls.ref.in_(refs), cls.status == "active").order_by(cls.id)
+        return list(db.session.scalars(stmt))
 
     @classmethod
     def claim(cls, alert_id: int, side: str, price: Decimal, as_of: datetime, fire: bool,

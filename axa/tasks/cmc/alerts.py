@@ -42,7 +42,7 @@ def event_of(alert: Alert, quote: SeenQuote) -> AlertEvent:
 def evaluate(quotes: dict[str, SeenQuote]) -> list[AlertEvent]:
     """Move the alerts of ``quotes``' refs and record their firings (the caller commits)."""
     events = []
-    for alert in Alert.active_for(sorted(quotes)):  # in ref order: concurrent batches lock alike
+    for alert in Alert.active_for(sorted(quotes)):
         quote = quotes[alert.ref]
         decision = decide(alert, quote)
         if decision is None:

@@ -3,6 +3,8 @@
 ``reason`` naming what is wrong (axa/blueprints/cmc/alerts/service.py)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from axa.blueprints.cmc.portfolios.schemas import DIGITS, storable
@@ -27,6 +29,15 @@ THRESHOLD_RULE = ("Change alerts only (required there): percent units (5 means 5
 SIDE_RULE = ("Where the price was last seen: `above` / `below` the level, `beyond` / `within` the "
              "threshold; null: no quote yet. Set from the latest quote when the alert is created or "
              "re-armed, so an alert fires on a crossing, never for a price already beyond")
+
+
+class PlainDecimal(DecimalString):
+    """A stored decimal without the column's trailing zeros, never in exponent form."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class AlertFieldsSchema(Schema):
@@ -93,8 +104,8 @@ class AlertSchema(Schema):
     coin_id = fields.Integer(allow_none=True, metadata=described("Coins: the CMC id"))
     symbol = fields.String(metadata=described("Coins: the coin's symbol; stocks: the instrument's"))
     condition = fields.String(metadata=described(CONDITION_RULE))
-    level = DecimalString(allow_none=True)
-    threshold_pct = DecimalString(allow_none=True)
+    level = PlainDecimal(allow_none=True)
+    threshold_pct = PlainDecimal(allow_none=True)
     window = fields.String(allow_none=True)
     recurring = fields.Boolean()
     cooldown_s = fields.Integer()
@@ -102,7 +113,7 @@ class AlertSchema(Schema):
     status = fields.String(metadata=described("`active`, `paused`, or `triggered` (a one-shot that fired)"))
     note = fields.String(allow_none=True)
     side = fields.String(allow_none=True, attribute="last_side", metadata=described(SIDE_RULE))
-    last_price = DecimalString(allow_none=True, metadata=described("The price when `side` was last set"))
+    last_price = PlainDecimal(allow_none=True, metadata=described("The price when `side` was last set"))
     last_fired_at = Timestamp(allow_none=True, metadata=described("The time of the quote that last fired it"))
     fired_count = fields.Integer()
     created_at = Timestamp()
@@ -125,11 +136,11 @@ class AlertEventSchema(Schema):
     coin_id = fields.Integer(allow_none=True)
     symbol = fields.String()
     condition = fields.String()
-    level = DecimalString(allow_none=True)
-    threshold_pct = DecimalString(allow_none=True)
+    level = PlainDecimal(allow_none=True)
+    threshold_pct = PlainDecimal(allow_none=True)
     window = fields.String(allow_none=True)
-    price = DecimalString(metadata=described("The price that fired it"))
-    change_pct = DecimalString(allow_none=True, metadata=described("Change alerts: the change that fired it"))
+    price = PlainDecimal(metadata=described("The price that fired it"))
+    change_pct = PlainDecimal(allow_none=True, metadata=described("Change alerts: the change that fired it"))
     as_of = Timestamp(metadata=described("The time of the quote that fired it"))
     fired_at = Timestamp()
     read = fields.Boolean()
