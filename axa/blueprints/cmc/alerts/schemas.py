@@ -26,6 +26,11 @@ LEVEL_RULE = (f"Price alerts only (required there): more than 0, {DIGITS}, in US
               "instrument's currency for stocks (else 422, reason `bad_level`)")
 THRESHOLD_RULE = ("Change alerts only (required there): percent units (5 means 5 %), more than 0 and at "
                   "most 10000 (else 422, reason `bad_threshold`)")
+CHANNELS_RULE = ("Where a firing goes: `in_app` (the events list) and/or `mail`, each once (else 422; "
+                 "default: `[\"in_app\"]`)")
+NOTE_RULE = (f"Up to {NOTE_MAX} characters, yours to read (control characters or text that is not valid "
+             "Unicode: 422)")
+ONE_WAY = "Send `ids` or `up_to_id` (both or neither: 422)"
 SIDE_RULE = ("Where the price was last seen: `above` / `below` the level, `beyond` / `within` the "
              "threshold; null: no quote yet. Set from the latest quote when the alert is created or "
              "re-armed, so an alert fires on a crossing, never for a price already beyond")
@@ -52,11 +57,11 @@ class AlertFieldsSchema(Schema):
     cooldown_s = fields.Integer(validate=validate.Range(min=0, max=COOLDOWN_MAX), metadata=described(
         "Recurring alerts: seconds between two firings (default 3600; below the configured minimum: 422, "
         "reason `bad_cooldown`)"))
-    channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), validate=validate.Length(
-        min=1, max=len(CHANNELS)), metadata=described("Where a firing goes: `in_app` (the events list) "
-                                                      "and/or `mail` (default: `[\"in_app\"]`)"))
+    channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)),
+                           validate=validate.Length(min=1, max=len(CHANNELS)),
+                           metadata=described(CHANNELS_RULE))
     note = fields.String(allow_none=True, validate=[validate.Length(max=NOTE_MAX), PLAIN, unicode_text],
-                         metadata=described(f"Up to {NOTE_MAX} characters, yours to read"))
+                         metadata=described(NOTE_RULE))
 
     @validates_schema
     def distinct_channels(self, data: dict, **_) -> None:
@@ -151,9 +156,9 @@ class AlertEventSchema(Schema):
 class MarkReadSchema(Schema):
     ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=BIGINT_MAX)),
                       validate=validate.Length(min=1, max=READ_IDS_MAX),
-                      metadata=described(f"These events (up to {READ_IDS_MAX}). Send `ids` or `up_to_id`"))
+                      metadata=described(f"These events (up to {READ_IDS_MAX}). {ONE_WAY}"))
     up_to_id = fields.Integer(validate=validate.Range(min=1, max=BIGINT_MAX),
-                              metadata=described("Every event up to this id. Send `ids` or `up_to_id`"))
+                              metadata=described(f"Every event up to this id. {ONE_WAY}"))
 
     @validates_schema
     def one_way(self, data: dict, **_) -> None:
