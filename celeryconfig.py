@@ -42,6 +42,9 @@ TASK_QUEUES = {
     "cmc.alerts.evaluate_quotes": "cmc.alerts",
     "cmc.alerts.relay_mail": "cmc.alerts",
     "cmc.mail.send_alert": "mail",
+    # the portfolios' daily value history: beat -> dispatcher -> batches
+    "cmc.snapshots.snapshot_portfolios": "cmc.snapshots",
+    "cmc.snapshots.snapshot_batch": "cmc.snapshots",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -49,7 +52,7 @@ QUEUE_NAMES = (
     "socweb.feeds",
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
-    "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts",
+    "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -59,7 +62,7 @@ imports = (
     "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
-    "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail",
+    "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
@@ -123,6 +126,9 @@ beat_schedule = {
     "stocks-run-due": {"task": "stocks.dispatch.run_due", "schedule": 20.0, "options": {"expires": 18}},
     "cmc-run-due": {"task": "cmc.dispatch.run_due", "schedule": 20.0, "options": {"expires": 18}},
     "cmc-alerts-relay-mail": {"task": "cmc.alerts.relay_mail", "schedule": 30.0, "options": {"expires": 28}},
+    # hourly: each UTC day's row ends up holding its last value
+    "cmc-snapshot-portfolios": {"task": "cmc.snapshots.snapshot_portfolios", "schedule": 3600.0,
+                                "options": {"expires": 600}},
 }
 beat_max_loop_interval = 5
 beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

@@ -11,15 +11,17 @@ from flask.views import MethodView
 
 from axa.blueprints.cmc.portfolios import presenter, service
 from axa.blueprints.cmc.portfolios.schemas import (
+    HistoryQuerySchema,
     PortfolioCreateSchema,
     PortfolioPatchSchema,
     PortfolioSchema,
     PortfolioSummarySchema,
+    PortfolioValueSchema,
     TransactionCreateSchema,
     TransactionSchema,
 )
 from axa.blueprints.market.schemas import ID
-from axa.models.cmc import Portfolio, PortfolioTransaction, db
+from axa.models.cmc import Portfolio, PortfolioTransaction, PortfolioValue, db
 from axa.platform.api import Blueprint
 from axa.platform.auth_hook import current_session
 from axa.platform.keyset import LINK_HEADER, KeysetQuerySchema, keyset_page, link_header
@@ -83,6 +85,20 @@ class PortfolioById(MethodView):
         """Delete a portfolio with its transactions"""
         db.session.delete(service.owned_or_404(me(), portfolio_id))
         db.session.commit()
+
+
+@blp.route(f"/portfolios/<{ID}:portfolio_id>/history")
+class PortfolioHistory(MethodView):
+    @blp.login_required
+    @blp.arguments(HistoryQuerySchema, location="query")
+    @blp.response(200, PortfolioValueSchema(many=True))
+    @blp.alt_response(404, description=NOT_FOUND)
+    def get(self, args, portfolio_id):
+        """A portfolio's daily value history per currency, oldest day first: each day's last
+        snapshot (beat values every portfolio hourly); days before the first snapshot are absent"""
+        portfolio = service.owned_or_404(me(), portfolio_id)
+        rows = PortfolioValue.between(portfolio.id, args["start"], args["end"], args.get("currency"))
+        return [presenter.daily_value(row) for row in rows]
 
 
 @blp.route(f"/portfolios/<{ID}:portfolio_id>/transactions")
