@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from axa.models.cmc import Alert, AlertEvent, User, db
+from axa.models.cmc import Alert, AlertEvent, User, alert_batch, db
+from axa.models.cmc.alert_rules import from_payload, side_of
 from axa.tasks.cmc import alerts as alert_tasks
 from axa.tasks.cmc.alerts import evaluate_quotes, relay_mail
 from axa.tasks.cmc.mail import send_alert
@@ -113,14 +114,36 @@ def test_percent_change_alerts(cmc, condition, window, changes, expected):
     assert got == expected
 
 
-def test_only_the_alerts_of_the_batch_refs_are_read(cmc, monkeypatch):
+def test_only_the_alerts_of_the_batch_refs_are_read(cmc):
     mine, other, paused = alert(), alert(ref="cmc:1027", coin_id=1027, symbol="ETH"), alert(status="paused")
-    asked = []
-    real = Alert.active_for.__func__
-    monkeypatch.setattr(Alert, "active_for", classmethod(lambda cls, refs: asked.append(refs) or real(cls, refs)))
     assert batch(quote(150), quote(5, ref="cmc:2"))["fired"] == 1
-    assert asked == [["cmc:1", "cmc:2"]]
     assert [db.session.get(Alert, a.id).last_as_of for a in (mine, other, paused)] == [T0, None, None]
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table: as on a big one
+    params = alert_batch.parameters(from_payload([quote(150)]))
+    plan = db.session.execute(text("EXPLAIN " + alert_batch.EVALUATE.text), params).scalars().all()
+    db.session.rollback()
+    assert any("ix_alerts_active_ref" in line for line in plan), plan
+
+
+CASES = [("price_above", "100", None, None, "100", None, None), ("price_above", "100", None, None, "99.9", None, None),
+         ("price_below", "100", None, None, "100", None, None), ("price_below", "100", None, None, "101", None, None),
+         ("change_up", None, "5", "24h", "1", "9", "5"), ("change_up", None, "5", "1h", "1", "4.99", "9"),
+         ("change_down", None, "5", "24h", "1", None, "-5"), ("change_down", None, "5", "24h", "1", None, "5"),
+         ("change_any", None, "5", "1h", "1", "-6", None), ("change_any", None, "5", "1h", "1", "2", None),
+         ("change_any", None, "5", "1h", "1", None, "7"), ("change_up", None, "5", "24h", "1", "1", None)]
+
+
+def test_the_statement_and_the_api_arm_see_the_same_side(cmc):
+    """alert_rules.side_of (the API's arm) against the evaluation's statement, case by case."""
+    for condition, level, threshold, window, price, ch1h, ch24h in CASES:
+        row = alert(condition=condition, level=level and Decimal(level), recurring=True, cooldown_s=0,
+                    threshold_pct=threshold and Decimal(threshold), window=window)
+        seen = from_payload([quote(price, ch1h=ch1h, ch24h=ch24h)])["cmc:1"]
+        batch(quote(price, ch1h=ch1h, ch24h=ch24h))
+        expected = side_of(condition, row.level, row.threshold_pct, window, seen)
+        assert db.session.get(Alert, row.id).last_side == expected, (condition, price, ch1h, ch24h)
+        db.session.delete(db.session.get(Alert, row.id))
+        db.session.commit()
 
 
 def test_a_firing_is_mailed_once_and_the_relay_sends_what_was_left_pending(cmc, monkeypatch):

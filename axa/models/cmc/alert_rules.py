@@ -1,5 +1,6 @@
-"""What a quote means for an alert (pure): the side it puts the alert on and whether it fires.
-The rules are those of axa/models/cmc/alerts.py's docstring.
+"""What a quote means for an alert (pure): the side it puts the alert on, as the evaluation's
+statement computes it (axa/models/cmc/alert_batch.py; the tests hold the two equal). The API arms
+an alert with it from the latest quote.
 
 A quote travels from the ingest graphs to the evaluation as a compact list (axa/tasks/ingest.py
 ``alert_payload``):
@@ -7,12 +8,9 @@ A quote travels from the ingest graphs to the evaluation as a compact list (axa/
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
-
-MET_SIDE = {"price_above": "above", "price_below": "below", "change_up": "beyond",
-            "change_down": "beyond", "change_any": "beyond"}
 
 
 class SeenQuote(NamedTuple):
@@ -55,26 +53,3 @@ def side_of(condition: str, level: Decimal | None, threshold: Decimal | None, wi
     beyond = {"change_up": change >= threshold, "change_down": change <= -threshold,
               "change_any": abs(change) >= threshold}[condition]
     return "beyond" if beyond else "within"
-
-
-def cooling(alert, as_of: datetime) -> bool:
-    """A recurring alert within ``cooldown_s`` of the quote that last fired it."""
-    return (alert.last_fired_at is not None
-            and as_of < alert.last_fired_at + timedelta(seconds=alert.cooldown_s))
-
-
-def decide(alert, quote: SeenQuote) -> tuple[str, bool] | None:
-    """(the side to record, whether the alert fires), or None when ``quote`` changes nothing: no
-    side, the same side as last seen, a quote no newer than the last one that moved the alert, or
-    a crossing during a recurring alert's cooldown (left unrecorded, so it fires once the cooldown
-    has passed if the price is still beyond)."""
-    side = side_of(alert.condition, alert.level, alert.threshold_pct, alert.window, quote)
-    if side is None or side == alert.last_side:
-        return None
-    if alert.last_as_of is not None and quote.as_of <= alert.last_as_of:
-        return None
-    if side != MET_SIDE[alert.condition]:
-        return side, False  # crossed back: re-armed
-    if cooling(alert, quote.as_of):
-        return None
-    return side, True

@@ -3,8 +3,9 @@ the events they fire.
 
 An alert is known to the evaluation by its quote ref (``"<source>:<id>"``, how the latest-quote
 contract names a quote: ``cmc:1`` for Bitcoin, ``fmp:AAPL`` for a stock). The ingest graphs hand
-each batch's quotes to ``cmc.alerts.evaluate_quotes`` (axa/tasks/cmc/alerts.py), which reads the
-active alerts of the batch's refs only, through the partial index ``ix_alerts_active_ref``.
+each batch's quotes to ``cmc.alerts.evaluate_quotes`` (axa/tasks/cmc/alerts.py), which moves the
+active alerts of the batch's refs only, through the partial index ``ix_alerts_active_ref``, in one
+statement (axa/models/cmc/alert_batch.py).
 
 Evaluation is edge-triggered. ``last_side`` is where the price (or the change) was last seen:
 ``above`` / ``below`` the level for a price alert, ``beyond`` / ``within`` the threshold for a
@@ -87,31 +88,6 @@ class Alert(UserOwnedTable, db.Model):
     def active_count(cls, user_id: int) -> int:
         stmt = select(func.count()).select_from(cls).where(cls.user_id == user_id, cls.status == "active")
         return db.session.scalar(stmt)
-
-    @classmethod
-    def active_for(cls, refs: list[str]) -> list[Alert]:
-        """The active alerts on ``refs`` (the partial index on ``ref``), in id order: concurrent
-        evaluations claim their rows in the same order."""
-        if not refs:
-            return []
-        stmt = select(cls).where(cls.ref.in_(refs), cls.status == "active").order_by(cls.id)
-        return list(db.session.scalars(stmt))
-
-    @classmethod
-    def claim(cls, alert_id: int, side: str, price: Decimal, as_of: datetime, fire: bool,
-              once: bool) -> bool:
-        """Move an alert to ``side`` as seen at ``as_of`` (and, with ``fire``, record the firing),
-        only if it is still active, not already on that side and not moved by a newer quote: the
-        conditional UPDATE that makes a firing happen once however often its batch is delivered."""
-        values = {"last_side": side, "last_price": price, "last_as_of": as_of}
-        if fire:
-            values.update(last_fired_at=as_of, fired_count=cls.fired_count + 1,
-                          status="triggered" if once else "active")
-        stmt = (update(cls).where(cls.id == alert_id, cls.status == "active",
-                                  cls.last_side.is_distinct_from(side),
-                                  (cls.last_as_of.is_(None)) | (cls.last_as_of < as_of))
-                .values(**values).returning(cls.id))
-        return db.session.execute(stmt, execution_options={"synchronize_session": False}).first() is not None
 
 
 class AlertEvent(db.Model):

@@ -4,11 +4,11 @@
         --commit (alert state + event rows)--> cmc.mail.send_alert (queue ``mail``)
 
 ``evaluate_quotes`` gets one batch's latest quotes (axa/models/cmc/alert_rules.py ``as_payload``)
-and reads the active alerts of those refs only (the partial index ``ix_alerts_active_ref``). Each
-alert whose state moves is claimed by a conditional UPDATE (``Alert.claim``) and a firing writes
-its event row in the same transaction, so a redelivered batch, or one evaluated twice at once,
-fires nothing twice; a worker killed before the commit leaves the message to be redelivered
-(late ack), and the redelivery fires what the first attempt would have.
+and moves the active alerts of those refs only, in one statement (axa/models/cmc/alert_batch.py):
+a conditional UPDATE moves each alert whose side changes and the firings' event rows are written
+by the same statement, so a redelivered batch, or one evaluated twice at once, fires nothing
+twice; a worker killed before the commit leaves the message to be redelivered (late ack), and the
+redelivery fires what the first attempt would have.
 
 Mail is sent after the commit. An event whose mail is still pending after
 ``AXA_CMC_ALERTS_MAIL_RELAY_AFTER_S`` (its worker died between commit and publish) is sent again by
@@ -22,50 +22,25 @@ from datetime import UTC, datetime, timedelta
 from celery import shared_task, signature
 from sqlalchemy.exc import OperationalError
 
-from axa.models.cmc import Alert, AlertEvent, db
-from axa.models.cmc.alert_rules import SeenQuote, change_of, decide, from_payload
+from axa.models.cmc import AlertEvent, alert_batch, db
+from axa.models.cmc.alert_rules import from_payload
 from axa.models.cmc.alert_settings import alert_settings
 
 log = logging.getLogger(__name__)
 RELAY_BATCH = 500
 
 
-def event_of(alert: Alert, quote: SeenQuote) -> AlertEvent:
-    change = None if alert.condition in ("price_above", "price_below") else change_of(alert.window, quote)
-    return AlertEvent(alert_id=alert.id, user_id=alert.user_id, kind=alert.kind, coin_id=alert.coin_id,
-                      symbol=alert.symbol, condition=alert.condition, level=alert.level,
-                      threshold_pct=alert.threshold_pct, window=alert.window, price=quote.price,
-                      change_pct=change, as_of=quote.as_of, in_app="in_app" in alert.channels,
-                      mail_state="pending" if "mail" in alert.channels else None)
-
-
-def evaluate(quotes: dict[str, SeenQuote]) -> list[AlertEvent]:
-    """Move the alerts of ``quotes``' refs and record their firings (the caller commits)."""
-    events = []
-    for alert in Alert.active_for(sorted(quotes)):
-        quote = quotes[alert.ref]
-        decision = decide(alert, quote)
-        if decision is None:
-            continue
-        side, fire = decision
-        if Alert.claim(alert.id, side, quote.price, quote.as_of, fire, once=not alert.recurring) and fire:
-            events.append(event_of(alert, quote))
-    db.session.add_all(events)
-    db.session.flush()
-    return events
-
-
-def send_mail_of(events: list[AlertEvent]) -> None:
-    for event in events:
-        if event.mail_state == "pending":
-            signature("cmc.mail.send_alert", args=(event.id,)).apply_async()
+def send_mail_of(events: list[tuple[int, str | None]]) -> None:
+    for event_id, mail_state in events:
+        if mail_state == "pending":
+            signature("cmc.mail.send_alert", args=(event_id,)).apply_async()
 
 
 @shared_task(name="cmc.alerts.evaluate_quotes", autoretry_for=(OperationalError,), retry_backoff=True,
              retry_jitter=True, max_retries=5, soft_time_limit=25, time_limit=30)
 def evaluate_quotes(quotes: list[list]) -> dict:
     """Check the active alerts of one quote batch's symbols; fire the ones it crosses, once."""
-    events = evaluate(from_payload(quotes))
+    events = alert_batch.evaluate(from_payload(quotes))
     db.session.commit()
     send_mail_of(events)
     return {"quotes": len(quotes), "fired": len(events)}
