@@ -120,7 +120,7 @@ def test_only_the_alerts_of_the_batch_refs_are_read(cmc):
     assert [db.session.get(Alert, a.id).last_as_of for a in (mine, other, paused)] == [T0, None, None]
     db.session.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table: as on a big one
     params = alert_batch.parameters(from_payload([quote(150)]))
-    plan = db.session.execute(text("EXPLAIN " + alert_batch.EVALUATE.text), params).scalars().all()
+    plan = db.session.execute(text("EXPLAIN " + alert_batch.MOVES.text), params).scalars().all()
     db.session.rollback()
     assert any("ix_alerts_active_ref" in line for line in plan), plan
 

@@ -26,7 +26,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     Numeric,
@@ -101,7 +100,7 @@ class AlertEvent(db.Model):
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    alert_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("alerts.id", ondelete="SET NULL"))
+    alert_id: Mapped[int] = mapped_column(BigInteger)  # no foreign key: the history outlives its alert
     user_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(8))
     coin_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -167,7 +167,7 @@ def test_events_pages_unread_count_and_mark_read(cmc, owner):
     page = owner.call("get", "/alerts/events", query_string={"limit": 2})
     events = page.get_json()
     assert [e["alert_id"] for e in events] == ids[::-1][:2] and 'rel="next"' in page.headers["Link"]
-    assert events[0]["read"] is False and events[0]["price"] == str(high * 2) and events[0]["mail"] is None
+    assert events[0]["read"] is False and Decimal(events[0]["price"]) == high * 2 and events[0]["mail"] is None
     older = owner.call("get", "/alerts/events", query_string={"limit": 2, "max_id": events[-1]["id"]})
     assert len(older.get_json()) == 1 and 'rel="next"' not in older.headers["Link"]
     marked = owner.call("post", "/alerts/events/read", json={"ids": [events[0]["id"], 10**12]})

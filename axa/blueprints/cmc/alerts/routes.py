@@ -87,7 +87,7 @@ class AlertById(MethodView):
     @blp.response(204)
     @blp.alt_response(404, description=NOT_FOUND)
     def delete(self, alert_id):
-        """Delete an alert (its past events stay, with `alert_id` null)"""
+        """Delete an alert (its past events stay)"""
         db.session.delete(service.owned_or_404(me(), alert_id))
         db.session.commit()
 

@@ -136,7 +136,7 @@ class EventListQuerySchema(KeysetQuerySchema):
 
 class AlertEventSchema(Schema):
     id = fields.Integer()
-    alert_id = fields.Integer(allow_none=True, metadata=described("null: the alert was deleted since"))
+    alert_id = fields.Integer(metadata=described("The alert that fired (it may have been deleted since)"))
     kind = fields.String()
     coin_id = fields.Integer(allow_none=True)
     symbol = fields.String()

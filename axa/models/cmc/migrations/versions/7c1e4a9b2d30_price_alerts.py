@@ -53,7 +53,7 @@ def upgrade():
                     postgresql_where=sa.text("status = 'active'"))
     op.create_table('alert_events',
     sa.Column('id', sa.BigInteger(), nullable=False),
-    sa.Column('alert_id', sa.BigInteger(), nullable=True),
+    sa.Column('alert_id', sa.BigInteger(), nullable=False),
     sa.Column('user_id', sa.BigInteger(), nullable=False),
     sa.Column('kind', sa.String(length=8), nullable=False),
     sa.Column('coin_id', sa.BigInteger(), nullable=True),
@@ -69,8 +69,6 @@ def upgrade():
     sa.Column('in_app', sa.Boolean(), nullable=False),
     sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('mail_state', sa.String(length=8), nullable=True),
-    sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], name=op.f('fk_alert_events_alert_id_alerts'),
-                            ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_events'))
     )
     op.create_index('ix_alert_events_user_id_id', 'alert_events', ['user_id', 'id'], unique=False)
