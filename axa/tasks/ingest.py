@@ -176,11 +176,13 @@ def transform(dataset: Dataset, params: dict, extracted: dict) -> tuple[list, li
 def alert_payload(latest: Sequence) -> list[list]:
     """A batch's latest quotes as ``cmc.alerts.evaluate_quotes`` reads them
     (axa/models/cmc/alert_rules.py ``from_payload``): ``[ref, price, change_pct_1h,
-    change_pct_24h, as_of]``, decimals as text."""
+    change_pct_24h, as_of]``, decimals as text; a day-precision price (dated by its trading day)
+    is timed by when it was fetched, so the day's later prices are newer."""
     def text(value) -> str | None:
         return None if value is None else str(value)
     return [[f"{r.source}:{r.source_instrument_id}", str(r.price), text(r.change_pct_1h), text(r.change_pct),
-             r.as_of.isoformat()] for r in latest if r.price is not None]
+             (r.fetched_at if r.as_of_precision == "day" else r.as_of).isoformat()]
+            for r in latest if r.price is not None]
 
 
 def evaluate_alerts(dataset: Dataset, latest: Sequence) -> None:

@@ -10,11 +10,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text
 
+from axa.clients.records import QuoteRecord
 from axa.models.cmc import Alert, AlertEvent, User, alert_batch, db
 from axa.models.cmc.alert_rules import from_payload, side_of
 from axa.tasks.cmc import alerts as alert_tasks
 from axa.tasks.cmc.alerts import evaluate_quotes, relay_mail
 from axa.tasks.cmc.mail import send_alert
+from axa.tasks.ingest import alert_payload
 from tests.conftest import mails
 
 T0 = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -163,3 +165,12 @@ def test_a_firing_is_mailed_once_and_the_relay_sends_what_was_left_pending(cmc, 
     db.session.commit()
     assert relay_mail() == 1
     assert len(mails()) == 2 and relay_mail() == 0
+
+
+def test_a_day_precision_price_is_timed_by_its_fetch_so_the_day_s_later_prices_count():
+    day, fetched = datetime(2026, 12, 4, tzinfo=UTC), T0
+    records = [QuoteRecord("cbonds", "77", Decimal("99.5"), "pct_of_nominal", day, "day", fetched, "t"),
+               QuoteRecord("cmc", "1", Decimal("100"), "currency", T0 - timedelta(minutes=1), "instant", fetched, "t",
+                           change_pct=Decimal("2.5"), change_pct_1h=Decimal("-0.5"))]
+    assert alert_payload(records) == [["cbonds:77", "99.5", None, None, fetched.isoformat()],
+                                      ["cmc:1", "100", "-0.5", "2.5", (T0 - timedelta(minutes=1)).isoformat()]]
