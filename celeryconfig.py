@@ -45,6 +45,7 @@ TASK_QUEUES = {
     # the portfolios' daily value history: beat -> dispatcher -> batches
     "cmc.snapshots.snapshot_portfolios": "cmc.snapshots",
     "cmc.snapshots.snapshot_batch": "cmc.snapshots",
+    "cmc.snapshots.backfill_portfolio": "cmc.snapshots",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",

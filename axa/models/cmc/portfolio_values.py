@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, Numeric, String, select
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, Numeric, String, delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +38,11 @@ class PortfolioValue(db.Model):
             stmt = stmt.on_conflict_do_update(index_elements=["portfolio_id", "currency", "day"],
                                               set_={name: stmt.excluded[name] for name in VALUES})
             db.session.execute(stmt)
+
+    @classmethod
+    def clear(cls, portfolio_id: int, start: date, end: date) -> None:
+        db.session.execute(delete(cls).where(cls.portfolio_id == portfolio_id, cls.day >= start,
+                                             cls.day <= end))
 
     @classmethod
     def between(cls, portfolio_id: int, start: date, end: date, currency: str | None) -> list[PortfolioValue]:

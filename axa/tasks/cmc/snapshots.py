@@ -1,6 +1,7 @@
 """The portfolios' daily value history (queue ``cmc.snapshots``):
 
     beat -> cmc.snapshots.snapshot_portfolios -> cmc.snapshots.snapshot_batch (BATCH portfolios each)
+    a transaction dated in the past (added or deleted) -> cmc.snapshots.backfill_portfolio
 
 Each batch values its portfolios as ``GET /api/v1/portfolios/{id}`` shows them (holdings on the
 latest quotes, totals per currency) and upserts one row per portfolio, currency and UTC day
@@ -9,13 +10,13 @@ repeated batch changes nothing but the time it was taken, and the day keeps its 
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from celery import shared_task, signature
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from axa.blueprints.cmc.portfolios import presenter
+from axa.blueprints.cmc.portfolios import history, presenter
 from axa.models.cmc import Portfolio, PortfolioValue, db
 
 BATCH = 200
@@ -23,11 +24,7 @@ BATCH = 200
 
 def value_rows(portfolio: Portfolio, day: date, taken_at: datetime) -> list[dict]:
     """One row per currency of the portfolio's totals (none for a portfolio never used)."""
-    return [{"portfolio_id": portfolio.id, "currency": t["currency"], "day": day,
-             "market_value": t["market_value"], "cost_basis": t["cost_basis"],
-             "realized_pnl": t["realized_pnl"], "unrealized_pnl": t["unrealized_pnl"],
-             "unquoted": t["unquoted"], "taken_at": taken_at}
-            for t in presenter.view(portfolio)["totals"]]
+    return [history.value_row(portfolio.id, day, t, taken_at) for t in presenter.view(portfolio)["totals"]]
 
 
 @shared_task(name="cmc.snapshots.snapshot_portfolios", soft_time_limit=25, time_limit=30)
@@ -49,6 +46,24 @@ def snapshot_batch(portfolio_ids: list[int], day: str) -> int:
     rows = []
     for portfolio in db.session.scalars(select(Portfolio).where(Portfolio.id.in_(portfolio_ids))):
         rows.extend(value_rows(portfolio, on, taken_at))
+    PortfolioValue.put(rows)
+    db.session.commit()
+    return len(rows)
+
+
+@shared_task(name="cmc.snapshots.backfill_portfolio", autoretry_for=(OperationalError,), retry_backoff=True,
+             retry_jitter=True, max_retries=5, soft_time_limit=50, time_limit=60)
+def backfill_portfolio(portfolio_id: int, start: str) -> int:
+    """Write a portfolio's days from ``start`` (at most ``BACKFILL_DAYS`` back) up to yesterday
+    again from its transactions and the coins' daily closes (history.py); today stays the
+    snapshot's. Days left without holdings lose their rows."""
+    portfolio = db.session.get(Portfolio, portfolio_id)
+    if portfolio is None:
+        return 0
+    today = datetime.now(UTC).date()
+    first = max(date.fromisoformat(start), today - timedelta(days=history.BACKFILL_DAYS))
+    rows = history.daily_rows(portfolio, first, today - timedelta(days=1), datetime.now(UTC))
+    PortfolioValue.clear(portfolio.id, first, today - timedelta(days=1))
     PortfolioValue.put(rows)
     db.session.commit()
     return len(rows)

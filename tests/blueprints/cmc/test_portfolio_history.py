@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from axa.models import latest_quotes
-from axa.models.cmc import PortfolioValue, db
+from axa.models.cmc import Coin, CoinDaily, PortfolioValue, db
 from axa.platform.redis_client import client_for
 from axa.tasks.cmc import snapshots
 from tests.blueprints.cmc.test_portfolios import Owner
@@ -61,3 +61,34 @@ def test_history_bad_windows_and_other_users(cmc):
     assert owner.call("get", f"/portfolios/{portfolio}/history",
                       query_string={"start": (today - timedelta(days=365)).isoformat()}).get_json() == []
     assert other.call("get", f"/portfolios/{portfolio}/history").status_code == 404
+
+
+def test_a_transaction_dated_in_the_past_backfills_the_days_from_the_coin_closes(cmc):
+    today = datetime.now(UTC).date()
+    app = cmc.apps["cmc"]
+    with app.app_context():
+        coin = db.session.scalars(select(Coin.id).order_by(Coin.id).offset(250).limit(1)).one()
+        for back, close in ((3, "100"), (2, "110"), (1, "120")):
+            db.session.merge(CoinDaily(coin_id=coin, quote_currency="USD", day=today - timedelta(days=back),
+                                       open=Decimal(close), high=Decimal(close), low=Decimal(close),
+                                       close=Decimal(close), last_as_of=datetime.now(UTC)))
+        db.session.commit()
+    owner = Owner(cmc)
+    portfolio = owner.new()
+    bought = owner.trade(portfolio, "buy", "2", "90", days_ago=3, coin_id=coin)
+    assert bought.status_code == 201, bought.get_json()
+    owner.trade(portfolio, "buy", "1", "5", days_ago=3, coin_id=coin, currency="EUR")
+    window = {"start": (today - timedelta(days=4)).isoformat(), "end": (today - timedelta(days=1)).isoformat()}
+    days = owner.call("get", f"/portfolios/{portfolio}/history", query_string=window).get_json()
+    usd = [(r["day"], r["market_value"], r["cost_basis"], r["unrealized_pnl"]) for r in days if r["currency"] == "USD"]
+    assert usd == [((today - timedelta(days=back)).isoformat(), value, "180", str(int(value) - 180))
+                   for back, value in ((3, "200"), (2, "220"), (1, "240"))]
+    assert {(r["currency"], r["unquoted"]) for r in days if r["currency"] == "EUR"} == {("EUR", 1)}  # no EUR close
+    sold = owner.trade(portfolio, "sell", "1", "130", days_ago=1, coin_id=coin)
+    assert sold.status_code == 201
+    last = owner.call("get", f"/portfolios/{portfolio}/history", query_string={**window, "currency": "USD"})
+    assert (last.get_json()[-1]["market_value"], last.get_json()[-1]["realized_pnl"]) == ("120", "40")
+    assert owner.call("delete", f"/portfolios/{portfolio}/transactions/{bought.get_json()['id']}").status_code == 409
+    for transaction in owner.call("get", f"/portfolios/{portfolio}/transactions").get_json():
+        owner.call("delete", f"/portfolios/{portfolio}/transactions/{transaction['id']}")
+    assert owner.call("get", f"/portfolios/{portfolio}/history", query_string=window).get_json() == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
-from axa.blueprints.cmc.portfolios import presenter, service
+from axa.blueprints.cmc.portfolios import history, presenter, service
 from axa.blueprints.cmc.portfolios.schemas import (
     HistoryQuerySchema,
     PortfolioCreateSchema,
@@ -125,7 +125,9 @@ class Transactions(MethodView):
         """Record a transaction; removing more units than were held at its time is refused (422,
         reason `insufficient_quantity`)"""
         portfolio = service.owned_or_404(me(), portfolio_id, lock=True)
-        return presenter.transaction(service.record(portfolio, data))
+        transaction = service.record(portfolio, data)
+        history.backfill_after(portfolio.id, transaction.executed_at)
+        return presenter.transaction(transaction)
 
 
 @blp.route(f"/portfolios/<{ID}:portfolio_id>/transactions/<{ID}:transaction_id>")
@@ -137,7 +139,8 @@ class TransactionById(MethodView):
                                        "(`insufficient_quantity`): delete that one first")
     def delete(self, portfolio_id, transaction_id):
         """Delete a transaction (the holdings are recounted without it)"""
-        service.remove(service.owned_or_404(me(), portfolio_id, lock=True), transaction_id)
+        portfolio = service.owned_or_404(me(), portfolio_id, lock=True)
+        history.backfill_after(portfolio.id, service.remove(portfolio, transaction_id))
 
 
 @blp.route(f"/portfolios/<{ID}:portfolio_id>/transactions.csv")
