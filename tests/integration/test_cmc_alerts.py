@@ -3,7 +3,7 @@ fires an alert whose coin crosses, once, with one mail; a redelivered evaluation
 mail; a worker SIGKILLed in the middle of an evaluation loses no alert and fires it once."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from celery import signature
@@ -85,3 +85,19 @@ def test_a_worker_killed_during_an_evaluation_loses_no_alert(platform, worker):
         status = db.session.get(Alert, alert_id).status
         db.session.remove()
     assert (fired, status, len(mails(EMAIL))) == (1, "triggered", 1)
+
+
+def test_a_recurring_alert_keeps_its_cooldown_through_the_worker(platform, worker):
+    cmc = platform["cmc"]
+    alert_id = add_alert(cmc)
+    with cmc.app_context():
+        db.session.execute(Alert.__table__.update().values(recurring=True, cooldown_s=600))
+        db.session.commit()
+        db.session.remove()
+    start = datetime.now(UTC)
+    fired = [evaluation([["cmc:1", price, None, None, (start + timedelta(minutes=minute)).isoformat()]],
+                        wait=True)["fired"]
+             for price, minute in (("0.5", 0), ("2", 1), ("0.5", 2), ("2", 3), ("2", 12), ("3", 13))]
+    assert fired == [0, 1, 0, 0, 1, 0]  # back above within the cooldown: held until it has passed
+    wait_until(lambda: events(cmc) == [(alert_id, "sent")] * 2, 15.0, "two events, both mailed")
+    assert len(mails(EMAIL)) == 2

@@ -92,3 +92,17 @@ def test_a_transaction_dated_in_the_past_backfills_the_days_from_the_coin_closes
     for transaction in owner.call("get", f"/portfolios/{portfolio}/transactions").get_json():
         owner.call("delete", f"/portfolios/{portfolio}/transactions/{transaction['id']}")
     assert owner.call("get", f"/portfolios/{portfolio}/history", query_string=window).get_json() == []
+
+
+def test_changing_the_cost_basis_method_counts_the_history_again(cmc):
+    owner = Owner(cmc)
+    portfolio = owner.new()
+    for kind, quantity, price, days_ago in (("buy", "1", "100", 3), ("buy", "1", "200", 3), ("sell", "1", "300", 2)):
+        assert owner.trade(portfolio, kind, quantity, price, days_ago=days_ago).status_code == 201
+    window = {"start": (datetime.now(UTC).date() - timedelta(days=2)).isoformat(), "currency": "USD"}
+
+    def realized() -> str:
+        return owner.call("get", f"/portfolios/{portfolio}/history", query_string=window).get_json()[0]["realized_pnl"]
+    assert realized() == "200"  # FIFO: sold the one bought at 100
+    assert owner.call("patch", f"/portfolios/{portfolio}", json={"cost_basis": "average"}).status_code == 200
+    assert realized() == "150"

@@ -27,6 +27,13 @@ def backfill_after(portfolio_id: int, executed_at: datetime) -> None:
         signature("cmc.snapshots.backfill_portfolio", args=(portfolio_id, day.isoformat())).apply_async()
 
 
+def recount(portfolio: Portfolio) -> None:
+    """The whole history again (the cost-basis method changed): from the first transaction."""
+    first = portfolio.transactions()[:1]
+    if first:
+        backfill_after(portfolio.id, first[0].executed_at)
+
+
 def closes(coin_ids: list[int], start: date, end: date) -> dict[tuple[int, date], object]:
     if not coin_ids:
         return {}

@@ -75,8 +75,12 @@ class PortfolioById(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description="The name is taken (`duplicate_name`)")
     def patch(self, changes, portfolio_id):
-        """Rename a portfolio or change its cost-basis method"""
-        return presenter.view(service.change(service.owned_or_404(me(), portfolio_id, lock=True), changes))
+        """Rename a portfolio or change its cost-basis method (its value history is counted again)"""
+        portfolio = service.change(service.owned_or_404(me(), portfolio_id, lock=True), changes)
+        view = presenter.view(portfolio)
+        if "cost_basis" in changes:
+            history.recount(portfolio)
+        return view
 
     @blp.login_required
     @blp.response(204)
