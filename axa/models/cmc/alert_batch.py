@@ -8,9 +8,10 @@ whose side moves (leaving out a recurring alert's crossing within its cooldown).
 those by one conditional ``UPDATE … WHERE last_side IS DISTINCT FROM … AND last_as_of < …
 RETURNING``, which PostgreSQL re-checks on each row it locks, so a batch evaluated twice, or two at
 once, fires nothing twice; the firings' events are inserted by the same statement, and the state
-and the events commit together. Two statements rather than one: the planner cannot estimate how
-few rows move, and one statement joined the whole table a second time to update them (about 60 %
-slower with 100,000 alerts, bench/alerts_eval.py).
+and the events commit together. The moves go in id order, so two evaluations of overlapping
+batches lock their rows in the same order (a deadlock would only be retried). Two statements
+rather than one: the planner cannot estimate how few rows move, and one statement joined the whole
+table a second time to update them (about 60 % slower with 100,000 alerts, bench/alerts_eval.py).
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ FROM s
 WHERE side IS NOT NULL AND side IS DISTINCT FROM last_side
   AND NOT (side = met_side AND last_fired_at IS NOT NULL
            AND as_of < last_fired_at + make_interval(secs => cooldown_s))
+ORDER BY id
 """)
 APPLY = text("""
 WITH m AS (
