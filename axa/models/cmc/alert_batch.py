@@ -1,4 +1,4 @@
-"""One quote batch against the active alerts of its refs, in one statement (the rules of
+"""One quote batch against the active alerts of its refs, in two statements (the rules of
 axa/models/cmc/alerts.py's docstring; ``alert_rules.side_of`` computes the same side in Python
 when an alert is armed, and the tests hold the two equal).
 

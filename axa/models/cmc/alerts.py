@@ -4,8 +4,8 @@ the events they fire.
 An alert is known to the evaluation by its quote ref (``"<source>:<id>"``, how the latest-quote
 contract names a quote: ``cmc:1`` for Bitcoin, ``fmp:AAPL`` for a stock). The ingest graphs hand
 each batch's quotes to ``cmc.alerts.evaluate_quotes`` (axa/tasks/cmc/alerts.py), which moves the
-active alerts of the batch's refs only, through the partial index ``ix_alerts_active_ref``, in one
-statement (axa/models/cmc/alert_batch.py).
+active alerts of the batch's refs only, through the partial index ``ix_alerts_active_ref``
+(axa/models/cmc/alert_batch.py).
 
 Evaluation is edge-triggered. ``last_side`` is where the price (or the change) was last seen:
 ``above`` / ``below`` the level for a price alert, ``beyond`` / ``within`` the threshold for a

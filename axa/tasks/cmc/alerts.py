@@ -3,10 +3,10 @@
     <sub>.format.store_batch (stocks or cmc) --commit, quotes to Redis--> cmc.alerts.evaluate_quotes
         --commit (alert state + event rows)--> cmc.mail.send_alert (queue ``mail``)
 
-``evaluate_quotes`` gets one batch's latest quotes (axa/models/cmc/alert_rules.py ``as_payload``)
-and moves the active alerts of those refs only, in one statement (axa/models/cmc/alert_batch.py):
-a conditional UPDATE moves each alert whose side changes and the firings' event rows are written
-by the same statement, so a redelivered batch, or one evaluated twice at once, fires nothing
+``evaluate_quotes`` gets one batch's latest quotes (axa/tasks/ingest.py ``alert_payload``) and
+moves the active alerts of those refs only (axa/models/cmc/alert_batch.py): a conditional UPDATE
+moves each alert whose side changes and the firings' event rows are written by the same
+statement, so a redelivered batch, or one evaluated twice at once, fires nothing
 twice; a worker killed before the commit leaves the message to be redelivered (late ack), and the
 redelivery fires what the first attempt would have.
 
