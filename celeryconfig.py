@@ -43,6 +43,14 @@ TASK_QUEUES = {
     "stream.live.mark_unpublished": "stream.live",
     "stream.live.check_offline": "stream.live",
     "stream.live.sweep_offline": "stream.live",
+    # price alerts: every quote batch of either pipeline is evaluated; alert mail on the mail queue
+    "cmc.alerts.evaluate_quotes": "cmc.alerts",
+    "cmc.alerts.relay_mail": "cmc.alerts",
+    "cmc.mail.send_alert": "mail",
+    # the portfolios' daily value history: beat -> dispatcher -> batches
+    "cmc.snapshots.snapshot_portfolios": "cmc.snapshots",
+    "cmc.snapshots.snapshot_batch": "cmc.snapshots",
+    "cmc.snapshots.backfill_portfolio": "cmc.snapshots",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -50,7 +58,7 @@ QUEUE_NAMES = (
     "socweb.feeds",
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
-    "cmc.dispatch", "cmc.poll.cmc", "cmc.format",
+    "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots",
     "stream.live",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
@@ -62,6 +70,7 @@ imports = (
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live",
+    "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
@@ -127,6 +136,10 @@ beat_schedule = {
     # channels left disconnected beyond the reconnect window go offline even if their check was lost
     "stream-sweep-offline": {"task": "stream.live.sweep_offline", "schedule": 30.0,
                              "options": {"expires": 25}},
+    "cmc-alerts-relay-mail": {"task": "cmc.alerts.relay_mail", "schedule": 30.0, "options": {"expires": 28}},
+    # hourly: each UTC day's row ends up holding its last value
+    "cmc-snapshot-portfolios": {"task": "cmc.snapshots.snapshot_portfolios", "schedule": 3600.0,
+                                "options": {"expires": 600}},
 }
 beat_max_loop_interval = 5
 beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

@@ -18,14 +18,15 @@ log = logging.getLogger(__name__)
 SUBJECTS = {"confirm": "Confirm your AXA Platform email",
             "reset": "Reset your AXA Platform password",
             "password_changed": "Your AXA Platform password was changed",
-            "email_changed": "Your AXA Platform email address was changed"}
+            "email_changed": "Your AXA Platform email address was changed",
+            "price_alert": "AXA Platform price alert: {symbol}"}
 _env = Environment(loader=PackageLoader("axa.platform", "templates/mail"),
                    autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
 
 
 def render(template: str, to: str, sender: str, context: dict, message_id: str) -> EmailMessage:
     msg = EmailMessage()
-    msg["Subject"] = SUBJECTS[template]
+    msg["Subject"] = SUBJECTS[template].format_map(context)
     msg["From"] = sender
     msg["To"] = to
     msg["Date"] = formatdate(usegmt=True)  # RFC 5322 requires it; smtplib does not add one
@@ -72,3 +73,26 @@ def backend_from_url(url: str):
     if url.startswith("file://"):
         return FolderBackend(url)
     raise ValueError(f"unsupported AXA_MAIL_URL scheme: {url.split(':', 1)[0]}")
+
+
+class TransientMailError(Exception):
+    """Worth retrying: the server may accept the message later."""
+
+
+def deliver(url: str, msg: EmailMessage) -> None:
+    """Send ``msg`` through the backend ``url`` names. A failure worth retrying (connection
+    trouble, a 4xx SMTP reply) raises ``TransientMailError``; a permanent one (5xx) raises
+    ``smtplib.SMTPException`` as it is."""
+    try:
+        backend_from_url(url).send(msg)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        if any(400 <= code < 500 for code in codes):
+            raise TransientMailError(f"recipient temporarily refused: {codes}") from exc
+        raise
+    except smtplib.SMTPResponseException as exc:
+        if 400 <= exc.smtp_code < 500:
+            raise TransientMailError(f"SMTP {exc.smtp_code}") from exc
+        raise
+    except OSError as exc:  # connection refused/reset, timeouts, server disconnected
+        raise TransientMailError(type(exc).__name__) from exc

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 import redis
-from celery import Task
+from celery import Task, signature
 from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 
@@ -171,3 +171,23 @@ def transform(dataset: Dataset, params: dict, extracted: dict) -> tuple[list, li
         return fetcher.transform_data(fetcher.transform_query(params), raw)
     except errors.VendorError as exc:
         return [], [(f"unreadable response: {exc.message}", pages)]
+
+
+def alert_payload(latest: Sequence) -> list[list]:
+    """A batch's latest quotes as ``cmc.alerts.evaluate_quotes`` reads them
+    (axa/models/cmc/alert_rules.py ``from_payload``): ``[ref, price, change_pct_1h,
+    change_pct_24h, as_of]``, decimals as text; a day-precision price (dated by its trading day)
+    is timed by when it was fetched, so the day's later prices are newer."""
+    def text(value) -> str | None:
+        return None if value is None else str(value)
+    return [[f"{r.source}:{r.source_instrument_id}", str(r.price), text(r.change_pct_1h), text(r.change_pct),
+             (r.fetched_at if r.as_of_precision == "day" else r.as_of).isoformat()]
+            for r in latest if r.price is not None]
+
+
+def evaluate_alerts(dataset: Dataset, latest: Sequence) -> None:
+    """Hand a committed batch's live quotes to the price alerts (cmc.alerts.evaluate_quotes: only
+    the alerts of these symbols are read). Sent again with a redelivered batch: the evaluation
+    fires nothing twice, and a worker that died between the commit and this publish loses nothing."""
+    if dataset.fresh_for and latest:
+        signature("cmc.alerts.evaluate_quotes", args=(alert_payload(latest),)).apply_async()

@@ -39,6 +39,7 @@ def test_every_portfolio_operation_on_a_real_portfolio_holds_its_spec(callers, i
     sell = call("POST", TRANSACTIONS, 201, investor, body={"kind": "sell", "coin_id": 1, "quantity": "1",
                                                           "price": "120"}, **on_it).json()
     view = call("GET", ONE, 200, investor, **on_it).json()
+    call("GET", f"{ONE}/history", 200, investor, query={"currency": "USD"}, **on_it)
     assert all(h["price"] for h in view["holdings"]), "the fill should have quoted both"
     assert call("GET", "/api/v1/portfolios", 200, investor).json()[0]["transactions_count"] == 3
     assert len(call("GET", TRANSACTIONS, 200, investor, query={"limit": 2}, **on_it).json()) == 2

@@ -1,4 +1,5 @@
 """Blueprints of the `cmc` subsystem (port 8081), in registration order."""
+from axa.blueprints.cmc.alerts.routes import blp as alerts_blp
 from axa.blueprints.cmc.coins.routes import blp as coins_blp
 from axa.blueprints.cmc.listings.routes import blp as listings_blp
 from axa.blueprints.cmc.metrics.routes import blp as metrics_blp
@@ -11,7 +12,8 @@ from axa.models.cmc import IngestRun, QuarantinedRecord, User, db
 from axa.tasks.cmc.datasets import CATALOGUE
 from axa.tasks.cmc.dispatch import start_run
 
-BLUEPRINTS = [me_blp, listings_blp, coins_blp, metrics_blp, watchlists_blp, portfolios_blp, admin_blp]
+BLUEPRINTS = [me_blp, listings_blp, coins_blp, metrics_blp, watchlists_blp, portfolios_blp, alerts_blp,
+              admin_blp]
 
 # Which refresh selection narrows which dataset (the others only run whole).
 REFRESH_SELECTORS = {"cmc.quotes": "ids", "cmc.info": "ids"}

@@ -3,7 +3,9 @@ from axa.models.base import make_db
 
 db = make_db()
 
+from axa.models.cmc.alerts import Alert, AlertEvent  # noqa: E402
 from axa.models.cmc.coins import Coin, CoinDaily, CoinQuote, GlobalMetrics  # noqa: E402
+from axa.models.cmc.portfolio_values import PortfolioValue  # noqa: E402
 from axa.models.cmc.portfolios import Portfolio, PortfolioTransaction  # noqa: E402
 from axa.models.cmc.users import User  # noqa: E402
 from axa.models.cmc.watchlists import Watchlist, WatchlistItem  # noqa: E402
@@ -23,6 +25,8 @@ class QuarantinedRecord(QuarantineTable, db.Model):
 
 
 __all__ = [
+           "Alert",
+           "AlertEvent",
            "Coin",
            "CoinDaily",
            "CoinQuote",
@@ -31,6 +35,7 @@ __all__ = [
            "IngestRun",
            "Portfolio",
            "PortfolioTransaction",
+           "PortfolioValue",
            "QuarantinedRecord",
            "User",
            "Watchlist",

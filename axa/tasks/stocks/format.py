@@ -36,7 +36,8 @@ def publish_latest(dataset: ingest.Dataset, stored: ingest.Stored) -> None:
 def store_batch(payload: dict | None) -> dict | None:
     """Transform one polled batch (pure), bulk-upsert the valid records on natural keys,
     quarantine the rejects and mark the batch done: one transaction, counted exactly once (a
-    redelivered batch is rolled back). Then the latest quotes to Redis."""
+    redelivered batch is rolled back). Then the latest quotes to Redis
+    and the price alerts of its quotes (cmc.alerts.evaluate_quotes)."""
     if payload is None:  # the poll step already recorded the failure
         return None
     dataset = datasets.get(payload["dataset"])
@@ -46,7 +47,9 @@ def store_batch(payload: dict | None) -> dict | None:
     if not IngestBatch.finish(payload["run_id"], payload["batch_no"], stored=len(records),
                               rejected=len(rejects)):
         db.session.rollback()  # a redelivery of a batch already stored
+        ingest.evaluate_alerts(dataset, stored.latest)  # the alerts fire nothing twice
         return {"duplicate": True}
     db.session.commit()
     publish_latest(dataset, stored)
+    ingest.evaluate_alerts(dataset, stored.latest)
     return {"stored": len(records), "written": stored.written, "rejected": len(rejects)}

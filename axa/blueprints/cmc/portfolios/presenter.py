@@ -17,7 +17,7 @@ from axa.blueprints.cmc.portfolios import pnl
 from axa.blueprints.cmc.portfolios.service import movement
 from axa.blueprints.cmc.watchlists.presenter import ref
 from axa.models import latest_quotes
-from axa.models.cmc import Coin, Portfolio, PortfolioTransaction, db
+from axa.models.cmc import Coin, Portfolio, PortfolioTransaction, PortfolioValue, db
 from axa.platform import clock
 from axa.platform.redis_client import get_redis
 
@@ -122,6 +122,12 @@ def summed(holdings: list[dict]) -> list[dict]:
             total["unquoted"] += 1
     return [{k: plain(v) if isinstance(v, Decimal) else v for k, v in t.items()}
             for t in sorted(sums.values(), key=lambda t: t["currency"])]
+
+
+def daily_value(row: PortfolioValue) -> dict:
+    return {"day": row.day, "currency": row.currency, "unquoted": row.unquoted, "taken_at": row.taken_at,
+            **{name: plain(getattr(row, name)) for name in ("market_value", "cost_basis", "realized_pnl",
+                                                            "unrealized_pnl")}}
 
 
 def transaction(t: PortfolioTransaction) -> dict:

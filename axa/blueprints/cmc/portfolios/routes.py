@@ -9,17 +9,19 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
-from axa.blueprints.cmc.portfolios import presenter, service
+from axa.blueprints.cmc.portfolios import history, presenter, service
 from axa.blueprints.cmc.portfolios.schemas import (
+    HistoryQuerySchema,
     PortfolioCreateSchema,
     PortfolioPatchSchema,
     PortfolioSchema,
     PortfolioSummarySchema,
+    PortfolioValueSchema,
     TransactionCreateSchema,
     TransactionSchema,
 )
 from axa.blueprints.market.schemas import ID
-from axa.models.cmc import Portfolio, PortfolioTransaction, db
+from axa.models.cmc import Portfolio, PortfolioTransaction, PortfolioValue, db
 from axa.platform.api import Blueprint
 from axa.platform.auth_hook import current_session
 from axa.platform.keyset import LINK_HEADER, KeysetQuerySchema, keyset_page, link_header
@@ -73,8 +75,12 @@ class PortfolioById(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description="The name is taken (`duplicate_name`)")
     def patch(self, changes, portfolio_id):
-        """Rename a portfolio or change its cost-basis method"""
-        return presenter.view(service.change(service.owned_or_404(me(), portfolio_id, lock=True), changes))
+        """Rename a portfolio or change its cost-basis method (its value history is counted again)"""
+        portfolio = service.change(service.owned_or_404(me(), portfolio_id, lock=True), changes)
+        view = presenter.view(portfolio)
+        if "cost_basis" in changes:
+            history.recount(portfolio)
+        return view
 
     @blp.login_required
     @blp.response(204)
@@ -83,6 +89,20 @@ class PortfolioById(MethodView):
         """Delete a portfolio with its transactions"""
         db.session.delete(service.owned_or_404(me(), portfolio_id))
         db.session.commit()
+
+
+@blp.route(f"/portfolios/<{ID}:portfolio_id>/history")
+class PortfolioHistory(MethodView):
+    @blp.login_required
+    @blp.arguments(HistoryQuerySchema, location="query")
+    @blp.response(200, PortfolioValueSchema(many=True))
+    @blp.alt_response(404, description=NOT_FOUND)
+    def get(self, args, portfolio_id):
+        """A portfolio's daily value history per currency, oldest day first: each day's last
+        snapshot (beat values every portfolio hourly); days before the first snapshot are absent"""
+        portfolio = service.owned_or_404(me(), portfolio_id)
+        rows = PortfolioValue.between(portfolio.id, args["start"], args["end"], args.get("currency"))
+        return [presenter.daily_value(row) for row in rows]
 
 
 @blp.route(f"/portfolios/<{ID}:portfolio_id>/transactions")
@@ -109,7 +129,9 @@ class Transactions(MethodView):
         """Record a transaction; removing more units than were held at its time is refused (422,
         reason `insufficient_quantity`)"""
         portfolio = service.owned_or_404(me(), portfolio_id, lock=True)
-        return presenter.transaction(service.record(portfolio, data))
+        transaction = service.record(portfolio, data)
+        history.backfill_after(portfolio.id, transaction.executed_at)
+        return presenter.transaction(transaction)
 
 
 @blp.route(f"/portfolios/<{ID}:portfolio_id>/transactions/<{ID}:transaction_id>")
@@ -121,7 +143,8 @@ class TransactionById(MethodView):
                                        "(`insufficient_quantity`): delete that one first")
     def delete(self, portfolio_id, transaction_id):
         """Delete a transaction (the holdings are recounted without it)"""
-        service.remove(service.owned_or_404(me(), portfolio_id, lock=True), transaction_id)
+        portfolio = service.owned_or_404(me(), portfolio_id, lock=True)
+        history.backfill_after(portfolio.id, service.remove(portfolio, transaction_id))
 
 
 @blp.route(f"/portfolios/<{ID}:portfolio_id>/transactions.csv")

@@ -2,7 +2,7 @@
 changes. Quantities, prices, fees and money are decimal strings (DESIGN.md §9)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
@@ -156,3 +156,39 @@ class TotalsSchema(Schema):
 class PortfolioSchema(PortfolioSummarySchema):
     holdings = fields.List(fields.Nested(HoldingSchema), metadata=described("By market value, largest first"))
     totals = fields.List(fields.Nested(TotalsSchema), metadata=described("One per currency"))
+
+
+HISTORY_DAYS = 366
+HISTORY_DEFAULT_DAYS = 90
+
+
+class HistoryQuerySchema(Schema):
+    start = fields.Date(metadata=described(f"The first day, UTC (default: {HISTORY_DEFAULT_DAYS} days up to "
+                                           f"`end`; after `end`, or more than {HISTORY_DAYS} days before it: "
+                                           "422)"))
+    end = fields.Date(metadata=described("The last day, UTC (default: today)"))
+    currency = fields.String(validate=CURRENCY, metadata=described(
+        "Only this currency, three letters, any case (else 422; default: every currency)"))
+
+    @post_load
+    def window(self, data: dict, **_) -> dict:
+        data.setdefault("end", datetime.now(UTC).date())
+        data.setdefault("start", data["end"] - timedelta(days=HISTORY_DEFAULT_DAYS - 1))
+        if not timedelta(0) <= data["end"] - data["start"] < timedelta(days=HISTORY_DAYS):
+            raise ValidationError(f"At most {HISTORY_DAYS} days, not after `end`.", field_name="start")
+        if "currency" in data:
+            data["currency"] = data["currency"].upper()
+        return data
+
+
+class PortfolioValueSchema(Schema):
+    """The portfolio's value in one currency at the end of one UTC day (its last snapshot)."""
+
+    day = fields.Date()
+    currency = fields.String()
+    market_value = DecimalString(metadata=described("Of the holdings quoted then"))
+    cost_basis = DecimalString()
+    realized_pnl = DecimalString()
+    unrealized_pnl = DecimalString(metadata=described("Of the holdings quoted then"))
+    unquoted = fields.Integer(metadata=described("Holdings with units but no quote then"))
+    taken_at = Timestamp(metadata=described("When the snapshot was taken"))

@@ -4,6 +4,8 @@ quantity below zero at any moment of its history: a sell (or transfer out, or fe
 was held then is refused, and so is deleting a buy that a later sell needs."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_smorest import abort
 
 from axa.blueprints.cmc.portfolios import pnl
@@ -90,8 +92,9 @@ def record(portfolio: Portfolio, data: dict) -> PortfolioTransaction:
     return transaction
 
 
-def remove(portfolio: Portfolio, transaction_id: int) -> None:
-    """Delete a transaction unless a later one needs it; the portfolio must be locked."""
+def remove(portfolio: Portfolio, transaction_id: int) -> datetime:
+    """Delete a transaction unless a later one needs it; the portfolio must be locked. Returns
+    when it had happened."""
     transaction = db.session.get(PortfolioTransaction, transaction_id)
     if transaction is None or transaction.portfolio_id != portfolio.id:
         abort(404, message="This portfolio has no such transaction.")
@@ -99,6 +102,8 @@ def remove(portfolio: Portfolio, transaction_id: int) -> None:
     if short_at(portfolio, rest) is not None:
         abort(409, message="A later transaction removes units this one brought; delete that one first.",
               reason=SHORT)
+    executed_at = transaction.executed_at
     db.session.delete(transaction)
     portfolio.touch()
     db.session.commit()
+    return executed_at

@@ -1,0 +1,1 @@
+"""Price alerts of the cmc subsystem."""
