@@ -51,6 +51,8 @@ TASK_QUEUES = {
     "cmc.snapshots.snapshot_portfolios": "cmc.snapshots",
     "cmc.snapshots.snapshot_batch": "cmc.snapshots",
     "cmc.snapshots.backfill_portfolio": "cmc.snapshots",
+    # a portfolio's CSV upload into transactions, with its report
+    "cmc.imports.import_csv": "cmc.imports",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -58,7 +60,7 @@ QUEUE_NAMES = (
     "socweb.feeds",
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
-    "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots",
+    "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
     "stream.live",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
@@ -70,7 +72,7 @@ imports = (
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live",
-    "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots",
+    "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
