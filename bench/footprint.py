@@ -36,7 +36,7 @@ BUDGET_MIB = 2048
 START_TIMEOUT = 300.0  # a fresh var dir: initdb and every subsystem's migrations first
 SAMPLE_EVERY = 2.0
 FLOWER = ("footprint", "footprint-bench-password")
-GROUPS = ("web", "worker", "beat", "flower", "sandbox", "postgres", "redis", "supervisor")
+GROUPS = ("web", "worker", "beat", "flower", "sandbox", "nginx-rtmp", "postgres", "redis", "supervisor")
 UNSET = ("AXA_POSTGRES_URL", "AXA_REDIS_URL", "AXA_RESULT_URL", "AXA_BROKER_URL", "AXA_MAIL_URL",
          "AXA_WEB_WORKERS", "AXA_WEB_THREADS", "AXA_WORKER_CONCURRENCY", "AXA_DATABASE_PREFIX")
 STARTED = re.compile(r"\b(\S+) started \(pid=(\d+)\)")
@@ -161,7 +161,7 @@ def sample(platform: Platform) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {group: [] for group in GROUPS}
     for process in processes.values():
         with suppress(psutil.Error):
-            found[group_of(process, roots)].append(process.memory_full_info().pss)
+            found.setdefault(group_of(process, roots), []).append(process.memory_full_info().pss)
     return found
 
 
