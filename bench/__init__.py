@@ -3,4 +3,4 @@ and prints ratios, ending with one ``RESULT <name> ...`` line. ``python -m bench
 
 BENCHMARKS = ("auth_me", "login", "ingest", "quotes_read", "socweb_feed", "socweb_fanout", "conduit_articles",
               "socweb_search",
-              "footprint", "alerts_eval")
+              "cmc_listings", "alerts_eval", "footprint")

@@ -52,3 +52,22 @@ def test_bad_parameters_signed_in_or_not(cmc):
         for who in ("user", None):
             response = cmc.get("cmc", "/api/v1/listings", who=who, query_string=bad)
             assert response.status_code == 422 and response.get_json()["errors"], (bad, who)
+
+
+def test_a_page_is_what_the_documented_schema_dumps(cmc):
+    """The page is encoded straight from the rows (no marshmallow dump of 100 rows): the very
+    values ``ListingSchema`` writes for the same rows."""
+    from datetime import UTC, datetime
+
+    from axa.blueprints.cmc.listings.routes import FRESH_FOR, listing
+    from axa.blueprints.cmc.listings.schemas import ListingSchema
+    from axa.blueprints.market.freshness import is_stale
+    from axa.models.cmc import db
+    rows, _ = _listings(cmc, page_size=100)
+    with cmc.apps["cmc"].app_context():
+        found = db.session.execute(listing({"sort": "market_cap", "dir": "desc"}).limit(100)).all()
+        now = datetime.now(UTC)
+        dumped = ListingSchema(many=True).dump(
+            [{**row._asdict(), "stale": is_stale(row.as_of, row.fetched_at, FRESH_FOR, now=now)} for row in found])
+    assert rows == dumped
+    assert any(row["market_cap"] and "." in row["market_cap"] for row in rows)
