@@ -10,6 +10,7 @@ from axa.models.socweb.posts import Post, PostEdit, PostTag  # noqa: E402
 from axa.models.socweb.comments import Comment  # noqa: E402
 from axa.models.socweb.reactions import Favorite, Like  # noqa: E402
 from axa.models.socweb.outbox import OutboxEntry  # noqa: E402
+from axa.models.socweb.media import Media  # noqa: E402
 
-__all__ = ["Comment", "Favorite", "Like", "OutboxEntry", "Post", "PostEdit", "PostTag", "Profile",
+__all__ = ["Comment", "Favorite", "Like", "Media", "OutboxEntry", "Post", "PostEdit", "PostTag", "Profile",
            "Subscription", "User", "db"]
