@@ -84,8 +84,8 @@ class S3Storage:
                        if access_key else {})
         self.client = boto3.session.Session().client(
             "s3", endpoint_url=self.endpoint, region_name=region, **credentials,
-            config=Config(connect_timeout=2, read_timeout=10, retries={"max_attempts": 2, "mode": "standard"},
-                          s3={"addressing_style": "path"}))
+            config=Config(signature_version="s3v4", connect_timeout=2, read_timeout=10,
+                          retries={"max_attempts": 2, "mode": "standard"}, s3={"addressing_style": "path"}))
 
     def _call(self, method: str, **params):
         try:
