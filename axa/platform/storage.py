@@ -3,7 +3,9 @@
   file://<folder>                             the embedded default: files under a folder; the app
                                               that owns the objects serves them (``url`` is None)
   s3://<bucket>?endpoint=<url>&public=0|1     S3 or MinIO through boto3; ``public=1``: plain object
-                                              URLs (the bucket is public-read), else pre-signed GETs
+                                              URLs (the bucket is public-read), else pre-signed GETs;
+                                              ``&url_endpoint=<url>``: the address clients reach the
+                                              bucket at, when it is not ``endpoint`` (a compose network)
 
 Keys are made by the caller, never by a client (``originals/<sha256>``, …). Every backend
 answers a storage it cannot reach with ``StorageUnavailable`` (the API's 503) and a missing
@@ -79,13 +81,17 @@ class S3Storage:
         query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
         self.bucket, self.endpoint = parts.netloc, query.get("endpoint") or None
         self.public = query.get("public", "0") in ("1", "true", "yes")
+        self.url_endpoint = query.get("url_endpoint") or self.endpoint
         self.url_seconds = url_seconds
         credentials = ({"aws_access_key_id": access_key, "aws_secret_access_key": secret_key}
                        if access_key else {})
-        self.client = boto3.session.Session().client(
-            "s3", endpoint_url=self.endpoint, region_name=region, **credentials,
-            config=Config(signature_version="s3v4", connect_timeout=2, read_timeout=10,
-                          retries={"max_attempts": 2, "mode": "standard"}, s3={"addressing_style": "path"}))
+        config = Config(signature_version="s3v4", connect_timeout=2, read_timeout=10,
+                        retries={"max_attempts": 2, "mode": "standard"}, s3={"addressing_style": "path"})
+        session = boto3.session.Session()
+        self.client = session.client("s3", endpoint_url=self.endpoint, region_name=region, config=config,
+                                     **credentials)
+        self.signer = self.client if self.url_endpoint == self.endpoint else session.client(
+            "s3", endpoint_url=self.url_endpoint, region_name=region, config=config, **credentials)
 
     def _call(self, method: str, **params):
         try:
@@ -117,9 +123,9 @@ class S3Storage:
 
     def url(self, key: str) -> str:
         if self.public:
-            base = self.endpoint or f"https://s3.{self.client.meta.region_name}.amazonaws.com"
+            base = self.url_endpoint or f"https://s3.{self.client.meta.region_name}.amazonaws.com"
             return f"{base.rstrip('/')}/{self.bucket}/{quote(key)}"
-        return self.client.generate_presigned_url(
+        return self.signer.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.url_seconds)
 
 

@@ -57,6 +57,14 @@ def test_s3_urls_are_public_or_pre_signed_by_configuration(s3_server):  # noqa: 
             assert answer.headers["Content-Type"] == "image/webp"
 
 
+def test_urls_may_name_the_address_clients_reach_the_bucket_at():
+    inside = "s3://media?endpoint=http://minio:9000&public={}&url_endpoint=https://files.example"
+    assert s3(inside.format(1)).url("derivatives/a/small.webp") == \
+        "https://files.example/media/derivatives/a/small.webp"
+    assert s3(inside.format(0)).url("derivatives/a/small.webp").startswith(
+        "https://files.example/media/derivatives/a/small.webp?X-Amz-Algorithm=")
+
+
 def test_an_s3_server_that_is_down_is_storage_unavailable_quickly(down_endpoint):  # noqa: F811
     storage = s3(f"s3://media?endpoint={down_endpoint}")
     started = time.monotonic()

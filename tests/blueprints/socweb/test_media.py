@@ -67,6 +67,7 @@ def test_exif_is_gone_from_the_derivatives_after_the_orientation_is_applied(socw
     (b"MZ\x90\x00 this is a PE file, not an image" * 20, "unsupported_type"),
     (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "unsupported_type"),
     (image_bytes("BMP"), "unsupported_type"),  # a real image, of a type not allowed
+    (b"", "empty"),
     (bomb_png(), "too_many_pixels"),
     (image_bytes("JPEG", (800, 600))[:2000], "truncated"),
 ])
@@ -106,9 +107,8 @@ def test_bad_forms_are_422_never_500(socweb, socweb_user):
     as_text = socweb.post("/api/v1/media", data={"file": "not a file"}, headers=socweb_user.headers,
                           content_type="multipart/form-data")
     as_json = socweb.post("/api/v1/media", json={"file": "x"}, headers=socweb_user.headers)
-    empty = upload(socweb, socweb_user.headers, b"")
     long_text = upload(socweb, socweb_user.headers, image_bytes(), description="x" * 1501)
-    for answer in (no_file, as_text, as_json, empty, long_text):
+    for answer in (no_file, as_text, as_json, long_text):
         assert answer.status_code == 422, answer.get_json()
     assert socweb.post("/api/v1/media", data={}).status_code == 401
 
@@ -141,3 +141,5 @@ def test_files_route_answers_404_for_what_it_does_not_hold(socweb):
     assert socweb.get(f"/api/v1/media/files/{'0' * 64}/small.webp").status_code == 404
     assert socweb.get("/api/v1/media/files/../../etc/passwd").status_code == 404
     assert socweb.get(f"/api/v1/media/files/{'0' * 64}/original.webp").status_code == 404
+    for odd in ("." * 64, "%00" * 21 + "a", "é" * 64, "A" * 64):
+        assert socweb.get(f"/api/v1/media/files/{odd}/small.webp").status_code == 404, odd

@@ -3,6 +3,7 @@ folder storage, the derivatives themselves (``/api/v1/media/files/<sha256>/<smal
 from __future__ import annotations
 
 import functools
+import re
 
 from flask import request, send_file
 from flask.views import MethodView
@@ -22,6 +23,7 @@ blp = MediaBlueprint("media", __name__, url_prefix="/api/v1/media",
                      description="Images: upload, processing state, derivatives")
 FORM_OVERHEAD = 64 * 1024  # the description and the multipart framing around the file
 SHA256 = "string(length=64)"
+HEX = re.compile(r"[0-9a-f]{64}")
 VARIANT = "any(small, large)"
 
 
@@ -60,7 +62,7 @@ class Uploads(MethodView):
         replaces the old one). Refused images end `failed` with a `reason`."""
         owner_id = active_user_id()
         data = service.read_upload(form["file"])
-        return service.card(service.upload(owner_id, data, form["description"]))
+        return service.card(service.upload(owner_id, data, form.get("description")))
 
 
 @blp.route(f"/<{ID}:media_id>")
@@ -82,7 +84,8 @@ class MediaFile(MethodView):
     def get(self, sha256, name):
         """A derivative kept in folder storage (AXA_MEDIA_STORAGE_URL=file://...)"""
         folder = store.storage()
-        path = folder.root / store.derivative_key(sha256, name) if isinstance(folder, FolderStorage) else None
+        found = isinstance(folder, FolderStorage) and HEX.fullmatch(sha256)
+        path = folder.root / store.derivative_key(sha256, name) if found else None
         if path is None or not path.is_file():
             abort(404, message="No such file.")
         response = send_file(path.resolve(), mimetype="image/webp", max_age=31536000, conditional=True)

@@ -51,7 +51,7 @@ class MediaUploadSchema(Schema):
     file = File(required=True, metadata={"description": (
         "The image: JPEG, PNG, WebP or GIF (the first frame), told from its bytes, not its name or "
         "Content-Type. Over the size limit (AXA_MEDIA_MAX_BYTES): 413")})
-    description = fields.String(load_default=None, validate=[validate.Length(max=DESCRIPTION_MAX), NO_NUL],
+    description = fields.String(validate=[validate.Length(max=DESCRIPTION_MAX), NO_NUL],
                                 metadata={"description": f"Alt text, up to {DESCRIPTION_MAX} characters"})
 
 

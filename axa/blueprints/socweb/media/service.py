@@ -19,13 +19,11 @@ ORIGINAL_TYPE = "application/octet-stream"  # originals are never served
 
 def read_upload(file: FileStorage) -> bytes:
     """The file's bytes, at most AXA_MEDIA_MAX_BYTES (413 past them; the request's own limit
-    usually answers first), at least one (422)."""
+    usually answers first). An empty file is kept like any other and fails (``empty``)."""
     limit = store.settings().max_bytes
     data = file.stream.read(limit + 1)
     if len(data) > limit:
         abort(413, message=f"The file is larger than {limit} bytes.")
-    if not data:
-        abort(422, message="The file is empty.", errors={"multipart": {"file": ["The file is empty."]}})
     return data
 
 
