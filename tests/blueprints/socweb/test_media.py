@@ -10,6 +10,8 @@ import os
 
 import pytest
 from PIL import Image
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from axa.models.socweb import Media, OutboxEntry, db
 from tests.blueprints.socweb.media_support import (
@@ -108,7 +110,11 @@ def test_bad_forms_are_422_never_500(socweb, socweb_user):
                           content_type="multipart/form-data")
     as_json = socweb.post("/api/v1/media", json={"file": "x"}, headers=socweb_user.headers)
     long_text = upload(socweb, socweb_user.headers, image_bytes(), description="x" * 1501)
-    for answer in (no_file, as_text, as_json, long_text):
+    boundary, body = encode_multipart(MultiDict([
+        ("file", FileStorage(io.BytesIO(image_bytes()), "a.png")), ("description", "one"), ("description", "two")]))
+    repeated = socweb.post("/api/v1/media", data=body, headers=socweb_user.headers,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    for answer in (no_file, as_text, as_json, long_text, repeated):
         assert answer.status_code == 422, answer.get_json()
     assert socweb.post("/api/v1/media", data={}).status_code == 401
 

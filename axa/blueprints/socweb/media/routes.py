@@ -3,6 +3,7 @@ folder storage, the derivatives themselves (``/api/v1/media/files/<sha256>/<smal
 from __future__ import annotations
 
 import functools
+import io
 import re
 
 from flask import request, send_file
@@ -84,10 +85,13 @@ class MediaFile(MethodView):
     def get(self, sha256, name):
         """A derivative kept in folder storage (AXA_MEDIA_STORAGE_URL=file://...)"""
         folder = store.storage()
-        found = isinstance(folder, FolderStorage) and HEX.fullmatch(sha256)
-        path = folder.root / store.derivative_key(sha256, name) if found else None
-        if path is None or not path.is_file():
+        try:
+            if not (isinstance(folder, FolderStorage) and HEX.fullmatch(sha256)):
+                raise KeyError(sha256)
+            data = folder.get(store.derivative_key(sha256, name))
+        except KeyError:
             abort(404, message="No such file.")
-        response = send_file(path.resolve(), mimetype="image/webp", max_age=31536000, conditional=True)
+        response = send_file(io.BytesIO(data), mimetype="image/webp", max_age=31536000, conditional=True,
+                             etag=f"{sha256}-{name}")  # a few hundred KiB at most, and immutable
         response.headers["Content-Disposition"] = "inline"
         return response

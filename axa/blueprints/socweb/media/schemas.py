@@ -3,6 +3,7 @@ one ``multipart/form-data`` body) and the media entity every face sends (uploads
 attachments)."""
 from __future__ import annotations
 
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict, FileStorage
@@ -25,7 +26,12 @@ class MultipartParser(ArgumentsParser):
     __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
 
     def load_multipart(self, req, schema):
-        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
+        form = CombinedMultiDict([req.files, req.form])
+        repeated = sorted({name for name in form if len(form.getlist(name)) > 1})
+        if repeated:
+            abort(422, message="A field is sent more than once.",
+                  errors={"multipart": {name: ["Send it once."] for name in repeated}})
+        return self._makeproxy(form, schema)
 
 
 class MediaBlueprint(Blueprint):
