@@ -62,12 +62,15 @@ def test_a_worker_killed_mid_graph_leaves_the_upload_processing_and_a_new_one_fi
     slow = WorkerProcess(tmp_path / "worker.log", env)
     slow.start()
     try:
-        sent = upload(socweb.test_client(), sign_in(socweb, ada), noisy_png(3000, 2000))
+        sent = upload(socweb.test_client(), sign_in(socweb, ada), noisy_png(2400, 1800))  # 13 MB: under AXA_MEDIA_MAX_BYTES
+        assert sent.status_code == 202, sent.get_json()
         media_id = sent.get_json()["id"]
         checked = wait_until(lambda: media_row(socweb, media_id)["type"], 20.0, "the check stage done",
                              interval=0.005)
-        slow.kill()  # the derivatives stage is running (or about to): its message is unacked
         assert checked == "image/png"
+        wait_until(lambda: slow.running_task("socweb.media.make_derivatives"), 10.0,
+                   "the derivatives stage running", interval=0.01)
+        slow.kill()  # mid-way through the derivatives (a second or so of work): its message is unacked
         assert media_row(socweb, media_id)["state"] == "processing"
         wait_until(lambda: sum(consumer_counts().values()) == 0, 5.0, "the broker saw the worker die")
         assert media_row(socweb, media_id)["state"] == "processing"
