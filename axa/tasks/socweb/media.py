@@ -1,7 +1,8 @@
 """``socweb.media``: an upload made safe and servable (axa/platform/images.py does the pixels).
 
-The graph (``processing``): ``check_upload`` reads the header of the stored original (type sniffed
-from the bytes, the pixel limit) and records it, or fails the row with a reason; then
+The graph (axa/tasks/socweb/flows.py ``media_processing``): ``check_upload`` reads the header of
+the stored original (type sniffed from the bytes, the pixel limit) and records it, or fails the row
+with a reason; then
 ``make_derivatives`` decodes it (a truncated file fails here), writes the small and large WebP
 derivatives (no metadata) and marks the row ready. A content another row already processed is
 not processed again: its outcome is copied (identical bytes are stored and derived once).
@@ -19,7 +20,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from celery import chain, shared_task
+from celery import shared_task
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 
@@ -27,6 +28,7 @@ from axa.models.socweb import Media, db
 from axa.models.socweb import media as store
 from axa.platform import images
 from axa.platform.storage import StorageUnavailable
+from axa.tasks.socweb import flows
 
 log = logging.getLogger(__name__)
 STALE = timedelta(minutes=15)
@@ -112,11 +114,6 @@ def make_derivatives(media_id: int) -> None:
     db.session.commit()
 
 
-def processing(media_id: int):
-    """The graph of one upload."""
-    return chain(check_upload.si(media_id), make_derivatives.si(media_id))
-
-
 class ProcessUpload:
     """What the outbox relay publishes topic ``media.uploaded`` to: the graph, with the relay's
     publish options (quick retry, confirm timeout) on its first message."""
@@ -124,7 +121,7 @@ class ProcessUpload:
     name = "socweb.media.processing"
 
     def apply_async(self, kwargs: dict, **options):
-        return processing(kwargs["media_id"]).apply_async(**options)
+        return flows.media_processing(kwargs["media_id"]).apply_async(**options)
 
 
 process_upload = ProcessUpload()
@@ -139,7 +136,7 @@ def sweep_media() -> int:
         Media.state == "processing", Media.created_at < datetime.now(UTC) - STALE).limit(100)))
     db.session.rollback()
     for media_id in stale:
-        processing(media_id).apply_async()
+        flows.media_processing(media_id).apply_async()
     if removed or stale:
         log.info("media sweep: %d orphans removed, %d stale uploads restarted", removed, len(stale))
     return removed
