@@ -83,3 +83,8 @@ def test_the_sweep_restarts_the_graph_of_an_upload_left_processing(socweb_app):
     db.session.commit()
     sweep_media()
     assert state(media_id)[0] == "ready"
+
+
+def test_a_folder_derivative_outside_a_request_is_named_by_its_path(socweb_app):
+    from axa.models.socweb.media import url_of
+    assert url_of("ab" * 32, "small") == f"/api/v1/media/files/{'ab' * 32}/small.webp"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -38,6 +38,7 @@ STATES = ("processing", "ready", "failed")
 DESCRIPTION_MAX = 1500
 ATTACHMENTS_MAX = 4
 FILE_ENDPOINT = "media.MediaFile"  # the route serving a folder storage's derivatives
+FILES_PATH = "/api/v1/media/files"  # its path
 
 
 class Media(db.Model):
@@ -125,8 +126,10 @@ def storage():
 
 def url_of(sha256: str, name: str) -> str:
     """Where a client fetches a derivative: the bucket's (public or pre-signed) or this app's."""
-    key = derivative_key(sha256, name)
-    return storage().url(key) or url_for(FILE_ENDPOINT, sha256=sha256, name=name, _external=True)
+    served = storage().url(derivative_key(sha256, name))
+    if served is None and has_request_context():
+        served = url_for(FILE_ENDPOINT, sha256=sha256, name=name, _external=True)
+    return served or f"{FILES_PATH}/{sha256}/{name}.webp"  # outside a request (a task): the path
 
 
 def sizes() -> dict[str, int]:
