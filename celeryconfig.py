@@ -26,6 +26,10 @@ TASK_QUEUES = {
     "socweb.feeds.remove_post": "socweb.feeds",
     "socweb.feeds.merge_author": "socweb.feeds",
     "socweb.feeds.unmerge_author": "socweb.feeds",
+    # socweb's uploads: check -> derivatives (axa/tasks/socweb/media.py), and the orphan sweep
+    "socweb.media.check_upload": "socweb.media",
+    "socweb.media.make_derivatives": "socweb.media",
+    "socweb.media.sweep_media": "socweb.media",
     # market data: beat -> dispatch -> poll (one queue per vendor) -> format (bulk upserts)
     "stocks.dispatch.start_run": "stocks.dispatch",
     "stocks.dispatch.run_due": "stocks.dispatch",
@@ -57,7 +61,7 @@ TASK_QUEUES = {
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
     "socweb.sync", "stocks.sync", "cmc.sync", "stream.sync", "terminal.sync",
-    "socweb.feeds",
+    "socweb.feeds", "socweb.media",
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
@@ -68,7 +72,7 @@ UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explici
 imports = (
     "axa.tasks.auth.sync", "axa.tasks.auth.sessions", "axa.tasks.auth.mail",
     "axa.tasks.socweb.sync", "axa.tasks.stocks.sync", "axa.tasks.cmc.sync", "axa.tasks.stream.sync",
-    "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds",
+    "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds", "axa.tasks.socweb.media",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live",
@@ -128,6 +132,8 @@ beat_schedule = {
                      "options": {"expires": 14}},
     "socweb-relay-outbox": {"task": "socweb.feeds.relay_outbox", "schedule": 10.0,
                             "options": {"expires": 9}},
+    "socweb-sweep-media": {"task": "socweb.media.sweep_media", "schedule": 600.0,
+                           "options": {"expires": 300}},
     "reconcile-users": {"task": "auth.sync.reconcile_users", "schedule": 3600.0,
                         "options": {"expires": 600}},
     "prune-sessions": {"task": "auth.sessions.prune_sessions", "schedule": 900.0,

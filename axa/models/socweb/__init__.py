@@ -11,6 +11,7 @@ from axa.models.socweb.comments import Comment  # noqa: E402
 from axa.models.socweb.reactions import Favorite, Like  # noqa: E402
 from axa.models.socweb.outbox import OutboxEntry  # noqa: E402
 from axa.models.socweb.blocks import Block, Mute, Report  # noqa: E402
+from axa.models.socweb.media import Media  # noqa: E402
 
-__all__ = ["Block", "Comment", "Favorite", "Like", "Mute", "OutboxEntry", "Post", "PostEdit", "PostTag",
+__all__ = ["Block", "Comment", "Favorite", "Like", "Media", "Mute", "OutboxEntry", "Post", "PostEdit", "PostTag",
            "Profile", "Report", "Subscription", "User", "db"]

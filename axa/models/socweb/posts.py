@@ -23,6 +23,7 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR, insert
 from sqlalchemy.orm import Mapped, deferred, mapped_column
@@ -55,6 +56,8 @@ class Post(db.Model):
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX))
     body: Mapped[str] = mapped_column(Text)
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(TAG_MAX)), default=list)
+    media_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger), default=list,
+                                                 server_default=text("'{}'"))  # attachments, in order
     visibility: Mapped[str] = mapped_column(String(16), default="public")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

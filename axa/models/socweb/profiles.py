@@ -5,7 +5,7 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, String, Text, func, select
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, String, Text, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,6 +16,7 @@ USERNAME = re.compile(r"^[a-z0-9_]{3,30}$")
 USERNAME_PATTERN = USERNAME.pattern
 BIO_MAX = 500
 IMAGE_MAX = 2048
+MEDIA_ID = "media.id"  # avatar and header images (axa/models/socweb/media.py)
 
 
 class Profile(db.Model):
@@ -25,7 +26,9 @@ class Profile(db.Model):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     username: Mapped[str | None] = mapped_column(String(30), unique=True)  # lower case: unique as is
     bio: Mapped[str | None] = mapped_column(Text)
-    image: Mapped[str | None] = mapped_column(String(IMAGE_MAX))
+    image: Mapped[str | None] = mapped_column(String(IMAGE_MAX))  # a URL; an avatar image wins over it
+    avatar_media_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey(MEDIA_ID, ondelete="SET NULL"))
+    header_media_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey(MEDIA_ID, ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
                                                  onupdate=func.now())

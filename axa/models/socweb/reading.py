@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from axa.models.socweb import db
 from axa.models.socweb.blocks import blocked_between
 from axa.models.socweb.comments import Comment
+from axa.models.socweb.media import Media, url_of
 from axa.models.socweb.posts import Post
 from axa.models.socweb.profiles import Profile
 from axa.models.socweb.reactions import Favorite, Like
@@ -78,7 +79,9 @@ _STATS = select(
     exists().where(Favorite.post_id == Post.id, Favorite.user_id == _VIEWER),
 ).where(any_of(Post.id))
 _AUTHORS = (select(User.id, Profile.username, User.display_name, Profile.bio, Profile.image,
-                   exists().where(Subscription.subscriber_id == _VIEWER, Subscription.author_id == User.id))
+                   exists().where(Subscription.subscriber_id == _VIEWER, Subscription.author_id == User.id),
+                   select(Media.sha256).where(Media.id == Profile.avatar_media_id, Media.state == "ready")
+                   .scalar_subquery())
             .outerjoin(Profile, Profile.user_id == User.id).where(any_of(User.id)))
 
 
@@ -97,7 +100,7 @@ class Author:
     username: str | None
     display_name: str
     bio: str | None
-    image: str | None
+    image: str | None  # the avatar image's small derivative when one is set, else the URL given
     following: bool  # the viewer subscribes to this author
 
 
@@ -106,4 +109,4 @@ def authors(user_ids: set[int], viewer_id: int | None) -> dict[int, Author]:
     if not user_ids:
         return {}
     rows = db.session.execute(_AUTHORS, {"ids": list(user_ids), "viewer": viewer_id})
-    return {row[0]: Author(*row) for row in rows}
+    return {row[0]: Author(*row[:4], url_of(row[6], "small") if row[6] else row[4], row[5]) for row in rows}

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Response, current_app
 
+from axa.blueprints.socweb.media.service import cards_of
 from axa.models.socweb import Post
 from axa.models.socweb.reading import Author, PostStats, authors, post_stats
 from axa.platform.fields import timestamp_text
@@ -14,7 +15,8 @@ from axa.platform.fields import timestamp_text
 def present(posts: list[Post], viewer_id: int | None) -> list[dict]:
     stats = post_stats([p.id for p in posts], viewer_id)
     people = authors({p.author_id for p in posts}, viewer_id)
-    return [_card(post, stats.get(post.id, PostStats()), people[post.author_id]) for post in posts]
+    media = cards_of([m for post in posts for m in post.media_ids])
+    return [_card(post, stats.get(post.id, PostStats()), people[post.author_id], media) for post in posts]
 
 
 def page_response(posts: list[Post], viewer_id: int | None) -> Response:
@@ -47,10 +49,11 @@ def author_card(author: Author) -> dict:
             "bio": author.bio, "image": author.image, "following": author.following}
 
 
-def _card(post: Post, stats: PostStats, author: Author) -> dict:
+def _card(post: Post, stats: PostStats, author: Author, media: dict[int, dict]) -> dict:
     return {"id": post.id, "author": author_card(author),
             "title": post.title, "slug": post.slug, "description": post.description,
             "body": post.body, "tags": post.tags, "visibility": post.visibility,
             "created_at": post.created_at, "updated_at": post.updated_at,
             "edited_at": post.edited_at, "likes_count": stats.likes_count,
-            "comments_count": stats.comments_count, "liked": stats.liked, "favorited": stats.favorited}
+            "comments_count": stats.comments_count, "liked": stats.liked, "favorited": stats.favorited,
+            "media": [media[m] for m in post.media_ids if m in media]}

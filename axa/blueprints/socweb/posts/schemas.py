@@ -5,6 +5,8 @@ from marshmallow import Schema, fields, validate
 
 from axa.blueprints.auth.account.schemas import NO_NUL, Text
 from axa.blueprints.market.schemas import PLAIN
+from axa.blueprints.socweb.media.schemas import MediaSchema
+from axa.models.socweb.media import ATTACHMENTS_MAX
 from axa.models.socweb.posts import BODY_MAX, DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, VISIBILITIES
 from axa.platform.fields import Timestamp
 
@@ -36,6 +38,8 @@ class PostSchema(Schema):
     comments_count = fields.Integer(required=True)
     liked = fields.Boolean(required=True, metadata={"description": "The viewer likes it"})
     favorited = fields.Boolean(required=True, metadata={"description": "The viewer keeps it as a favorite"})
+    media = fields.List(fields.Nested(MediaSchema), required=True,
+                        metadata={"description": "The attached images, in order"})
 
 
 # Bodies: not blank, no NUL (PostgreSQL text cannot hold it); titles and tags: no control characters.
@@ -43,6 +47,9 @@ SOME_TEXT = validate.Regexp(r"^[^\x00]*[^\s\x00][^\x00]*$", error="Must not be b
 TAGS_RULE = (f"Up to {TAGS_MAX}, each up to {TAG_MAX} characters; stored normalized (NFKC, lower case, "
              f"no leading `#`) together with the body's #hashtags, unique and sorted. More than "
              f"{TAGS_MAX} in all, or one longer than {TAG_MAX} once normalized: 422")
+
+MEDIA_RULE = (f"Up to {ATTACHMENTS_MAX} ids of your own uploads in `ready` state (POST /api/v1/media), "
+              "in the order shown; another id: 422. On an edit, the list replaces the attachments")
 
 
 def _fields(required: bool) -> dict:
@@ -58,6 +65,10 @@ def _fields(required: bool) -> dict:
         "tags": fields.List(Text(validate=[validate.Length(max=TAG_MAX), PLAIN]),
                             validate=validate.Length(max=TAGS_MAX), metadata={"description": TAGS_RULE},
                             **({"load_default": list} if required else {})),
+        "media_ids": fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1)),
+                                 validate=validate.Length(max=ATTACHMENTS_MAX),
+                                 **({"load_default": list} if required else {}),
+                                 metadata={"description": MEDIA_RULE}),
         "visibility": fields.String(validate=validate.OneOf(VISIBILITIES),
                                     **({"load_default": "public"} if required else {}),
                                     metadata={"description": "`subscribers`: only the author's "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_smorest import abort
 from sqlalchemy import func, select
 
-from axa.models.socweb import OutboxEntry, Post, PostEdit, db
+from axa.models.socweb import Media, OutboxEntry, Post, PostEdit, db
 from axa.models.socweb.posts import HASHTAG, TAG_MAX, TAGS_MAX, normalize_tag, tags_of
 from axa.models.socweb.reading import visible_posts
 
@@ -45,9 +45,19 @@ def checked_tags(listed: list[str], body: str) -> list[str]:
     return tags
 
 
+def attached_media(author_id: int, media_ids: list[int]) -> list[int]:
+    """The ids (repeats dropped), each of the author's ready uploads, now attached; else 422."""
+    ids = list(dict.fromkeys(media_ids))
+    if ids and Media.attach(author_id, ids) is None:
+        abort(422, message="The media are not valid.", errors={"json": {"media_ids": [
+            "Each must be one of your uploads, processed (state `ready`)."]}})
+    return ids
+
+
 def create(author_id: int, data: dict) -> Post:
     tags = checked_tags(data["tags"], data["body"])
-    post = Post(author_id=author_id, tags=[], **{name: data[name] for name in EDITABLE})
+    media_ids = attached_media(author_id, data["media_ids"])
+    post = Post(author_id=author_id, tags=[], media_ids=media_ids, **{name: data[name] for name in EDITABLE})
     db.session.add(post)
     db.session.flush()
     post.give_slug()
@@ -69,10 +79,13 @@ def edit(post: Post, changes: dict) -> Post:
     changed = {k: v for k, v in changes.items() if k in EDITABLE and getattr(post, k) != v}
     body = changed.get("body", post.body)
     tags = checked_tags(changes.get("tags", listed_tags(post)), body)
-    if not changed and tags == post.tags:
+    media_ids = (attached_media(post.author_id, changes["media_ids"]) if "media_ids" in changes
+                 else post.media_ids)
+    if not changed and tags == post.tags and media_ids == post.media_ids:
         db.session.rollback()
         return post
     PostEdit.keep(post)
+    post.media_ids = media_ids
     for name, value in changed.items():
         setattr(post, name, value)
     if "title" in changed:

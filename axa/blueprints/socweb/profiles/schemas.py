@@ -15,6 +15,9 @@ from axa.platform.fields import Timestamp
 USERNAME_ANY_CASE = re.compile(r"[A-Za-z0-9_]{3,30}")  # ASCII only: no IGNORECASE (K -> k)
 USERNAME_PATTERN = f"^{USERNAME_ANY_CASE.pattern}$"
 USERNAME_RULE = "3 to 30 of `a-z`, `0-9`, `_`, any case, stored in lower case (`Ada_1` is `ada_1`)"
+MEDIA_RULE = ("One of your uploads in `ready` state (POST /api/v1/media), or null to remove it; "
+              "another id: 422")
+MEDIA_ID_RANGE = validate.Range(min=1, max=2**63 - 1)
 OPTIONAL_SESSION = [{}, *SIGNED_IN]  # security of a read open to all: signed in adds the viewer's flags
 
 
@@ -50,7 +53,13 @@ class ProfileBaseSchema(Schema):
                              metadata={"description": "Lower case; null until the user chooses one"})
     display_name = fields.String(required=True)
     bio = fields.String(required=True, allow_none=True)
-    image = fields.String(required=True, allow_none=True, metadata={"description": "Avatar URL"})
+    image = fields.String(required=True, allow_none=True, metadata={
+        "description": "Avatar URL: the avatar image's small derivative when one is set, else `image` "
+                       "as given"})
+    avatar_media_id = fields.Integer(required=True, allow_none=True)
+    header_media_id = fields.Integer(required=True, allow_none=True)
+    header = fields.String(required=True, allow_none=True, metadata={
+        "description": "Header image URL (its large derivative), or null"})
     posts_count = fields.Integer(required=True, metadata={"description": "Posts the viewer may see"})
     subscribers_count = fields.Integer(required=True, metadata={"description": "Active subscribers"})
     subscriptions_count = fields.Integer(required=True, metadata={
@@ -79,3 +88,7 @@ class ProfileUpdateSchema(Schema):
                        validate=[validate.Length(max=IMAGE_MAX), plain_text],
                        metadata={"description": (f"An http(s) URL of up to {IMAGE_MAX} characters, "
                                                  "or null; anything else: 422")})
+    avatar_media_id = fields.Integer(allow_none=True, strict=True, validate=MEDIA_ID_RANGE,
+                                     metadata={"description": MEDIA_RULE})
+    header_media_id = fields.Integer(allow_none=True, strict=True, validate=MEDIA_ID_RANGE,
+                                     metadata={"description": MEDIA_RULE})

@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from axa.blueprints.socweb.profiles.schemas import USERNAME_ANY_CASE
-from axa.models.socweb import Post, Profile, Subscription, User, blocks, db
+from axa.models.socweb import Media, Post, Profile, Subscription, User, blocks, db
 from axa.models.socweb.blocks import blocked_between
+from axa.models.socweb.media import url_of
 from axa.models.socweb.profiles import suggest_username
 from axa.models.socweb.reading import active, visible_to
 from axa.platform.auth_hook import current_session, optional_session
@@ -22,6 +23,19 @@ person = aliased(User, name="person")  # the profile's user; ``User`` stays free
 def _count(model, column, other_party_active):
     return (select(func.count()).select_from(model)
             .where(column == person.id, other_party_active).scalar_subquery())
+
+
+def _content_of(media_id_column):
+    return select(Media.sha256).where(Media.id == media_id_column, Media.state == "ready").scalar_subquery()
+
+
+def _with_images(row: dict) -> dict:
+    """The avatar's and header's URLs from their images' derivatives (the ``image`` URL otherwise)."""
+    avatar, header = row.pop("avatar_sha256"), row.pop("header_sha256")
+    if avatar:
+        row["image"] = url_of(avatar, "small")
+    row["header"] = url_of(header, "large") if header else None
+    return row
 
 
 def _columns(viewer_id: int | None) -> list:
@@ -39,7 +53,10 @@ def _columns(viewer_id: int | None) -> list:
             .label("subscribers_count"),
             _count(Subscription, Subscription.subscriber_id, active(Subscription.author_id))
             .label("subscriptions_count"),
-            following.label("following"), followed_by.label("followed_by")]
+            following.label("following"), followed_by.label("followed_by"),
+            Profile.avatar_media_id, Profile.header_media_id,
+            _content_of(Profile.avatar_media_id).label("avatar_sha256"),
+            _content_of(Profile.header_media_id).label("header_sha256")]
 
 
 def profiles_of(user_ids: list[int], viewer_id: int | None) -> list[dict]:
@@ -50,7 +67,7 @@ def profiles_of(user_ids: list[int], viewer_id: int | None) -> list[dict]:
         select(*_columns(viewer_id)).outerjoin(Profile, Profile.user_id == person.id)
         .where(person.id.in_(user_ids), person.status == "active",
                *([~blocked_between(viewer_id, person.id)] if viewer_id is not None else [])))
-    found = {row.id: row._asdict() for row in rows}
+    found = {row.id: _with_images(row._asdict()) for row in rows}
     return [found[user_id] for user_id in user_ids if user_id in found]
 
 
@@ -103,6 +120,10 @@ def update(user: User, changes: dict) -> None:
     """Apply a PATCH and commit; a username another user holds (also one taken by a concurrent
     request, caught by the unique index) is 409."""
     profile = Profile.of(user.id)
+    for name in ("avatar_media_id", "header_media_id"):
+        if changes.get(name) is not None and Media.attach(user.id, [changes[name]]) is None:
+            abort(422, message="The image is not valid.", errors={"json": {name: [
+                "Must be one of your uploads, processed (state `ready`)."]}})
     username = changes.get("username")
     if username is not None and Profile.username_taken(username, except_user=user.id):
         abort(409, message=TAKEN)
