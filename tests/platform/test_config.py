@@ -8,8 +8,8 @@ from dataclasses import fields
 import pytest
 
 from axa.models.cmc.alert_settings import AlertSettings
-from axa.models.stream.settings import StreamSettings, load_stream_settings
 from axa.models.socweb.media_settings import MediaSettings
+from axa.models.stream.settings import StreamSettings, load_stream_settings
 from axa.platform.config import (
     DEV_ORIGINS,
     VENDOR_CREDENTIALS,

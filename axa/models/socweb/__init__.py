@@ -13,5 +13,5 @@ from axa.models.socweb.outbox import OutboxEntry  # noqa: E402
 from axa.models.socweb.blocks import Block, Mute, Report  # noqa: E402
 from axa.models.socweb.media import Media  # noqa: E402
 
-__all__ = ["Block", "Comment", "Favorite", "Like", "Media", "Mute", "OutboxEntry", "Post", "PostEdit", "PostTag",
-           "Profile", "Report", "Subscription", "User", "db"]
+__all__ = ["Block", "Comment", "Favorite", "Like", "Media", "Mute", "OutboxEntry", "Post", "PostEdit",
+           "PostTag", "Profile", "Report", "Subscription", "User", "db"]
