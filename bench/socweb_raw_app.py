@@ -69,7 +69,7 @@ ARTICLES_COUNT = f"SELECT count(posts.id) {ARTICLES_WHERE}"
 ARTICLES = (f"SELECT id, author_id, title, slug, description, tags, created_at, updated_at "
             f"{ARTICLES_WHERE} ORDER BY posts.id DESC LIMIT %(limit)s OFFSET %(offset)s")
 SEARCH = ("SELECT posts.id, author_id, title, slug, description, body, tags, visibility, created_at, "
-          "updated_at, edited_at, CAST(ts_rank_cd(posts.search, q.q) AS FLOAT) AS rank "
+          "updated_at, edited_at, media_ids, CAST(ts_rank_cd(posts.search, q.q) AS FLOAT) AS rank "
           "FROM posts, websearch_to_tsquery('english'::regconfig, %(q)s) AS q(q) "
           f"WHERE posts.search @@ q.q AND {VISIBLE} ORDER BY rank DESC, posts.id DESC LIMIT %(limit)s")
 FEED_PREFIX = "axa:socweb:feed:"
@@ -198,7 +198,7 @@ def search():
     headers = {}
     if len(found) > limit:
         last = posts[-1]
-        cursor = base64.urlsafe_b64encode(json.dumps([last[11], last[0]]).encode()).decode().rstrip("=")
+        cursor = base64.urlsafe_b64encode(json.dumps([last[12], last[0]]).encode()).decode().rstrip("=")
         kept = [(k, v) for k, v in request.args.items() if k != "cursor"]
         headers["Link"] = f'<{request.base_url}?{urlencode([*kept, ("cursor", cursor)])}>; rel="next"'
     return body, headers
