@@ -43,6 +43,9 @@ TASK_QUEUES = {
     "stream.live.mark_unpublished": "stream.live",
     "stream.live.check_offline": "stream.live",
     "stream.live.sweep_offline": "stream.live",
+    # stream: go-live notifications, fanned out to a channel's subscribers in batches; their mail
+    "stream.notify.fan_out_go_live": "stream.notify",
+    "stream.notify.send_go_live_mail": "mail",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -51,7 +54,7 @@ QUEUE_NAMES = (
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format",
-    "stream.live",
+    "stream.live", "stream.notify",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -61,7 +64,7 @@ imports = (
     "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
-    "axa.tasks.stream.live",
+    "axa.tasks.stream.live", "axa.tasks.stream.notify",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
