@@ -41,5 +41,14 @@ class PreferencesSchema(Schema):
                                                            "live (default false)"})
 
 
+class JsonBoolean(fields.Boolean):
+    """``true`` or ``false`` only (marshmallow's Boolean also takes 0, 1, "yes", "on", ...)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class PreferencesPatchSchema(Schema):
-    go_live_mail = fields.Boolean(required=True)
+    go_live_mail = JsonBoolean(required=True)
