@@ -62,6 +62,9 @@ class SentMail(db.Model):
 
     @classmethod
     def already_sent(cls, message_id: str) -> bool:
+        """Whether the message was sent, the message held until this transaction ends: two
+        deliveries of one message at once (a duplicated batch) send it once, one after the other."""
+        db.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(message_id, 0))))
         return db.session.get(cls, message_id) is not None
 
 

@@ -103,6 +103,7 @@ def mail_one(live_session_id: int, channel: Channel, user_id: int) -> bool:
     mid = message_id(live_session_id, user_id)
     user = None if SentMail.already_sent(mid) else recipient(user_id)
     if user is None:
+        db.session.rollback()  # the message's lock
         return False
     config = current_app.config["AXA"]
     context = {"display_name": user.display_name, "title": channel.title,
@@ -111,6 +112,7 @@ def mail_one(live_session_id: int, channel: Channel, user_id: int) -> bool:
         deliver(render("go_live", user.email, config.mail_from, context, mid))
     except (smtplib.SMTPException, ValueError) as exc:
         log.error("go-live mail %s permanently refused: %s", mid, exc)
+        db.session.rollback()
         return False
     db.session.add(SentMail(message_id=mid, recipient=user.email))
     db.session.commit()
