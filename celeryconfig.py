@@ -45,6 +45,7 @@ TASK_QUEUES = {
     "stream.live.sweep_offline": "stream.live",
     # stream: go-live notifications, fanned out to a channel's subscribers in batches; their mail
     "stream.notify.fan_out_go_live": "stream.notify",
+    "stream.notify.sweep_fanouts": "stream.notify",
     "stream.notify.send_go_live_mail": "mail",
 }
 QUEUE_NAMES = (
@@ -130,6 +131,9 @@ beat_schedule = {
     # channels left disconnected beyond the reconnect window go offline even if their check was lost
     "stream-sweep-offline": {"task": "stream.live.sweep_offline", "schedule": 30.0,
                              "options": {"expires": 25}},
+    # go-live fan-outs whose chain broke resume from their last batch
+    "stream-sweep-fanouts": {"task": "stream.notify.sweep_fanouts", "schedule": 60.0,
+                             "options": {"expires": 55}},
 }
 beat_max_loop_interval = 5
 beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

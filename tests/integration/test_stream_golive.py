@@ -22,7 +22,7 @@ def member(platform, email: str) -> tuple[int, dict]:
     auth = platform["auth"].test_client(use_cookies=False)
     user_id = register(auth, email=email).get_json()["id"]
     headers = bearer(login(auth, email=email).get_json()["session_id"])
-    wait_until(lambda: user_id in replica_versions(platform, "stream"), 5.0, f"{email} synced to stream")
+    wait_until(lambda: user_id in replica_versions(platform, "stream"), 15.0, f"{email} synced to stream")
     return user_id, headers
 
 
@@ -48,11 +48,11 @@ def test_a_subscriber_is_notified_once_per_live_session_through_the_worker(platf
     live.mark_published.delay(channel["id"], started)
     for headers in (bob, cy):
         wait_until(lambda h=headers: client.get("/api/v1/notifications/unread", headers=h).get_json()["unread"],
-                   5.0, "the go-live notification")
-    wait_until(golive_mail_files, 5.0, "bob's go-live mail")
+                   15.0, "the go-live notification")
+    wait_until(golive_mail_files, 15.0, "bob's go-live mail")
     live.mark_unpublished.delay(channel["id"], started + 1, 2.0)  # the encoder drops ...
     live.mark_published.delay(channel["id"], started + 1.5)  # ... and comes back inside the window
-    wait_until(lambda: count(app, select(LiveSession.reconnects)) == 1, 5.0, "the reconnect")
+    wait_until(lambda: count(app, select(LiveSession.reconnects)) == 1, 15.0, "the reconnect")
     time.sleep(2.5)  # the offline check of the drop has run: still live
     assert count(app, select(func.count()).select_from(LiveSession).where(LiveSession.ended_at.is_(None))) == 1
     for headers in (bob, cy):

@@ -5,9 +5,10 @@ task adds nothing; the owner hears nothing of their own stream."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from axa.models.stream import GoLiveFanout, LiveSession, Notification, SentMail, db
 from axa.tasks.stream import live, notify
@@ -160,3 +161,21 @@ def test_the_in_app_list_unread_count_and_read_marker(stream):
     owner = client.get("/api/v1/notifications/unread", headers=stream["owner"]).get_json()
     assert owner == {"unread": 0, "read_up_to": 0}
     assert client.get("/api/v1/notifications").status_code == 401
+
+
+def test_a_fan_out_whose_chain_broke_is_resumed_by_the_sweep_from_its_last_batch(stream, monkeypatch):
+    dropped = []
+    monkeypatch.setattr(notify.fan_out_go_live, "apply_async", lambda args: dropped.append(args))
+    run(stream, live.mark_published, stream["channel"], T0)  # announced, its first batch lost
+    [session_id] = session_ids(stream)
+    assert run(stream, notify.fan_out_go_live.run, session_id, 0, 2) == 2  # owner and bob; the next lost
+    assert len(notified(stream)) == 1 and dropped[-1] == (session_id, 2, 2)
+    assert run(stream, notify.sweep_fanouts) == 0  # it moved just now
+    run(stream, lambda: (db.session.execute(update(GoLiveFanout).values(moved_at=func.now() - timedelta(hours=1))),
+                         db.session.commit()))
+    monkeypatch.undo()
+    assert run(stream, notify.sweep_fanouts) == 1
+    assert len(notified(stream)) == 3
+    assert run(stream, lambda: db.session.get(GoLiveFanout, session_id).resume_after) == 2  # never back
+    assert run(stream, lambda: db.session.get(GoLiveFanout, session_id).finished_at) is not None
+    assert run(stream, notify.sweep_fanouts) == 0

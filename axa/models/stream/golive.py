@@ -5,7 +5,10 @@ queued, the batches that notify a channel's subscribers, and the ledger of go-li
   ``announce``): the live-state task announces every publish of an open session, and only a
   session without a row gets a fan-out, so a reconnect inside the window (the same session) sends
   nothing new, while a fan-out lost between the session's commit and its publish is queued by the
-  next publish or ``on_update`` heartbeat. ``finished_at`` is set by the last batch.
+  next publish or ``on_update`` heartbeat. Each batch moves ``resume_after`` (the subscriptions
+  done) and ``moved_at``; the last sets ``finished_at``. A fan-out that stopped moving (its chain
+  broken: retries exhausted while the database was down, a message dropped as poison) is resumed
+  from ``resume_after`` by the beat sweep (``stalled``).
 * ``notify_batch``: the notifications of the next subscribers of a channel, by subscription id,
   ``INSERT … SELECT … ON CONFLICT (user_id, live_session_id) DO NOTHING``: a batch run twice adds
   nothing the second time.
@@ -15,9 +18,9 @@ queued, the batches that notify a channel's subscribers, and the ledger of go-li
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, String, func, literal, select
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,10 +33,15 @@ from axa.models.stream.subscriptions import Subscription
 
 class GoLiveFanout(db.Model):
     __tablename__ = "golive_fanouts"
+    __table_args__ = (
+        Index("ix_golive_fanouts_unfinished", "moved_at", postgresql_where=text("finished_at IS NULL")),
+    )
 
     live_session_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("live_sessions.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    resume_after: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # subscriptions done
+    moved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @classmethod
@@ -45,12 +53,26 @@ class GoLiveFanout(db.Model):
         db.session.execute(insert(cls).values(live_session_id=live_session_id).on_conflict_do_nothing())
 
     @classmethod
-    def finish(cls, live_session_id: int) -> None:
-        """Mark the fan-out done (its row written if the last batch ran before the note)."""
-        stmt = insert(cls).values(live_session_id=live_session_id, finished_at=func.now())
-        db.session.execute(stmt.on_conflict_do_update(
-            index_elements=["live_session_id"],
-            set_={"finished_at": func.coalesce(cls.finished_at, stmt.excluded.finished_at)}))
+    def progress(cls, live_session_id: int, last: int | None) -> None:
+        """A batch done up to subscription ``last`` (None: the last batch, the fan-out finished);
+        the row is written if the batch ran before the note, and only ever moves forward."""
+        stmt = insert(cls).values(live_session_id=live_session_id, resume_after=last or 0,
+                                  finished_at=func.now() if last is None else None)
+        db.session.execute(stmt.on_conflict_do_update(index_elements=["live_session_id"], set_={
+            "resume_after": func.greatest(cls.resume_after, stmt.excluded.resume_after),
+            "moved_at": func.now(),
+            "finished_at": func.coalesce(cls.finished_at, stmt.excluded.finished_at)}))
+
+    @classmethod
+    def stalled(cls, seconds: float, limit: int = 100) -> list[tuple[int, int]]:
+        """(session id, resume after) of unfinished fan-outs that have not moved for ``seconds``,
+        each marked moved now (a sweep requeues one once per period)."""
+        picked = (select(cls.live_session_id)
+                  .where(cls.finished_at.is_(None), cls.moved_at < func.now() - timedelta(seconds=seconds))
+                  .order_by(cls.moved_at).limit(limit).with_for_update(skip_locked=True))
+        stmt = (update(cls).where(cls.live_session_id.in_(picked)).values(moved_at=func.now())
+                .returning(cls.live_session_id, cls.resume_after))
+        return [tuple(row) for row in db.session.execute(stmt).all()]
 
 
 class SentMail(db.Model):

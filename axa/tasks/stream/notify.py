@@ -11,6 +11,8 @@
   their go-live mail queued (those of the batch with ``go_live_mail`` on), then the next batch.
   Acked late (celeryconfig.py): a worker killed mid-batch gets the batch again, which inserts
   nothing twice and queues the mail again (the sent-ledger drops the doubles) and the next batch.
+* ``sweep_fanouts()`` (beat): a fan-out whose chain broke (retries exhausted, a message dropped
+  as poison) is resumed from the last batch it finished.
 * ``send_go_live_mail(live_session_id, user_ids)``: at least once with a sent-ledger
   (``sent_mails``, by message id ``axa-golive-<session>-<user>``), to the address of the stream
   app's users replica, only to active users whose preference is still on.
@@ -34,6 +36,7 @@ from axa.platform.mail import backend_from_url, render
 log = logging.getLogger(__name__)
 BATCH = 1000  # subscribers per fan-out task
 MAIL_CHUNK = 20  # recipients per mail task
+STALLED = 120.0  # s without a batch after which the sweep resumes a fan-out
 TRANSIENT = {"autoretry_for": (OperationalError, RedisError, BrokerUnavailable), "retry_backoff": True,
              "retry_jitter": True, "max_retries": 8, "soft_time_limit": 25, "time_limit": 30}
 
@@ -64,14 +67,23 @@ def fan_out_go_live(live_session_id: int, after_id: int = 0, size: int = BATCH) 
     if found is None:
         return None
     last, mail_to = golive.notify_batch(live_session_id, *found, after_id, size)
-    if last is None:
-        GoLiveFanout.finish(live_session_id)
+    GoLiveFanout.progress(live_session_id, last)
     db.session.commit()
     for start in range(0, len(mail_to), MAIL_CHUNK):
         send_go_live_mail.apply_async((live_session_id, mail_to[start:start + MAIL_CHUNK]))
     if last is not None:
         fan_out_go_live.apply_async((live_session_id, last, size))
     return last
+
+
+@shared_task(name="stream.notify.sweep_fanouts", soft_time_limit=50, time_limit=60)
+def sweep_fanouts() -> int:
+    """Resume every fan-out that has not moved for STALLED seconds (beat); how many."""
+    stalled = GoLiveFanout.stalled(STALLED)
+    db.session.commit()
+    for live_session_id, resume_after in stalled:
+        fan_out_go_live.apply_async((live_session_id, resume_after))
+    return len(stalled)
 
 
 def deliver(msg) -> None:

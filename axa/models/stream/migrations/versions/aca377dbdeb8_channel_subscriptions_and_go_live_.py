@@ -46,10 +46,15 @@ def upgrade():
     op.create_table('golive_fanouts',
     sa.Column('live_session_id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('queued_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('resume_after', sa.BigInteger(), server_default='0', nullable=False),
+    sa.Column('moved_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['live_session_id'], ['live_sessions.id'], name=op.f('fk_golive_fanouts_live_session_id_live_sessions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('live_session_id', name=op.f('pk_golive_fanouts'))
     )
+    with op.batch_alter_table('golive_fanouts', schema=None) as batch_op:
+        batch_op.create_index('ix_golive_fanouts_unfinished', ['moved_at'], unique=False, postgresql_where=sa.text('finished_at IS NULL'))
+
     op.create_table('notifications',
     sa.Column('id', sa.BigInteger(), nullable=False),
     sa.Column('user_id', sa.BigInteger(), nullable=False),
@@ -78,6 +83,9 @@ def downgrade():
         batch_op.drop_index('ix_notifications_user_id_id')
 
     op.drop_table('notifications')
+    with op.batch_alter_table('golive_fanouts', schema=None) as batch_op:
+        batch_op.drop_index('ix_golive_fanouts_unfinished', postgresql_where=sa.text('finished_at IS NULL'))
+
     op.drop_table('golive_fanouts')
     with op.batch_alter_table('channel_subscriptions', schema=None) as batch_op:
         batch_op.drop_index('ix_channel_subscriptions_user_id_id')
