@@ -5,6 +5,8 @@ task adds nothing; the owner hears nothing of their own stream."""
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -179,3 +181,33 @@ def test_a_fan_out_whose_chain_broke_is_resumed_by_the_sweep_from_its_last_batch
     assert run(stream, lambda: db.session.get(GoLiveFanout, session_id).resume_after) == 2  # never back
     assert run(stream, lambda: db.session.get(GoLiveFanout, session_id).finished_at) is not None
     assert run(stream, notify.sweep_fanouts) == 0
+
+
+def test_one_mail_delivered_twice_at_once_is_sent_once(stream, monkeypatch):
+    """A duplicated batch: two deliveries of one go-live mail run together; the message's lock
+    holds the second until the first's ledger row commits, and the second then skips it."""
+    bob_headers = stream["fans"]["bob@example.com"]
+    stream["client"].patch("/api/v1/notifications/preferences", headers=bob_headers, json={"go_live_mail": True})
+    monkeypatch.setattr(notify.send_go_live_mail, "apply_async", lambda args: None)  # no mail from the fan-out
+    run(stream, live.mark_published, stream["channel"], T0)
+    [session_id], bob = session_ids(stream), user_ids(stream)["bob@example.com"]
+    sent, start = [], threading.Barrier(2)
+
+    def slow_deliver(msg):
+        sent.append(msg["To"])
+        time.sleep(0.3)  # inside the window a lock-free check would let the other in
+
+    monkeypatch.setattr(notify, "deliver", slow_deliver)
+
+    def deliver_once(results):
+        start.wait()
+        results.append(run(stream, notify.send_go_live_mail.run, session_id, [bob]))
+
+    results: list[int] = []
+    threads = [threading.Thread(target=deliver_once, args=(results,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sent == ["bob@example.com"] and sorted(results) == [0, 1]
+    assert run(stream, lambda: db.session.scalar(select(func.count()).select_from(SentMail))) == 1
