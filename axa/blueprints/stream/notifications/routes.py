@@ -25,7 +25,8 @@ def present(notifications: list[Notification], read_up_to: int) -> list[dict]:
     channels = {c.id: c for c in db.session.scalars(
         db.select(Channel).where(Channel.id.in_({n.channel_id for n in notifications})))}
     return [{"id": n.id, "kind": n.kind, "live_session_id": n.live_session_id, "read": n.id <= read_up_to,
-             "channel": channels[n.channel_id], "created_at": n.created_at} for n in notifications]
+             "channel": channels[n.channel_id], "created_at": n.created_at}
+            for n in notifications if n.channel_id in channels]  # a channel deleted meanwhile: gone
 
 
 def unread(user_id: int) -> dict:

@@ -25,7 +25,7 @@ def present(subscriptions: list[Subscription], viewer: int) -> list[dict]:
         db.select(Channel).where(Channel.id.in_([s.channel_id for s in subscriptions])))}
     shown = {c["id"]: c for c in channels.present_all(list(by_id.values()), viewer)}
     return [{"id": s.id, "subscribed_at": s.created_at, "channel": shown[s.channel_id]}
-            for s in subscriptions]
+            for s in subscriptions if s.channel_id in shown]  # a channel deleted meanwhile: gone
 
 
 @blp.route("/channels/<slug>/subscription", parameters=[SLUG])
