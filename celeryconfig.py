@@ -57,6 +57,10 @@ TASK_QUEUES = {
     "cmc.snapshots.backfill_portfolio": "cmc.snapshots",
     # a portfolio's CSV upload into transactions, with its report
     "cmc.imports.import_csv": "cmc.imports",
+    # stream: go-live notifications, fanned out to a channel's subscribers in batches; their mail
+    "stream.notify.fan_out_go_live": "stream.notify",
+    "stream.notify.sweep_fanouts": "stream.notify",
+    "stream.notify.send_go_live_mail": "mail",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -65,7 +69,7 @@ QUEUE_NAMES = (
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
-    "stream.live",
+    "stream.live", "stream.notify",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -75,7 +79,7 @@ imports = (
     "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds", "axa.tasks.socweb.media",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
-    "axa.tasks.stream.live",
+    "axa.tasks.stream.live", "axa.tasks.stream.notify",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
@@ -148,6 +152,9 @@ beat_schedule = {
     # hourly: each UTC day's row ends up holding its last value
     "cmc-snapshot-portfolios": {"task": "cmc.snapshots.snapshot_portfolios", "schedule": 3600.0,
                                 "options": {"expires": 600}},
+    # go-live fan-outs whose chain broke resume from their last batch
+    "stream-sweep-fanouts": {"task": "stream.notify.sweep_fanouts", "schedule": 60.0,
+                             "options": {"expires": 55}},
 }
 beat_max_loop_interval = 5
 beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

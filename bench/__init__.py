@@ -2,5 +2,5 @@
 and prints ratios, ending with one ``RESULT <name> ...`` line. ``python -m bench`` runs them all."""
 
 BENCHMARKS = ("auth_me", "login", "ingest", "quotes_read", "socweb_feed", "socweb_fanout", "conduit_articles",
-              "socweb_search", "media",
+              "socweb_search", "media", "stream_hook", "stream_golive",
               "cmc_listings", "alerts_eval", "footprint")

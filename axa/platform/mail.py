@@ -19,7 +19,8 @@ SUBJECTS = {"confirm": "Confirm your AXA Platform email",
             "reset": "Reset your AXA Platform password",
             "password_changed": "Your AXA Platform password was changed",
             "email_changed": "Your AXA Platform email address was changed",
-            "price_alert": "AXA Platform price alert: {symbol}"}
+            "price_alert": "AXA Platform price alert: {symbol}",
+            "go_live": "A channel you follow is live on AXA Platform"}
 _env = Environment(loader=PackageLoader("axa.platform", "templates/mail"),
                    autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
 

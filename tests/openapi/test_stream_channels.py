@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from axa.models.stream import db
+from axa.models.stream import live as state
+from axa.platform import clock
+from axa.tasks.stream import notify
 from tests.conftest import bearer, login, register
 from tests.openapi.checks import json_headers_conform, success_status_documented
 from tests.openapi.specs import SPECS
@@ -15,11 +19,15 @@ CHANNEL = "/api/v1/channels/{slug}"
 KEY = "/api/v1/channels/{slug}/keys/{key_id}"
 
 
+def signed_in(callers, email: str) -> dict:
+    auth = callers.market.apps["auth"].test_client(use_cookies=False)
+    assert register(auth, email=email).status_code == 201
+    return bearer(login(auth, email=email).get_json()["session_id"])
+
+
 @pytest.fixture(scope="module")
 def streamer(callers):
-    auth = callers.market.apps["auth"].test_client(use_cookies=False)
-    assert register(auth, email="streamer@example.com").status_code == 201
-    return bearer(login(auth, email="streamer@example.com").get_json()["session_id"])
+    return signed_in(callers, "streamer@example.com")
 
 
 def call(method: str, path: str, status: int, headers: dict, **parts):
@@ -45,3 +53,26 @@ def test_every_channel_and_key_operation_on_a_real_channel_holds_its_spec(stream
     assert call("GET", f"{CHANNEL}/sessions", 200, {}, path_parameters=slug, query={"limit": 5}).json() == []
     call("DELETE", CHANNEL, 204, streamer, path_parameters=slug)
     call("GET", CHANNEL, 404, {}, path_parameters=slug)
+
+
+def test_subscriptions_and_notifications_on_a_real_go_live_hold_their_spec(streamer, callers):
+    fan = signed_in(callers, "fan@example.com")
+    channel = call("POST", "/api/v1/channels", 201, streamer, body={"slug": "spec-live", "title": "Live"}).json()
+    slug = {"slug": "spec-live"}
+    for _ in range(2):
+        assert call("POST", f"{CHANNEL}/subscription", 200, fan, path_parameters=slug).json()["channel"][
+            "subscribers"] == 1
+    assert call("GET", "/api/v1/subscriptions", 200, fan, query={"limit": 1}).json()[0]["channel"]["subscribed"]
+    with callers.market.apps["stream"].app_context():
+        session, _ = state.published(channel["id"], state.at(clock.now()), 30.0)
+        db.session.commit()
+        notify.fan_out_go_live(session.id)
+    [notice] = call("GET", "/api/v1/notifications", 200, fan, query={"limit": 5}).json()
+    assert notice["channel"]["slug"] == "spec-live" and notice["read"] is False
+    assert call("GET", "/api/v1/notifications/unread", 200, fan).json()["unread"] == 1
+    assert call("POST", "/api/v1/notifications/read", 200, fan, body={"up_to": notice["id"]}).json()["unread"] == 0
+    assert call("GET", "/api/v1/notifications/preferences", 200, fan).json() == {"go_live_mail": False}
+    call("PATCH", "/api/v1/notifications/preferences", 200, fan, body={"go_live_mail": True})
+    call("DELETE", f"{CHANNEL}/subscription", 204, fan, path_parameters=slug)
+    call("DELETE", f"{CHANNEL}/subscription", 204, fan, path_parameters=slug)
+    call("DELETE", CHANNEL, 204, streamer, path_parameters=slug)

@@ -5,10 +5,12 @@ from axa.blueprints.stream.channels.routes import blp as channels_blp
 from axa.blueprints.stream.ingest import service as ingest_service
 from axa.blueprints.stream.ingest.routes import blp as ingest_blp
 from axa.blueprints.stream.keys.routes import blp as keys_blp
+from axa.blueprints.stream.notifications.routes import blp as notifications_blp
 from axa.blueprints.stream.sessions.routes import blp as sessions_blp
+from axa.blueprints.stream.subscriptions.routes import blp as subscriptions_blp
 from axa.models.stream.settings import load_stream_settings
 
-BLUEPRINTS = [me_blp, channels_blp, keys_blp, sessions_blp]
+BLUEPRINTS = [me_blp, channels_blp, keys_blp, sessions_blp, subscriptions_blp, notifications_blp]
 
 
 def init_app(app):

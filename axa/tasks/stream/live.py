@@ -2,7 +2,8 @@
 (axa/blueprints/stream/ingest) and declared in axa/models/stream/live.py.
 
 * ``mark_published(channel_id, at)``: a publish seen at ``at`` (epoch s) starts a live session
-  or continues the open one (a reconnect inside the window).
+  or continues the open one (a reconnect inside the window); a new session's subscribers are
+  notified once (``stream.notify``, axa/tasks/stream/notify.py).
 * ``mark_unpublished(channel_id, at, window)``: the publish stopped; the session stays open and
   live, and ``check_offline`` is scheduled for when the window has passed. The window travels
   with the event (the hook's app's setting): the worker never uses another one for it.
@@ -19,15 +20,17 @@ from __future__ import annotations
 
 from celery import shared_task
 from flask import current_app
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis import RedisError
 from sqlalchemy.exc import OperationalError
 
 from axa.models.stream import db
 from axa.models.stream import live as state
 from axa.platform import clock
+from axa.tasks.stream import notify
 
-TRANSIENT = {"autoretry_for": (OperationalError, RedisError), "retry_backoff": True, "retry_jitter": True,
-             "max_retries": 8, "soft_time_limit": 10, "time_limit": 15}
+TRANSIENT = {"autoretry_for": (OperationalError, RedisError, BrokerUnavailable), "retry_backoff": True,
+             "retry_jitter": True, "max_retries": 8, "soft_time_limit": 10, "time_limit": 15}
 EARLY_CHECKS = 3  # a check that finds the window not yet over reschedules itself this often at most
 SLACK = 0.05  # seconds: a check this early counts as on time
 
@@ -38,9 +41,12 @@ def window(given: float | None = None) -> float:
 
 @shared_task(name="stream.live.mark_published", **TRANSIENT)
 def mark_published(channel_id: int, at: float) -> bool:
-    """True when a new live session started."""
+    """True when a new live session started. Every publish of an open session announces it
+    (axa/tasks/stream/notify.py): only its first announce queues the go-live fan-out."""
     session, started = state.published(channel_id, state.at(at), window())
     db.session.commit()
+    if session is not None:
+        notify.announce(session.id)
     return session is not None and started
 
 

@@ -77,6 +77,9 @@ class ChannelSchema(Schema):
                                                            "within the reconnect window"})
     playback_url = fields.String(allow_none=True, metadata={"description": PLAYBACK_RULE})
     viewers = fields.Integer(metadata={"description": "Current viewers (0: not counted yet)"})
+    subscribers = fields.Integer(metadata={"description": "Users subscribed to the channel"})
+    subscribed = fields.Boolean(metadata={"description": "Whether the caller subscribes to it (false when "
+                                                         "anonymous)"})
     is_owner = fields.Boolean(metadata={"description": "Whether the caller owns it (false when anonymous)"})
     created_at = Timestamp()
     updated_at = Timestamp()

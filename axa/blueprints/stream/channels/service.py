@@ -11,7 +11,7 @@ from flask import current_app
 from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
-from axa.models.stream import Channel, LiveSession, StreamKey, db
+from axa.models.stream import Channel, LiveSession, StreamKey, Subscription, db
 from axa.models.stream.channels import SLUG_PATTERN
 from axa.models.stream.keys import forget
 from axa.platform.auth_hook import optional_session
@@ -39,11 +39,13 @@ def viewer_id() -> int | None:
     return session.user_id if session else None
 
 
-def present(channel: Channel, viewer: int | None, session: LiveSession | None = None) -> dict:
+def present(channel: Channel, viewer: int | None, session: LiveSession | None = None,
+            subscribers: int = 0, subscribed: bool = False) -> dict:
     """The channel's JSON; ``session`` is its open live session (None: offline)."""
     return {"id": channel.id, "slug": channel.slug, "user_id": channel.user_id, "title": channel.title,
             "description": channel.description, "tags": channel.tags, "category": channel.category,
             "latency_mode": channel.latency_mode, **live_state(channel, session), "viewers": 0,
+            "subscribers": subscribers, "subscribed": subscribed,
             "is_owner": channel.user_id == viewer, "created_at": channel.created_at,
             "updated_at": channel.updated_at}
 
@@ -57,8 +59,12 @@ def live_state(channel: Channel, session: LiveSession | None) -> dict:
 
 
 def present_all(channels: list[Channel], viewer: int | None) -> list[dict]:
-    sessions = LiveSession.open_for([c.id for c in channels])
-    return [present(c, viewer, sessions.get(c.id)) for c in channels]
+    """A page of channels: their live sessions, subscriber counts and the viewer's subscriptions
+    in one query each."""
+    ids = [c.id for c in channels]
+    sessions, counts = LiveSession.open_for(ids), Subscription.counts(ids)
+    mine = Subscription.subscribed_among(viewer, ids)
+    return [present(c, viewer, sessions.get(c.id), counts.get(c.id, 0), c.id in mine) for c in channels]
 
 
 def present_one(channel: Channel, viewer: int | None) -> dict:
