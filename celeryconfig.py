@@ -38,6 +38,9 @@ TASK_QUEUES = {
     "cmc.dispatch.run_due": "cmc.dispatch",
     "cmc.poll.fetch_cmc": "cmc.poll.cmc",
     "cmc.format.store_batch": "cmc.format",
+    # the paper terminal's matching: each quote batch written -> its open orders (and beat expiry)
+    "terminal.matching.match_quotes": "terminal.matching",
+    "terminal.matching.expire_orders": "terminal.matching",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -46,6 +49,7 @@ QUEUE_NAMES = (
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format",
+    "terminal.matching",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -55,6 +59,7 @@ imports = (
     "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
+    "axa.tasks.terminal.matching",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
@@ -117,6 +122,8 @@ beat_schedule = {
     # every dataset's own schedule (AXA_SCHEDULE_<DATASET>) is checked against its runs table
     "stocks-run-due": {"task": "stocks.dispatch.run_due", "schedule": 20.0, "options": {"expires": 18}},
     "cmc-run-due": {"task": "cmc.dispatch.run_due", "schedule": 20.0, "options": {"expires": 18}},
+    "terminal-expire-orders": {"task": "terminal.matching.expire_orders", "schedule": 60.0,
+                               "options": {"expires": 55}},
 }
 beat_max_loop_interval = 5
 beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

@@ -77,7 +77,7 @@ def test_dev_worker_groups_consume_every_queue_exactly_once():
     assert groups["poll-fmp"] == ["stocks.poll.fmp"]  # the hot path keeps workers of its own
     assert set(groups["pipeline"]) == {q for q in QUEUE_NAMES if q.endswith((".dispatch", ".format"))}
     assert set(groups["vendors"]) == {q for q in QUEUE_NAMES if ".poll." in q} - {"stocks.poll.fmp"}
-    assert set(groups["background"]) == {"mail", *(q for q in QUEUE_NAMES if q.endswith((".sync", ".sessions", ".feeds")))}
+    assert set(groups["background"]) == {"mail", *(q for q in QUEUE_NAMES if q.endswith((".sync", ".sessions", ".feeds", ".matching")))}
 
 
 def test_a_new_family_of_queues_shares_a_low_traffic_worker():

@@ -1,7 +1,8 @@
 """An account's activities, newest first by id (the keyset), as Alpaca's account activities: each
-row a change of the account's cash with the cash after it. Today the cash movements: ``CSD`` (the
-starting cash deposited when the account opens) and ``RESET`` (cash set back to the starting cash);
-fills (``FILL``) will be recorded here in the same transaction as the fill."""
+row a change of the account's cash with the cash after it: ``CSD`` (the starting cash deposited
+when the account opens), ``RESET`` (cash set back to the starting cash) and ``FILL`` (an order
+filled: its order, symbol, side, quantity, price and the P&L it realized), recorded in the same
+transaction as the fill."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,8 +20,8 @@ class Activity(db.Model):
     __tablename__ = "activities"
     __table_args__ = (Index("ix_activities_account_id_id", "account_id", "id"),)
 
-    DEPOSIT, RESET = "CSD", "RESET"
-    TYPES = (DEPOSIT, RESET)
+    DEPOSIT, RESET, FILL = "CSD", "RESET", "FILL"
+    TYPES = (DEPOSIT, RESET, FILL)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     account_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("accounts.id", ondelete="CASCADE"))
@@ -29,6 +30,13 @@ class Activity(db.Model):
     cash_after: Mapped[Decimal] = mapped_column(Numeric(20, 2))
     description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # fills only
+    order_id: Mapped[int | None] = mapped_column(BigInteger)
+    symbol: Mapped[str | None] = mapped_column(String(64))
+    side: Mapped[str | None] = mapped_column(String(4))
+    qty: Mapped[Decimal | None] = mapped_column(Numeric(28, 9))
+    price: Mapped[Decimal | None] = mapped_column(Numeric(28, 10))
+    realized_pl: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
 
     @classmethod
     def record(cls, account_id: int, activity_type: str, net_amount: Decimal, cash_after: Decimal,
@@ -36,6 +44,15 @@ class Activity(db.Model):
         activity = cls(account_id=account_id, activity_type=activity_type, net_amount=net_amount,
                        cash_after=cash_after, description=description)
         db.session.add(activity)
+        return activity
+
+    @classmethod
+    def record_fill(cls, account_id: int, net_amount: Decimal, cash_after: Decimal, order,
+                    qty: Decimal, price: Decimal, realized: Decimal) -> Activity:
+        activity = cls.record(account_id, cls.FILL, net_amount, cash_after,
+                              f"{order.side} {qty.normalize():f} {order.symbol} at {price.normalize():f}")
+        activity.order_id, activity.symbol, activity.side = order.id, order.symbol, order.side
+        activity.qty, activity.price, activity.realized_pl = qty, price, realized
         return activity
 
     @classmethod
