@@ -39,7 +39,8 @@ class Accounts(MethodView):
     def get(self, args):
         """My open paper accounts, newest first"""
         page = keyset_page(db.session, Account.of_user(me()), Account.id, args)
-        return [service.view(account) for account in page.items], link_header(page)
+        valued = service.totals(page.items)
+        return [service.view(account, valued) for account in page.items], link_header(page)
 
     @blp.login_required
     @blp.idempotent

@@ -122,8 +122,15 @@ class ActivitySchema(Schema):
     id = fields.Integer()
     activity_type = fields.String(metadata=described(
         "CSD: the starting cash deposited when the account opened; RESET: cash set back to the "
-        "starting cash"))
-    net_amount = DecimalString(metadata=described("The change of cash (negative: out)"))
+        "starting cash; FILL: an order filled"))
+    net_amount = DecimalString(metadata=described("The change of cash (negative: out; fills: after fees)"))
     cash_after = DecimalString(metadata=described("The cash after it"))
     description = fields.String()
     created_at = Timestamp()
+    order_id = fields.Integer(allow_none=True, metadata=described("FILL: the order filled"))
+    symbol = fields.String(allow_none=True, metadata=described("FILL: its symbol"))
+    side = fields.String(allow_none=True, metadata=described("FILL: buy or sell"))
+    qty = DecimalString(allow_none=True, metadata=described("FILL: the quantity filled"))
+    price = DecimalString(allow_none=True, metadata=described("FILL: the fill price"))
+    realized_pl = DecimalString(
+        allow_none=True, metadata=described("FILL: the P&L it realized, before fees"))

@@ -1,21 +1,25 @@
 """What the paper-account endpoints do: the owner's checks, the per-user limit and unique names
 under the user's lock, clones, resets, and the account view (Alpaca's account object).
 
-Equity is the cash plus the market value of the positions; there are no positions yet, so both
-market values are zero until positions land (they will be summed here from the latest quotes).
-Buying power: a cash account's is its cash; a margin account's is 2x its equity, Alpaca's Reg T
-overnight buying power (its intraday 4x for pattern day traders is not modelled)."""
+Equity is the cash plus the market value of the positions on their latest quotes
+(axa/models/terminal/valuation.py). Buying power: a cash account's is its cash; a margin account's
+is Alpaca's Reg T overnight buying power, twice the equity less the gross market value held (its
+intraday 4x for pattern day traders is not modelled)."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask import current_app
 from flask_smorest import abort
+from sqlalchemy import delete
 
-from axa.models.terminal import Account, db
+from axa.models.terminal import Account, Order, Position, db
+from axa.models.terminal.valuation import Totals, buying_power, equity, totals_of
+from axa.platform import clock
+from axa.platform.redis_client import get_redis
 
 NOT_FOUND = "No such account of yours."
-ZERO = Decimal("0.00")
 MARGIN_MULTIPLIER = Decimal(2)
 
 
@@ -78,29 +82,37 @@ def change(account: Account, changes: dict) -> Account:
 
 
 def reset(account: Account) -> Account:
+    """Open orders canceled, positions gone, the starting cash back (the account's row locked)."""
+    Order.cancel_open(account.id, datetime.now(UTC))
+    db.session.execute(delete(Position).where(Position.account_id == account.id))
     account.reset()
     db.session.commit()
     return account
 
 
 def close(account: Account) -> None:
+    Order.cancel_open(account.id, datetime.now(UTC))
     account.close()
     db.session.commit()
 
 
-def view(account: Account) -> dict:
+def totals(accounts: list[Account]) -> dict[int, Totals]:
+    """The accounts' market values on the latest quotes: one query, one Redis round trip."""
+    return totals_of(get_redis(), [a.id for a in accounts], clock.now())
+
+
+def view(account: Account, valued: dict[int, Totals] | None = None) -> dict:
     """The account as Alpaca's account object where it applies, money as Decimal."""
-    long_value = short_value = ZERO  # no positions yet
-    equity = account.cash + long_value + short_value
+    held = (totals([account]) if valued is None else valued).get(account.id, Totals())
     margin = account.account_type == "margin"
-    multiplier = MARGIN_MULTIPLIER if margin else Decimal(1)
-    buying_power = equity * MARGIN_MULTIPLIER if margin else account.cash
+    power = buying_power(account, held)
     return {"id": account.id, "name": account.name, "status": account.status, "currency": account.currency,
             "account_type": account.account_type, "fill_model": account.fill_model,
-            "starting_cash": account.starting_cash, "cash": account.cash, "equity": equity,
-            "last_equity": account.last_equity, "long_market_value": long_value,
-            "short_market_value": short_value, "buying_power": buying_power,
-            "regt_buying_power": buying_power, "non_marginable_buying_power": account.cash,
-            "multiplier": multiplier, "daytrade_count": account.daytrade_count,
+            "starting_cash": account.starting_cash, "cash": account.cash, "equity": equity(account, held),
+            "last_equity": account.last_equity, "long_market_value": held.long_market_value,
+            "short_market_value": held.short_market_value, "buying_power": power,
+            "regt_buying_power": power, "non_marginable_buying_power": account.cash,
+            "multiplier": MARGIN_MULTIPLIER if margin else Decimal(1),
+            "daytrade_count": account.daytrade_count,
             "pattern_day_trader": False, "shorting_enabled": margin, "cloned_from": account.cloned_from,
             "created_at": account.created_at, "updated_at": account.updated_at, "reset_at": account.reset_at}
