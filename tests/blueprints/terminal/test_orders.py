@@ -24,7 +24,7 @@ def orders(trader, account: dict) -> str:
 
 def place(trader, account: dict, status: int = 201, **body) -> dict:
     order = {"symbol": "AAPL", "qty": "10", "side": "buy", "type": "market", "time_in_force": "day", **body}
-    answer = trader.call("post", orders(trader, account), json=order)
+    answer = trader.call("post", orders(trader, account), json={k: v for k, v in order.items() if v is not None})
     assert answer.status_code == status, answer.get_json()
     return answer.get_json()
 

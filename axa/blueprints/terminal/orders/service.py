@@ -18,6 +18,7 @@ from axa.models.terminal import Account, Order, db
 from axa.models.terminal.market_hours import is_open, session_close
 from axa.models.terminal.orders import OPEN
 from axa.models.terminal.quotes import Price, normalized, prices, resolve
+from axa.models.terminal.triggers import trailing
 from axa.platform import clock
 from axa.platform.redis_client import get_redis
 from axa.tasks.terminal.matching import announce_quotes
@@ -68,8 +69,10 @@ def insert(account: Account, order: dict, quote: Price, at: datetime, reserved: 
     row.status = "new" if quote.asset_class == "crypto" or is_open(quote.asset_class, at) else "accepted"
     if row.time_in_force == "day":
         row.expires_at = session_close(at)
-    if row.order_type == "trailing_stop":
-        row.hwm = quote.price
+    if row.order_type == "trailing_stop":  # the stop trails the price from the start
+        trail: dict = {}
+        trailing(row, quote.price, trail)
+        row.hwm, row.stop_price = trail["hwm"], trail["stop_price"]
     db.session.add(row)
     db.session.flush()
     return row
