@@ -27,18 +27,24 @@ from axa.platform.redis_client import get_redis
 NOW_ONLY = ("ioc", "fok")
 
 
-def refuse(status: int, reason: str, message: str):
-    abort(status, message=message, reason=reason)
+def refuse(status: int, reason: str, message: str, field: str | None = None):
+    """Refuse the order; a 422 names the field at fault, as a schema error would."""
+    if field is None:
+        abort(status, message=message, reason=reason)
+    abort(status, message=message, reason=reason, errors={"json": {field: [message]}})
 
 
 def tradable(order: dict, quote: Price, at: datetime) -> None:
     if quote.asset_class == "crypto" and order["time_in_force"] == "day":
-        refuse(422, "invalid_time_in_force", "Crypto trades around the clock: use gtc, ioc or fok.")
+        refuse(422, "invalid_time_in_force", "Crypto trades around the clock: use gtc, ioc or fok.",
+               "time_in_force")
     if order["time_in_force"] in NOW_ONLY:
         if not is_open(quote.asset_class, at):
-            refuse(422, "market_closed", "The market is closed: an ioc or fok order cannot fill now.")
+            refuse(422, "market_closed", "The market is closed: an ioc or fok order cannot fill now.",
+                   "time_in_force")
         if quote.stale:
-            refuse(422, "stale_quote", "The latest quote is stale: an ioc or fok order cannot wait.")
+            refuse(422, "stale_quote", "The latest quote is stale: an ioc or fok order cannot wait.",
+                   "time_in_force")
 
 
 def unit_cost(order: dict, quote: Price, fill_model: str) -> Decimal:

@@ -22,6 +22,7 @@ from axa.platform.keyset import KeysetQuerySchema
 
 AMOUNT_MAX = Decimal("1000000000000")  # 10^12
 PRICE_RULE = "Greater than 0, up to 10^12, at most 10 decimal places"
+INVALID = "A decimal (a string or a number); not one, out of range, or not for this order: 422"
 NEEDS = {"limit_price": ("limit", "stop_limit"), "stop_price": ("stop", "stop_limit")}
 NOW_TYPES = ("market", "limit")  # the types ioc / fok apply to
 CLIENT_ID = [validate.Length(min=1, max=CLIENT_ORDER_ID_MAX), PLAIN, unicode_text]
@@ -45,7 +46,7 @@ def places(digits: int):
 
 def amount(digits: int, text: str, **kwargs) -> DecimalString:
     return DecimalString(validate=[validate.Range(min=Decimal(0), min_inclusive=False, max=AMOUNT_MAX),
-                                   places(digits)], metadata=described(text), **kwargs)
+                                   places(digits)], metadata=described(f"{text}. {INVALID}"), **kwargs)
 
 
 class OrderCreateSchema(Schema):
@@ -59,7 +60,7 @@ class OrderCreateSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(TYPES))
     time_in_force = fields.String(required=True, validate=validate.OneOf(TIME_IN_FORCE), metadata=described(
         "`day` (expires at the close; US equities only), `gtc`, `ioc` / `fok` (fill now or cancel; "
-        "market and limit orders)"))
+        "market and limit orders; others, or outside trading hours or on a stale quote: 422)"))
     limit_price = amount(
         10, f"`limit` and `stop_limit` orders (required there, else refused). {PRICE_RULE}")
     stop_price = amount(
@@ -67,7 +68,7 @@ class OrderCreateSchema(Schema):
     trail_price = amount(10, "`trailing_stop` orders: the trail in price; this or `trail_percent`")
     trail_percent = DecimalString(validate=[validate.Range(min=Decimal(0), min_inclusive=False,
                                                            max=Decimal(100), max_inclusive=False), places(4)],
-                                  metadata=described("`trailing_stop` orders: the trail in percent"))
+                                  metadata=described(f"`trailing_stop` orders: the trail in %. {INVALID}"))
     client_order_id = fields.String(validate=CLIENT_ID, metadata=described(CLIENT_ID_RULE))
 
     @validates_schema

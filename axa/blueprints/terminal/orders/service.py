@@ -14,6 +14,7 @@ from decimal import Decimal
 from flask_smorest import abort
 
 from axa.blueprints.terminal.orders import checks
+from axa.blueprints.terminal.orders.checks import refuse
 from axa.models.terminal import Account, Order, db
 from axa.models.terminal.market_hours import is_open, session_close
 from axa.models.terminal.orders import OPEN
@@ -55,8 +56,8 @@ def duplicate(account: Account, client_order_id: str, fingerprint: str) -> Order
     """The order a retry names (None: a new id); another body under a known id: 422."""
     existing = Order.by_client_id(account.id, client_order_id)
     if existing is not None and existing.request_hash != fingerprint:
-        abort(422, message="This client_order_id names another order of this account.",
-              reason="duplicate_client_order_id")
+        refuse(422, "duplicate_client_order_id", "This client_order_id names another order of this account.",
+               "client_order_id")
     return existing
 
 
@@ -87,7 +88,7 @@ def place(account: Account, data: dict) -> tuple[Order, int]:
     now = clock.now()
     quote = resolve(get_redis(), order["symbol"], now)
     if quote is None:
-        abort(422, message="No quote for this symbol on the platform.", reason="unknown_symbol")
+        refuse(422, "unknown_symbol", "No quote for this symbol on the platform.", "symbol")
     at = datetime.fromtimestamp(now, UTC)
     checks.tradable(order, quote, at)
     row = insert(account, order, quote, at, checks.reservation(account, order, quote, now))
@@ -121,8 +122,8 @@ def replace(account: Account, old: Order, changes: dict) -> Order:
         abort(422, message=f"The order is {old.status}: it cannot be replaced.", reason="not_replaceable")
     order = replaced_body(old, changes)
     if "client_order_id" in order and Order.by_client_id(account.id, order["client_order_id"]) is not None:
-        abort(422, message="This client_order_id names another order of this account.",
-              reason="duplicate_client_order_id")
+        refuse(422, "duplicate_client_order_id", "This client_order_id names another order of this account.",
+               "client_order_id")
     now = clock.now()
     quote = prices(get_redis(), [old.quote_ref], now).get(old.quote_ref)
     if quote is None:
