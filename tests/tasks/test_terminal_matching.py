@@ -228,3 +228,23 @@ def test_a_quote_batch_of_the_stocks_ingest_fills_the_orders_of_its_symbols(apps
     filled = order_of(trader, account, order)
     assert (filled["status"], filled["filled_avg_price"]) == ("filled", "8.5000000000")
     assert datetime.fromisoformat(filled["filled_at"].replace("Z", "+00:00")) == t0 + timedelta(seconds=62)
+
+
+def test_fills_in_one_batch_that_close_and_reopen_a_position_leave_it_right(trader, market):
+    market.quote("AAPL", "100")
+    reopened, opened, closed = (trader.open(name=name, account_type="margin") for name in ("R", "O", "C"))
+    for account in (reopened, closed):
+        assert place(trader, account, qty="5")["status"] == "filled"
+    market.at(CLOSED_AT)  # the orders wait for the open, then fill in one batch, in id order
+    for account, sells, buys in ((reopened, "5", "2"), (opened, "3", "3"), (closed, "5", None)):
+        if account is opened:
+            place(trader, account, qty=buys, type="limit", limit_price="101", time_in_force="gtc")
+        place(trader, account, qty=sells, side="sell", type="limit", limit_price="99", time_in_force="gtc")
+        if account is reopened:
+            place(trader, account, qty=buys, type="limit", limit_price="101", time_in_force="gtc")
+    market.at(OPEN_AT + timedelta(days=1))
+    assert market.match(market.quote("AAPL", "100")) == {"filled": 5}
+    positions = {a["name"]: trader.call("get", f"/accounts/{a['id']}/positions").get_json()
+                 for a in (reopened, opened, closed)}
+    assert [(p["qty"], p["cost_basis"]) for p in positions["R"]] == [("2.000000000", "200.0000000000")]
+    assert positions["O"] == [] and positions["C"] == []  # O's was opened and closed in the batch

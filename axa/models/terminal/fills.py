@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from sqlalchemy import inspect
+
 from axa.models.terminal import db
 from axa.models.terminal.accounts import Account
 from axa.models.terminal.activities import Activity
@@ -30,14 +32,28 @@ def refusal(account: Account, order: Order, position: Position | None, qty: Deci
     return None
 
 
-def apply_fill(account: Account, order: Order, price: Decimal, at: datetime) -> bool:
+def drop_closed(positions: dict[tuple[int, str], Position]) -> None:
+    """Positions back to zero leave the table (one opened and closed in this chunk: never written)."""
+    for position in positions.values():
+        if position.qty == 0:
+            if inspect(position).pending:
+                db.session.expunge(position)
+            else:
+                db.session.delete(position)
+
+
+def apply_fill(account: Account, order: Order, price: Decimal, at: datetime,
+               positions: dict[tuple[int, str], Position]) -> bool:
     """Fill the (locked, open) ``order`` of the (locked) ``account`` at ``price``; False when the
-    order was rejected instead."""
+    order was rejected instead. ``positions``: the accounts' positions by (account id, ref), read
+    under the same locks and kept current here, so a chunk of fills is flushed once, at commit (the
+    caller deletes those that came back to zero: ``drop_closed``)."""
     qty = fill_qty(order, price)
     gross = (qty * price).quantize(CENT, ROUND_HALF_EVEN)
     charge = fee(order.asset_class, qty, price, account.fill_model)
     cash_change = (-gross if order.side == "buy" else gross) - charge
-    position = Position.held(account.id, order.quote_ref)
+    key = (account.id, order.quote_ref)
+    position = positions.get(key)
     reason = "insufficient_qty" if qty <= 0 else refusal(account, order, position, qty, cash_change)
     if reason:
         order.finish("rejected", at, reason)
@@ -47,9 +63,8 @@ def apply_fill(account: Account, order: Order, price: Decimal, at: datetime) -> 
                             asset_class=order.asset_class, qty=Decimal(0), avg_entry_price=price,
                             cost_basis=Decimal(0), created_at=at)
         db.session.add(position)
+        positions[key] = position
     realized = apply(position, qty if order.side == "buy" else -qty, price, at)
-    if position.qty == 0:
-        db.session.delete(position)
     account.cash += cash_change
     account.updated_at = at
     order.status, order.filled_qty, order.filled_avg_price = "filled", qty, price

@@ -41,10 +41,14 @@ class Position(db.Model):
         return select(cls).where(cls.account_id == account_id)
 
     @classmethod
-    def of_accounts(cls, account_ids: list[int]) -> list[Position]:
+    def of_accounts(cls, account_ids: list[int], quote_refs: list[str] | None = None) -> list[Position]:
+        """The accounts' positions (in ``quote_refs`` only, when given)."""
         if not account_ids:
             return []
-        return list(db.session.scalars(select(cls).where(cls.account_id.in_(account_ids))))
+        stmt = select(cls).where(cls.account_id.in_(account_ids))
+        if quote_refs is not None:
+            stmt = stmt.where(cls.quote_ref.in_(quote_refs))
+        return list(db.session.scalars(stmt))
 
     @classmethod
     def held(cls, account_id: int, quote_ref: str) -> Position | None:
