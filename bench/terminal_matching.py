@@ -64,9 +64,9 @@ def seed(conn, orders: int, symbols: int, crossing: int) -> None:
     first ``crossing`` are buys at 100, which every timed batch (at 99) crosses."""
     conn.execute("TRUNCATE accounts, orders, positions, activities RESTART IDENTITY CASCADE")
     with conn.cursor().copy("COPY accounts (user_id, name, currency, account_type, fill_model, "
-                            "starting_cash, cash, last_equity, daytrade_count, status) FROM STDIN") as copy:
+                            "starting_cash, cash, last_equity, status) FROM STDIN") as copy:
         for n in range(ACCOUNTS):
-            copy.write_row((1, f"bench {n}", "USD", "cash", "alpaca", 10**9, 10**9, 10**9, 0, "ACTIVE"))
+            copy.write_row((1, f"bench {n}", "USD", "cash", "alpaca", 10**9, 10**9, 10**9, "ACTIVE"))
     rows = io.StringIO()
     for i in range(orders):
         side, limit = ("buy", 100) if i < crossing else ("buy", 90) if i % 2 == 0 else ("sell", 110)

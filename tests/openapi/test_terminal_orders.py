@@ -7,14 +7,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
+
 from axa.clients.records import QuoteRecord
 from axa.models import latest_quotes
 from axa.platform.redis_client import client_for
-from tests.openapi.test_terminal_accounts import call, trader  # noqa: F401
+from tests.conftest import bearer, login, register
+from tests.openapi.test_terminal_accounts import call
 
 ORDERS = "/api/v1/accounts/{account_id}/orders"
 POSITIONS = "/api/v1/accounts/{account_id}/positions"
 COIN = "cmc:999001"
+
+
+@pytest.fixture(scope="module")
+def trader(callers):
+    auth = callers.market.apps["auth"].test_client(use_cookies=False)
+    assert register(auth, email="order-trader@example.com").status_code == 201
+    return bearer(login(auth, email="order-trader@example.com").get_json()["session_id"])
 
 
 def write_quote(app, price: str) -> None:
@@ -24,7 +34,7 @@ def write_quote(app, price: str) -> None:
     latest_quotes.write(client_for(app.config["AXA"].redis_url), [record], "cmc.quotes", 600)
 
 
-def test_every_order_and_position_operation_on_a_real_account_holds_its_spec(callers, trader):  # noqa: F811
+def test_every_order_and_position_operation_on_a_real_account_holds_its_spec(callers, trader):
     write_quote(callers.market.apps["terminal"], "100")
     account = call("POST", "/api/v1/accounts", 201, trader, body={"name": "Orders", "account_type": "margin"}).json()
     on = {"path_parameters": {"account_id": account["id"]}}

@@ -1,14 +1,14 @@
 """An account's activities, newest first by id (the keyset), as Alpaca's account activities: each
 row a change of the account's cash with the cash after it: ``CSD`` (the starting cash deposited
 when the account opens), ``RESET`` (cash set back to the starting cash) and ``FILL`` (an order
-filled: its order, symbol, side, quantity, price and the P&L it realized), recorded in the same
-transaction as the fill."""
+filled: its order, symbol, side, quantity, price, the P&L it realized and whether it was a day
+trade, at the fill's time), recorded in the same transaction as the fill."""
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Numeric, String, func, select
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Numeric, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.terminal import db
@@ -37,6 +37,7 @@ class Activity(db.Model):
     qty: Mapped[Decimal | None] = mapped_column(Numeric(28, 9))
     price: Mapped[Decimal | None] = mapped_column(Numeric(28, 10))
     realized_pl: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    day_trade: Mapped[bool | None] = mapped_column(Boolean)  # closes what the same trading day opened
 
     @classmethod
     def record(cls, account_id: int, activity_type: str, net_amount: Decimal, cash_after: Decimal,
@@ -47,13 +48,26 @@ class Activity(db.Model):
         return activity
 
     @classmethod
-    def record_fill(cls, account_id: int, net_amount: Decimal, cash_after: Decimal, order,
-                    qty: Decimal, price: Decimal, realized: Decimal) -> Activity:
+    def record_fill(cls, account_id: int, net_amount: Decimal, cash_after: Decimal, order, qty: Decimal,
+                    price: Decimal, realized: Decimal, at: datetime, day_trade: bool) -> Activity:
         activity = cls.record(account_id, cls.FILL, net_amount, cash_after,
                               f"{order.side} {qty.normalize():f} {order.symbol} at {price.normalize():f}")
         activity.order_id, activity.symbol, activity.side = order.id, order.symbol, order.side
         activity.qty, activity.price, activity.realized_pl = qty, price, realized
+        activity.created_at, activity.day_trade = at, day_trade
         return activity
+
+    @classmethod
+    def day_trades(cls, account_ids: list[int], since: datetime) -> dict[int, int]:
+        """Each account's day trades since ``since`` and its last reset (accounts without any left out)."""
+        if not account_ids:
+            return {}
+        accounts = cls.__table__.metadata.tables["accounts"]
+        rows = db.session.execute(select(cls.account_id, func.count()).where(
+            cls.account_id.in_(account_ids), cls.activity_type == cls.FILL, cls.day_trade.is_(True),
+            cls.created_at >= since, accounts.c.id == cls.account_id,
+            cls.created_at >= func.coalesce(accounts.c.reset_at, cls.created_at)).group_by(cls.account_id))
+        return dict(rows.all())
 
     @classmethod
     def of_account(cls, account_id: int):

@@ -16,6 +16,7 @@ from sqlalchemy import inspect
 from axa.models.terminal import db
 from axa.models.terminal.accounts import Account
 from axa.models.terminal.activities import Activity
+from axa.models.terminal.market_hours import CRYPTO, trading_date
 from axa.models.terminal.orders import Order
 from axa.models.terminal.positions import Position, apply
 from axa.models.terminal.triggers import CENT, fee, fill_qty
@@ -64,12 +65,15 @@ def apply_fill(account: Account, order: Order, price: Decimal, at: datetime,
                             cost_basis=Decimal(0), created_at=at)
         db.session.add(position)
         positions[key] = position
-    realized = apply(position, qty if order.side == "buy" else -qty, price, at)
+    delta = qty if order.side == "buy" else -qty
+    day_trade = (order.asset_class != CRYPTO and position.reduced_by(delta) and position.opened_at is not None
+                 and trading_date(position.opened_at) == trading_date(at))
+    realized = apply(position, delta, price, at)
     account.cash += cash_change
     account.updated_at = at
     order.status, order.filled_qty, order.filled_avg_price = "filled", qty, price
     order.filled_at = order.updated_at = at
     order.reserved = Decimal(0)
     Activity.record_fill(account.id, cash_change, account.cash, order, qty, price,
-                         realized.quantize(CENT, ROUND_HALF_EVEN))
+                         realized.quantize(CENT, ROUND_HALF_EVEN), at, day_trade)
     return True

@@ -33,6 +33,7 @@ class Position(db.Model):
     qty: Mapped[Decimal] = mapped_column(QTY)
     avg_entry_price: Mapped[Decimal] = mapped_column(PRICE)
     cost_basis: Mapped[Decimal] = mapped_column(Numeric(32, 10))
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # last opened or added to
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -59,6 +60,9 @@ class Position(db.Model):
         return db.session.scalar(cls.of_account(account_id).where(
             (cls.symbol == symbol) | (cls.quote_ref == symbol)))
 
+    def reduced_by(self, delta: Decimal) -> bool:
+        return self.qty != 0 and (self.qty > 0) != (delta > 0)
+
     @property
     def side(self) -> str:
         return "long" if self.qty > 0 else "short"
@@ -71,6 +75,7 @@ def apply(position: Position, delta: Decimal, price: Decimal, at: datetime) -> D
     if held == 0 or (held > 0) == (delta > 0):  # opening or adding
         position.cost_basis += delta * price
         position.qty = held + delta
+        position.opened_at = at
     else:  # reducing, perhaps through zero
         closed = min(abs(delta), abs(held))
         realized = closed * (price - position.avg_entry_price) * (1 if held > 0 else -1)
@@ -79,6 +84,7 @@ def apply(position: Position, delta: Decimal, price: Decimal, at: datetime) -> D
             position.cost_basis = position.qty * position.avg_entry_price
         else:  # flipped: the rest opens at the fill price
             position.cost_basis = position.qty * price
+            position.opened_at = at
     if position.qty != 0:
         position.avg_entry_price = position.cost_basis / position.qty
     position.updated_at = at

@@ -170,3 +170,25 @@ def test_inconsistent_orders_are_422(trader, market, bad):
     body = {"symbol": "AAPL", "qty": "1", "side": "buy", "type": "market", "time_in_force": "day", **bad}
     body = {k: v for k, v in body.items() if v is not None}
     assert trader.call("post", orders(trader, account), json=body).status_code == 422
+
+
+def test_a_fourth_day_trade_in_five_days_under_25000_of_equity_is_refused(trader, market):
+    market.quote("AAPL", "100")
+    market.quote("1", "100", source="cmc")
+    small, rich = trader.open(name="Small", starting_cash="10000"), trader.open(name="Rich")
+    for account in (small, rich):
+        for _ in range(3):
+            assert place(trader, account, qty="1")["status"] == place(trader, account, qty="1", side="sell")["status"]
+        place(trader, account, qty="2")
+    assert place(trader, small, status=403, qty="1", side="sell")["reason"] == "pattern_day_trader"
+    place(trader, rich, qty="1", side="sell")
+    views = [trader.call("get", f"/accounts/{a['id']}").get_json() for a in (small, rich)]
+    assert [(v["daytrade_count"], v["pattern_day_trader"]) for v in views] == [(3, False), (4, True)]
+    for _ in range(2):  # crypto is exempt
+        place(trader, small, symbol="cmc:1", time_in_force="gtc", qty="1")
+        place(trader, small, symbol="cmc:1", time_in_force="gtc", qty="1", side="sell")
+    market.at(market.now.replace(day=3))  # the next day: selling what was bought yesterday is no day trade
+    market.quote("AAPL", "100")
+    assert place(trader, small, qty="1", side="sell")["status"] == "filled"
+    fills = trader.call("get", f"/accounts/{small['id']}/activities").get_json()
+    assert [f["day_trade"] for f in fills[:2]] == [False, False]

@@ -109,8 +109,9 @@ class AccountSchema(Schema):
     regt_buying_power = DecimalString(metadata=described("Margin: 2x equity; cash accounts: the cash"))
     non_marginable_buying_power = DecimalString(metadata=described("The cash"))
     multiplier = DecimalString(metadata=described("1 (cash) or 2 (margin)"))
-    daytrade_count = fields.Integer(metadata=described("Day trades in the last 5 business days"))
-    pattern_day_trader = fields.Boolean()
+    daytrade_count = fields.Integer(metadata=described(
+        "Day trades (a US equity position closed the trading day it was opened) in the last 5 business days"))
+    pattern_day_trader = fields.Boolean(metadata=described("4 day trades or more in 5 business days"))
     shorting_enabled = fields.Boolean(metadata=described("Margin accounts only"))
     cloned_from = fields.Integer(allow_none=True, metadata=described("The account it was cloned from"))
     created_at = Timestamp()
@@ -132,5 +133,6 @@ class ActivitySchema(Schema):
     side = fields.String(allow_none=True, metadata=described("FILL: buy or sell"))
     qty = DecimalString(allow_none=True, metadata=described("FILL: the quantity filled"))
     price = DecimalString(allow_none=True, metadata=described("FILL: the fill price"))
+    day_trade = fields.Boolean(allow_none=True, metadata=described("FILL: whether it was a day trade"))
     realized_pl = DecimalString(
         allow_none=True, metadata=described("FILL: the P&L it realized, before fees"))

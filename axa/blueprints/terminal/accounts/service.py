@@ -14,13 +14,15 @@ from flask import current_app
 from flask_smorest import abort
 from sqlalchemy import delete
 
-from axa.models.terminal import Account, Order, Position, db
+from axa.models.terminal import Account, Activity, Order, Position, db
+from axa.models.terminal.market_hours import window_start
 from axa.models.terminal.valuation import Totals, buying_power, equity, totals_of
 from axa.platform import clock
 from axa.platform.redis_client import get_redis
 
 NOT_FOUND = "No such account of yours."
 MARGIN_MULTIPLIER = Decimal(2)
+PDT_TRADES = 4  # day trades in 5 business days that make a pattern day trader
 
 
 def settings():
@@ -101,9 +103,17 @@ def totals(accounts: list[Account]) -> dict[int, Totals]:
     return totals_of(get_redis(), [a.id for a in accounts], clock.now())
 
 
-def view(account: Account, valued: dict[int, Totals] | None = None) -> dict:
+def day_trades(accounts: list[Account]) -> dict[int, int]:
+    """The accounts' day trades in the last 5 business days (since their last reset)."""
+    since = window_start(datetime.fromtimestamp(clock.now(), UTC))
+    return Activity.day_trades([a.id for a in accounts], since)
+
+
+def view(account: Account, valued: dict[int, Totals] | None = None,
+         trades: dict[int, int] | None = None) -> dict:
     """The account as Alpaca's account object where it applies, money as Decimal."""
     held = (totals([account]) if valued is None else valued).get(account.id, Totals())
+    count = (day_trades([account]) if trades is None else trades).get(account.id, 0)
     margin = account.account_type == "margin"
     power = buying_power(account, held)
     return {"id": account.id, "name": account.name, "status": account.status, "currency": account.currency,
@@ -113,6 +123,6 @@ def view(account: Account, valued: dict[int, Totals] | None = None) -> dict:
             "short_market_value": held.short_market_value, "buying_power": power,
             "regt_buying_power": power, "non_marginable_buying_power": account.cash,
             "multiplier": MARGIN_MULTIPLIER if margin else Decimal(1),
-            "daytrade_count": account.daytrade_count,
-            "pattern_day_trader": False, "shorting_enabled": margin, "cloned_from": account.cloned_from,
+            "daytrade_count": count, "pattern_day_trader": count >= PDT_TRADES,
+            "shorting_enabled": margin, "cloned_from": account.cloned_from,
             "created_at": account.created_at, "updated_at": account.updated_at, "reset_at": account.reset_at}
