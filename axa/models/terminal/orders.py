@@ -133,6 +133,15 @@ class Order(db.Model):
         return Decimal(db.session.scalar(stmt))
 
     @classmethod
+    def reserved_by_accounts(cls, account_ids: list[int]) -> dict[int, Decimal]:
+        """Each account's open orders' holds (accounts without any left out)."""
+        if not account_ids:
+            return {}
+        rows = db.session.execute(select(cls.account_id, func.sum(cls.reserved)).where(
+            cls.account_id.in_(account_ids), cls.status.in_(OPEN)).group_by(cls.account_id))
+        return {account_id: Decimal(total) for account_id, total in rows.all()}
+
+    @classmethod
     def selling_qty(cls, account_id: int, quote_ref: str, except_id: int | None = None) -> Decimal:
         """What the account's open sell orders of a ref will sell (by qty)."""
         stmt = select(func.coalesce(func.sum(cls.qty), 0)).where(

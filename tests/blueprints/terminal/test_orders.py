@@ -192,3 +192,14 @@ def test_a_fourth_day_trade_in_five_days_under_25000_of_equity_is_refused(trader
     assert place(trader, small, qty="1", side="sell")["status"] == "filled"
     fills = trader.call("get", f"/accounts/{small['id']}/activities").get_json()
     assert [f["day_trade"] for f in fills[:2]] == [False, False]
+
+
+def test_open_orders_hold_back_buying_power_until_they_end(trader, market):
+    market.quote("AAPL", "100")
+    account = trader.open(starting_cash="1000")
+    order = place(trader, account, qty="6", type="limit", limit_price="90", time_in_force="gtc")
+    assert trader.call("get", f"/accounts/{account['id']}").get_json()["buying_power"] == "460.00"
+    assert place(trader, account, qty="5", type="limit", limit_price="95", status=403)["reason"] == (
+        "insufficient_buying_power")
+    trader.call("delete", f"/accounts/{account['id']}/orders/{order['id']}")
+    assert trader.call("get", f"/accounts/{account['id']}").get_json()["buying_power"] == "1000.00"

@@ -39,8 +39,8 @@ class Accounts(MethodView):
     def get(self, args):
         """My open paper accounts, newest first"""
         page = keyset_page(db.session, Account.of_user(me()), Account.id, args)
-        valued, trades = service.totals(page.items), service.day_trades(page.items)
-        return [service.view(account, valued, trades) for account in page.items], link_header(page)
+        known = service.figures(page.items)
+        return [service.view(account, known) for account in page.items], link_header(page)
 
     @blp.login_required
     @blp.idempotent

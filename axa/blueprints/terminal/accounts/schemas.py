@@ -105,8 +105,9 @@ class AccountSchema(Schema):
     long_market_value = DecimalString()
     short_market_value = DecimalString(metadata=described("Zero or negative"))
     buying_power = DecimalString(metadata=described(
-        "Cash accounts: the cash. Margin accounts: 2x equity, as Alpaca's Reg T overnight buying power"))
-    regt_buying_power = DecimalString(metadata=described("Margin: 2x equity; cash accounts: the cash"))
+        "Cash accounts: the cash. Margin accounts: 2x equity less the gross market value held, as Alpaca's "
+        "Reg T overnight buying power. Less what open orders hold back"))
+    regt_buying_power = DecimalString(metadata=described("The same as buying_power"))
     non_marginable_buying_power = DecimalString(metadata=described("The cash"))
     multiplier = DecimalString(metadata=described("1 (cash) or 2 (margin)"))
     daytrade_count = fields.Integer(metadata=described(
