@@ -3,17 +3,21 @@ order type and time in force, the fill models, P&L, exactly one fill with matche
 redelivered, and the ingest graphs announcing the refs of each quote batch."""
 from __future__ import annotations
 
+import importlib
 import json
 import threading
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
+from axa.clients.records import QuoteRecord
 from axa.models import stocks as m
 from axa.models.terminal import Activity, db, matching
 from axa.platform import celery_app
 from axa.platform.redis_client import client_for
+from axa.tasks.ingest import Dataset, Stored
 from axa.tasks.stocks.format import store_batch
 from tests.blueprints.terminal.market import CLOSED_AT, OPEN_AT, Market
 from tests.blueprints.terminal.test_accounts import Trader
@@ -248,3 +252,23 @@ def test_fills_in_one_batch_that_close_and_reopen_a_position_leave_it_right(trad
                  for a in (reopened, opened, closed)}
     assert [(p["qty"], p["cost_basis"]) for p in positions["R"]] == [("2.000000000", "200.0000000000")]
     assert positions["O"] == [] and positions["C"] == []  # O's was opened and closed in the batch
+
+
+@pytest.mark.parametrize("subsystem", ["stocks", "cmc"])
+def test_each_quote_batch_written_announces_its_refs_and_a_batch_writing_nothing_does_not(
+        apps, monkeypatch, subsystem):
+    module = importlib.import_module(f"axa.tasks.{subsystem}.format")
+    announced = []
+    monkeypatch.setattr(module, "announce_quotes", announced.append)
+    source = "fmp" if subsystem == "stocks" else "cmc"
+    now = datetime.now(UTC)
+
+    def batch(as_of: datetime) -> list:
+        return [QuoteRecord(source=source, source_instrument_id=ident, price=Decimal("1"), price_unit="currency",
+                            as_of=as_of, as_of_precision="instant", fetched_at=now, raw_ref="test")
+                for ident in ("A", "B")]
+    dataset = Dataset(f"{source}.quotes", source, "quotes", "poll", lambda params: [params], 60.0, fresh_for=120)
+    with apps[subsystem].app_context():
+        module.publish_latest(dataset, Stored(2, batch(now)))
+        module.publish_latest(dataset, Stored(2, batch(now - timedelta(minutes=1))))  # older: not written
+    assert announced == [[f"{source}:A", f"{source}:B"]]
