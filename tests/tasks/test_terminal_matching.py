@@ -128,6 +128,9 @@ def test_day_orders_expire_at_the_close_and_gtc_orders_stay(trader, market):
     late = place(trader, account, type="limit", limit_price="50")  # placed after the close: the next one
     market.at(OPEN_AT + timedelta(days=1, hours=7))
     assert market.expire() == 1 and order_of(trader, account, late)["expired_at"]
+    events = trader.call("get", f"/accounts/{account['id']}/events").get_json()
+    assert [(e["event"], e["order_id"]) for e in events if e["event"] == "expired"] == [
+        ("expired", day["id"]), ("expired", late["id"])]
 
 
 def test_ioc_and_fok_fill_at_once_or_are_canceled(trader, market):

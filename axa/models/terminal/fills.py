@@ -16,6 +16,7 @@ from sqlalchemy import inspect
 from axa.models.terminal import db
 from axa.models.terminal.accounts import Account
 from axa.models.terminal.activities import Activity
+from axa.models.terminal.events import OrderEvent
 from axa.models.terminal.market_hours import CRYPTO, trading_date
 from axa.models.terminal.orders import Order
 from axa.models.terminal.positions import Position, apply
@@ -74,6 +75,7 @@ def apply_fill(account: Account, order: Order, price: Decimal, at: datetime,
     order.status, order.filled_qty, order.filled_avg_price = "filled", qty, price
     order.filled_at = order.updated_at = at
     order.reserved = Decimal(0)
+    OrderEvent.record(order, "fill", at, qty=qty, price=price, position_qty=position.qty)
     Activity.record_fill(account.id, cash_change, account.cash, order, qty, price,
                          realized.quantize(CENT, ROUND_HALF_EVEN), at, day_trade)
     return True

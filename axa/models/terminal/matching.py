@@ -25,6 +25,7 @@ from sqlalchemy import select, text, update
 
 from axa.models.terminal import db
 from axa.models.terminal.accounts import Account
+from axa.models.terminal.events import OrderEvent
 from axa.models.terminal.fills import apply_fill, drop_closed
 from axa.models.terminal.orders import OPEN, Order
 from axa.models.terminal.positions import Position
@@ -127,6 +128,7 @@ def expire_due(now: float) -> int:
     done = db.session.execute(
         update(Order).where(Order.status.in_(OPEN), Order.expires_at <= at)
         .values(status="expired", expired_at=at, updated_at=at, reserved=0)
-        .returning(Order.id)).all()
+        .returning(Order.account_id, Order.id)).all()
+    OrderEvent.record_many([tuple(row) for row in done], "expired", at)
     db.session.commit()
     return len(done)

@@ -9,7 +9,8 @@ of the body that placed the order, so a retry with the same body gets the same o
 body a 422. ``reserved`` is the cash a buy (or a short sale) holds back from buying power while it
 is open. A replaced order links to its successor (``replaced_by``) and the successor back
 (``replaces``). Statuses and their timestamps are Alpaca's: open ones are ``new`` (can fill now)
-and ``accepted`` (waits for the US market to open); a final one never changes again.
+and ``accepted`` (waits for the US market to open); a final one never changes again. Every change
+of status writes its event (axa/models/terminal/events.py) in the same transaction.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.terminal import db
+from axa.models.terminal.events import OrderEvent
 
 QTY = Numeric(28, 9)
 PRICE = Numeric(28, 10)
@@ -154,9 +156,12 @@ class Order(db.Model):
     @classmethod
     def cancel_open(cls, account_id: int, at: datetime) -> int:
         """Cancel every open order of the account (its row locked by the caller)."""
-        return len(db.session.execute(
+        done = db.session.execute(
             update(cls).where(cls.account_id == account_id, cls.status.in_(OPEN))
-            .values(status="canceled", canceled_at=at, updated_at=at, reserved=0).returning(cls.id)).all())
+            .values(status="canceled", canceled_at=at, updated_at=at, reserved=0)
+            .returning(cls.account_id, cls.id)).all()
+        OrderEvent.record_many([tuple(row) for row in done], "canceled", at)
+        return len(done)
 
     def finish(self, status: str, at: datetime, reason: str | None = None) -> None:
         """Into a final status (not ``filled``) with its timestamp; nothing held back any more."""
@@ -166,3 +171,4 @@ class Order(db.Model):
         setattr(self, stamp, at)
         if reason:
             self.fail_reason = reason
+        OrderEvent.record(self, status, at)

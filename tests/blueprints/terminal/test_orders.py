@@ -203,3 +203,24 @@ def test_open_orders_hold_back_buying_power_until_they_end(trader, market):
         "insufficient_buying_power")
     trader.call("delete", f"/accounts/{account['id']}/orders/{order['id']}")
     assert trader.call("get", f"/accounts/{account['id']}").get_json()["buying_power"] == "1000.00"
+
+
+def test_order_events_are_logged_with_each_change_and_read_after_a_cursor(trader, market):
+    market.quote("AAPL", "100")
+    account = trader.open()
+    bought = place(trader, account, qty="2")
+    waiting = place(trader, account, type="limit", limit_price="90", time_in_force="gtc")
+    replaced = trader.call("patch", f"{orders(trader, account)}/{waiting['id']}", json={"limit_price": "91"})
+    trader.call("delete", f"{orders(trader, account)}/{replaced.get_json()['id']}")
+    events = f"/accounts/{account['id']}/events"
+    log = trader.call("get", events).get_json()
+    assert [(e["event"], e["order_id"]) for e in log] == [
+        ("new", bought["id"]), ("fill", bought["id"]), ("new", waiting["id"]),
+        ("new", replaced.get_json()["id"]), ("replaced", waiting["id"]), ("canceled", replaced.get_json()["id"])]
+    assert (log[1]["qty"], log[1]["price"], log[1]["position_qty"]) == ("2.000000000", "100.0000000000", "2.000000000")
+    page = trader.call("get", f"{events}?since={log[1]['id']}&limit=2")
+    assert [e["id"] for e in page.get_json()] == [log[2]["id"], log[3]["id"]]
+    assert f"since={log[3]['id']}" in page.headers["Link"]
+    assert trader.call("get", f"{events}?since={log[-1]['id']}").get_json() == []
+    trader.call("post", f"/accounts/{account['id']}/reset")
+    assert trader.call("get", f"{events}?since={log[-1]['id']}").get_json() == []  # nothing was open

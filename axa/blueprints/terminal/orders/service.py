@@ -15,7 +15,7 @@ from flask_smorest import abort
 
 from axa.blueprints.terminal.orders import checks
 from axa.blueprints.terminal.orders.checks import refuse
-from axa.models.terminal import Account, Order, db
+from axa.models.terminal import Account, Order, OrderEvent, db
 from axa.models.terminal.market_hours import is_open, session_close
 from axa.models.terminal.orders import OPEN
 from axa.models.terminal.quotes import Price, normalized, prices, resolve
@@ -76,6 +76,7 @@ def insert(account: Account, order: dict, quote: Price, at: datetime, reserved: 
         row.hwm, row.stop_price = trail["hwm"], trail["stop_price"]
     db.session.add(row)
     db.session.flush()
+    OrderEvent.record(row, row.status, at)
     return row
 
 
