@@ -67,3 +67,5 @@ def test_every_order_and_position_operation_on_a_real_account_holds_its_spec(cal
     call("GET", f"{POSITIONS}/{{symbol}}", 404, trader, **by_symbol)
     events = call("GET", "/api/v1/accounts/{account_id}/events", 200, trader, query={"limit": 2}, **on)
     assert [e["event"] for e in events.json()] == ["new", "fill"] and "next" in events.headers["link"][0]
+    streamed = call("GET", "/api/v1/accounts/{account_id}/events/stream", 200, trader, query={"since": 1}, **on)
+    assert streamed.text.startswith("retry: ") and "event: fill" in streamed.text  # nothing open: it ends

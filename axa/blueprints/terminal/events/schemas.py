@@ -18,6 +18,11 @@ class EventQuerySchema(Schema):
                            metadata=described(f"Page size (default {LIMIT_DEFAULT})"))
 
 
+class StreamQuerySchema(Schema):
+    since = fields.Integer(load_default=0, validate=validate.Range(min=0, max=ID_MAX), metadata=described(
+        "The last event id you have seen (default 0); a `Last-Event-ID` header takes precedence"))
+
+
 class OrderEventSchema(Schema):
     id = fields.Integer(metadata=described("The cursor: pass the last one you saw as `since`"))
     event = fields.String(metadata=described(", ".join(EVENTS)))
