@@ -47,15 +47,15 @@ class Activity(db.Model):
         db.session.add(activity)
         return activity
 
-    @classmethod
-    def record_fill(cls, account_id: int, net_amount: Decimal, cash_after: Decimal, order, qty: Decimal,
-                    price: Decimal, realized: Decimal, at: datetime, day_trade: bool) -> Activity:
-        activity = cls.record(account_id, cls.FILL, net_amount, cash_after,
-                              f"{order.side} {qty.normalize():f} {order.symbol} at {price.normalize():f}")
-        activity.order_id, activity.symbol, activity.side = order.id, order.symbol, order.side
-        activity.qty, activity.price, activity.realized_pl = qty, price, realized
-        activity.created_at, activity.day_trade = at, day_trade
-        return activity
+    @staticmethod
+    def fill_row(account_id: int, net_amount: Decimal, cash_after: Decimal, order, qty: Decimal,
+                 price: Decimal, realized: Decimal, at: datetime, day_trade: bool) -> dict:
+        """A FILL activity as a row to insert (a chunk of fills inserts them in one statement)."""
+        return {"account_id": account_id, "activity_type": Activity.FILL, "net_amount": net_amount,
+                "cash_after": cash_after, "created_at": at, "order_id": order.id, "symbol": order.symbol,
+                "side": order.side, "qty": qty, "price": price, "realized_pl": realized,
+                "day_trade": day_trade,
+                "description": f"{order.side} {qty.normalize():f} {order.symbol} at {price.normalize():f}"}
 
     @classmethod
     def day_trades(cls, account_ids: list[int], since: datetime) -> dict[int, int]:

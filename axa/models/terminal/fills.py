@@ -8,10 +8,11 @@ would (the price moved since the order was placed, another order sold the positi
 the order instead, with ``insufficient_buying_power`` or ``insufficient_qty``."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 
 from axa.models.terminal import db
 from axa.models.terminal.accounts import Account
@@ -34,28 +35,39 @@ def refusal(account: Account, order: Order, position: Position | None, qty: Deci
     return None
 
 
-def drop_closed(positions: dict[tuple[int, str], Position]) -> None:
-    """Positions back to zero leave the table (one opened and closed in this chunk: never written)."""
-    for position in positions.values():
-        if position.qty == 0:
-            if inspect(position).pending:
-                db.session.expunge(position)
-            else:
-                db.session.delete(position)
+@dataclass
+class Ledger:
+    """A chunk of fills' bookkeeping: the accounts' positions by (account id, ref), read under the
+    chunk's locks and kept current by each fill, and the FILL activities and fill events, inserted
+    in one statement each by ``write`` (a chunk is flushed once, at its end)."""
+
+    positions: dict[tuple[int, str], Position]
+    activities: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+    def write(self) -> None:
+        """Positions back to zero leave the table (one opened and closed in this chunk is never
+        written); the activities and events go in."""
+        for position in self.positions.values():
+            if position.qty == 0:
+                if inspect(position).pending:
+                    db.session.expunge(position)
+                else:
+                    db.session.delete(position)
+        for model, rows in ((Activity, self.activities), (OrderEvent, self.events)):
+            if rows:
+                db.session.execute(insert(model.__table__), rows)
 
 
-def apply_fill(account: Account, order: Order, price: Decimal, at: datetime,
-               positions: dict[tuple[int, str], Position]) -> bool:
-    """Fill the (locked, open) ``order`` of the (locked) ``account`` at ``price``; False when the
-    order was rejected instead. ``positions``: the accounts' positions by (account id, ref), read
-    under the same locks and kept current here, so a chunk of fills is flushed once, at commit (the
-    caller deletes those that came back to zero: ``drop_closed``)."""
+def apply_fill(account: Account, order: Order, price: Decimal, at: datetime, ledger: Ledger) -> bool:
+    """Fill the (locked, open) ``order`` of the (locked) ``account`` at ``price``, its bookkeeping
+    in ``ledger``; False when the order was rejected instead."""
     qty = fill_qty(order, price)
     gross = (qty * price).quantize(CENT, ROUND_HALF_EVEN)
     charge = fee(order.asset_class, qty, price, account.fill_model)
     cash_change = (-gross if order.side == "buy" else gross) - charge
     key = (account.id, order.quote_ref)
-    position = positions.get(key)
+    position = ledger.positions.get(key)
     reason = "insufficient_qty" if qty <= 0 else refusal(account, order, position, qty, cash_change)
     if reason:
         order.finish("rejected", at, reason)
@@ -65,7 +77,7 @@ def apply_fill(account: Account, order: Order, price: Decimal, at: datetime,
                             asset_class=order.asset_class, qty=Decimal(0), avg_entry_price=price,
                             cost_basis=Decimal(0), created_at=at)
         db.session.add(position)
-        positions[key] = position
+        ledger.positions[key] = position
     delta = qty if order.side == "buy" else -qty
     day_trade = (order.asset_class != CRYPTO and position.reduced_by(delta) and position.opened_at is not None
                  and trading_date(position.opened_at) == trading_date(at))
@@ -75,7 +87,8 @@ def apply_fill(account: Account, order: Order, price: Decimal, at: datetime,
     order.status, order.filled_qty, order.filled_avg_price = "filled", qty, price
     order.filled_at = order.updated_at = at
     order.reserved = Decimal(0)
-    OrderEvent.record(order, "fill", at, qty=qty, price=price, position_qty=position.qty)
-    Activity.record_fill(account.id, cash_change, account.cash, order, qty, price,
-                         realized.quantize(CENT, ROUND_HALF_EVEN), at, day_trade)
+    ledger.events.append({"account_id": account.id, "order_id": order.id, "event": "fill", "at": at,
+                          "qty": qty, "price": price, "position_qty": position.qty})
+    ledger.activities.append(Activity.fill_row(account.id, cash_change, account.cash, order, qty, price,
+                                               realized.quantize(CENT, ROUND_HALF_EVEN), at, day_trade))
     return True

@@ -26,7 +26,7 @@ from sqlalchemy import select, text, update
 from axa.models.terminal import db
 from axa.models.terminal.accounts import Account
 from axa.models.terminal.events import OrderEvent
-from axa.models.terminal.fills import apply_fill, drop_closed
+from axa.models.terminal.fills import Ledger, apply_fill
 from axa.models.terminal.orders import OPEN, Order
 from axa.models.terminal.positions import Position
 from axa.models.terminal.quotes import Price, prices
@@ -102,22 +102,22 @@ def settle(order_ids: list[int], quotes: dict, at: datetime) -> Counter:
     locked = list(db.session.scalars(select(Order).where(Order.id.in_(order_ids), Order.status.in_(OPEN))
                                      .order_by(Order.id).with_for_update()
                                      .execution_options(populate_existing=True)))
-    positions = {(p.account_id, p.quote_ref): p for p in Position.of_accounts(
-        list(accounts), sorted({o.quote_ref for o in locked}))}
+    ledger = Ledger({(p.account_id, p.quote_ref): p for p in Position.of_accounts(
+        list(accounts), sorted({o.quote_ref for o in locked}))})
     for order in locked:
         account = accounts[order.account_id]
         outcome = evaluate(order, quotes.get(order.quote_ref), at, account.fill_model)
         for name, value in outcome.changes.items():
             setattr(order, name, value)
         if outcome.action == FILL:
-            counts["filled" if apply_fill(account, order, outcome.price, at, positions) else "rejected"] += 1
+            counts["filled" if apply_fill(account, order, outcome.price, at, ledger) else "rejected"] += 1
         elif outcome.action in (CANCEL, EXPIRE):
             order.finish("canceled" if outcome.action == CANCEL else "expired", at)
             counts["canceled" if outcome.action == CANCEL else "expired"] += 1
         elif outcome.changes:
             order.updated_at = at
             counts["moved"] += 1
-    drop_closed(positions)
+    ledger.write()
     db.session.commit()
     return counts
 
