@@ -8,8 +8,9 @@ reports still see its history; a closed account is no longer its owner's to read
 its name is free again.
 
 Creating an account takes a per-user lock, so the per-user limit and the unique names stay exact
-under concurrent creates; changes to one account (a reset, later fills) lock its row (``owned``
-with ``lock``). Positions and orders will hang off ``accounts.id`` the same way ``activities`` do.
+under concurrent creates; changes to one account (a reset, an order, a fill) lock its row
+(``owned`` with ``lock``). Orders, positions and order events hang off ``accounts.id`` as
+``activities`` do.
 """
 from __future__ import annotations
 
