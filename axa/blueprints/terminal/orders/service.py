@@ -1,8 +1,9 @@
 """What the order endpoints do. Placing and replacing lock the account's row (so the buying-power
 check and the ``client_order_id`` lookup hold against concurrent orders), check, insert, commit,
-then announce the order's quote ref to matching (axa/tasks/terminal/matching.py), which fills a
-market order at once on a fresh quote. Canceling locks the order's row: a cancel and a fill of the
-same order never both happen."""
+then, when the quote in hand already acts on the order (a market order on a fresh quote, a limit
+that crosses, an ioc / fok to settle), announce its quote ref to matching
+(axa/tasks/terminal/matching.py), which fills it at once; the others wait for the next quote
+batch. Canceling locks the order's row: a cancel and a fill of the same order never both happen."""
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,7 @@ from axa.models.terminal import Account, Order, OrderEvent, db
 from axa.models.terminal.market_hours import is_open, session_close
 from axa.models.terminal.orders import OPEN
 from axa.models.terminal.quotes import Price, normalized, prices, resolve
-from axa.models.terminal.triggers import trailing
+from axa.models.terminal.triggers import WAIT, evaluate, trailing
 from axa.platform import clock
 from axa.platform.redis_client import get_redis
 from axa.tasks.terminal.matching import announce_quotes
@@ -93,8 +94,10 @@ def place(account: Account, data: dict) -> tuple[Order, int]:
     at = datetime.fromtimestamp(now, UTC)
     checks.tradable(order, quote, at)
     row = insert(account, order, quote, at, checks.reservation(account, order, quote, now))
+    acts = evaluate(row, quote, at, account.fill_model).action != WAIT
     db.session.commit()
-    announce_quotes([row.quote_ref])
+    if acts:
+        announce_quotes([row.quote_ref])
     return row, 201
 
 
@@ -134,8 +137,10 @@ def replace(account: Account, old: Order, changes: dict) -> Order:
     row = insert(account, order, quote, at, reserved, replaces=old.id)
     old.finish("replaced", at)
     old.replaced_by = row.id
+    acts = evaluate(row, quote, at, account.fill_model).action != WAIT
     db.session.commit()
-    announce_quotes([row.quote_ref])
+    if acts:
+        announce_quotes([row.quote_ref])
     return row
 
 
