@@ -2,4 +2,4 @@
 and prints ratios, ending with one ``RESULT <name> ...`` line. ``python -m bench`` runs them all."""
 
 BENCHMARKS = ("auth_me", "login", "ingest", "quotes_read", "socweb_feed", "socweb_fanout", "conduit_articles",
-              "footprint", "terminal_matching")
+              "footprint", "terminal_matching", "terminal_orders")

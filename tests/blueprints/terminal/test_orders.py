@@ -224,3 +224,12 @@ def test_order_events_are_logged_with_each_change_and_read_after_a_cursor(trader
     assert trader.call("get", f"{events}?since={log[-1]['id']}").get_json() == []
     trader.call("post", f"/accounts/{account['id']}/reset")
     assert trader.call("get", f"{events}?since={log[-1]['id']}").get_json() == []  # nothing was open
+
+
+def test_a_resting_order_is_answered_as_it_is_stored(trader, market):
+    market.quote("AAPL", "100")
+    account = trader.open(account_type="margin")
+    for body in ({"type": "limit", "limit_price": "90.5"}, {"type": "trailing_stop", "trail_percent": "2.5"},
+                 {"type": "stop_limit", "stop_price": "120", "limit_price": "121", "qty": "0.5"}):
+        placed = place(trader, account, time_in_force="gtc", **body)
+        assert trader.call("get", f"{orders(trader, account)}/{placed['id']}").get_json() == placed

@@ -72,14 +72,17 @@ def cost_of(account: Account, order: dict, ref: str, held: Position | None, qty:
     return short * price
 
 
-def day_trading(account: Account, order: dict, quote: Price, held: Position | None, equity: Decimal,
-                at: datetime) -> None:
+def day_trading(account: Account, order: dict, quote: Price, held: Position | None, at_epoch: float) -> None:
     """An order closing what the same trading day opened, on an account under PDT_EQUITY with
     PDT_TRADES - 1 day trades in the window already, would make it a pattern day trader."""
-    if quote.asset_class == CRYPTO or equity >= PDT_EQUITY or held is None or held.opened_at is None:
+    at = datetime.fromtimestamp(at_epoch, UTC)
+    if quote.asset_class == CRYPTO or held is None or held.opened_at is None:
         return
     closing = (held.qty > 0) == (order["side"] == "sell")
     if not closing or trading_date(held.opened_at) != trading_date(at):
+        return
+    totals = totals_of(get_redis(), [account.id], at_epoch).get(account.id, Totals())
+    if equity(account, totals) >= PDT_EQUITY:
         return
     if Activity.day_trades([account.id], window_start(at)).get(account.id, 0) >= PDT_TRADES - 1:
         refuse(403, "pattern_day_trader", f"A {PDT_TRADES}th day trade in {DAY_TRADE_WINDOW} business days "
@@ -88,13 +91,16 @@ def day_trading(account: Account, order: dict, quote: Price, held: Position | No
 
 def reservation(account: Account, order: dict, quote: Price, at_epoch: float,
                 replacing: int | None = None) -> Decimal:
-    """What the order holds back from the buying power, after checking there is that much left."""
+    """What the order holds back from the buying power, after checking there is that much left. A
+    cash account's buy reads neither its positions (it can hold no short to close) nor their market
+    values (its buying power is its cash)."""
     price = unit_cost(order, quote, account.fill_model)
     qty = order["qty"] if order.get("qty") is not None else (order["notional"] / price).quantize(QTY_STEP)
-    held = Position.held(account.id, quote.ref)
-    totals = totals_of(get_redis(), [account.id], at_epoch).get(account.id, Totals())
-    day_trading(account, order, quote, held, equity(account, totals), datetime.fromtimestamp(at_epoch, UTC))
+    margin = account.account_type == "margin"
+    held = Position.held(account.id, quote.ref) if margin or order["side"] == "sell" else None
+    day_trading(account, order, quote, held, at_epoch)
     cost = cost_of(account, order, quote.ref, held, qty, price, replacing).quantize(CENT, ROUND_UP)
+    totals = totals_of(get_redis(), [account.id], at_epoch).get(account.id, Totals()) if margin else Totals()
     left = buying_power(account, totals) - Order.reserved_by_open(account.id, replacing)
     if cost > left:
         refuse(403, "insufficient_buying_power", f"The order costs about {cost}; buying power left: {left}.")

@@ -68,7 +68,7 @@ class Orders(MethodView):
     @blp.alt_response(422, description=REFUSED)
     def post(self, data, account_id):
         """Place an order: market, limit, stop, stop_limit or trailing_stop, for a qty or a notional"""
-        return service.place(account(account_id, lock=True), data)
+        return service.place(current_session().user_id, account_id, data)
 
     @blp.login_required
     @blp.response(207, CancelResultSchema(many=True))

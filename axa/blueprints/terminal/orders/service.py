@@ -11,9 +11,12 @@ import json
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from flask_smorest import abort
+from sqlalchemy import Numeric
 
+from axa.blueprints.terminal.accounts.service import owned_or_404 as account_or_404
 from axa.blueprints.terminal.orders import checks
 from axa.blueprints.terminal.orders.checks import refuse
 from axa.models.terminal import Account, Order, OrderEvent, db
@@ -81,24 +84,38 @@ def insert(account: Account, order: dict, quote: Price, at: datetime, reserved: 
     return row
 
 
-def place(account: Account, data: dict) -> tuple[Order, int]:
-    """A new order (201), or the one a retry with the same client_order_id and body names (200)."""
+def snapshot(row: Order) -> SimpleNamespace:
+    """The order's columns as the database holds them (decimals at their column's scale), for an
+    answer that needs no read after the commit."""
+    values = {}
+    for column in Order.__table__.columns:
+        value = values[column.key] = getattr(row, column.key)
+        if isinstance(value, Decimal) and isinstance(column.type, Numeric):
+            values[column.key] = value.quantize(Decimal(1).scaleb(-column.type.scale))
+    return SimpleNamespace(**values)
+
+
+def place(user_id: int, account_id: int, data: dict) -> tuple[Order | SimpleNamespace, int]:
+    """A new order (201), or the one a retry with the same client_order_id and body names (200).
+    The quote is read before the account's row is locked: the lock is held for SQL only."""
     order = {**{k: v for k, v in data.items() if k != "type"}, "order_type": data["type"],
              "symbol": normalized(data["symbol"])}
-    if "client_order_id" in order and (same := duplicate(account, order["client_order_id"], digest(order))):
-        return same, 200
     now = clock.now()
     quote = resolve(get_redis(), order["symbol"], now)
+    account = account_or_404(user_id, account_id, lock=True)
+    if "client_order_id" in order and (same := duplicate(account, order["client_order_id"], digest(order))):
+        return same, 200
     if quote is None:
         refuse(422, "unknown_symbol", "No quote for this symbol on the platform.", "symbol")
     at = datetime.fromtimestamp(now, UTC)
     checks.tradable(order, quote, at)
     row = insert(account, order, quote, at, checks.reservation(account, order, quote, now))
     acts = evaluate(row, quote, at, account.fill_model).action != WAIT
+    answer = row if acts else snapshot(row)
     db.session.commit()
-    if acts:
+    if acts:  # matching may change it at once: the answer reads it again
         announce_quotes([row.quote_ref])
-    return row, 201
+    return answer, 201
 
 
 def replaced_body(old: Order, changes: dict) -> dict:

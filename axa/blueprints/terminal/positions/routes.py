@@ -53,8 +53,9 @@ def close(owner, held: tuple):
     """A market order for the whole position (symbol, qty, asset class), the other way."""
     symbol, qty, asset_class = held
     tif = "gtc" if asset_class == "crypto" else "day"
-    return place(owner, {"symbol": symbol, "qty": abs(qty), "type": "market",
-                         "side": "sell" if qty > 0 else "buy", "time_in_force": tif})[0]
+    order = {"symbol": symbol, "qty": abs(qty), "type": "market", "side": "sell" if qty > 0 else "buy",
+             "time_in_force": tif}
+    return place(owner.user_id, owner.id, order)[0]
 
 
 def snapshot(position: Position) -> tuple:
