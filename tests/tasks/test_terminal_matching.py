@@ -275,3 +275,32 @@ def test_each_quote_batch_written_announces_its_refs_and_a_batch_writing_nothing
         module.publish_latest(dataset, Stored(2, batch(now)))
         module.publish_latest(dataset, Stored(2, batch(now - timedelta(minutes=1))))  # older: not written
     assert announced == [[f"{source}:A", f"{source}:B"]]
+
+
+def test_cancels_racing_a_matcher_end_each_order_once_without_deadlock(apps, trader, market):
+    market.quote("AAPL", "100")
+    account = trader.open()
+    ids = [place(trader, account, qty="1", type="limit", limit_price="95", time_in_force="gtc")["id"]
+           for _ in range(12)]
+    ref, barrier, answers = market.quote("AAPL", "94"), threading.Barrier(2), []
+
+    def cancel_all_one_by_one():
+        barrier.wait()
+        answers.extend(trader.call("delete", f"/accounts/{account['id']}/orders/{i}").status_code for i in ids)
+
+    def match():
+        with market.app.app_context():
+            barrier.wait()
+            matching.match(client_for(market.app.config["AXA"].redis_url), [ref], market.now.timestamp())
+    threads = [threading.Thread(target=cancel_all_one_by_one), threading.Thread(target=match)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = [order_of(trader, account, {"id": i})["status"] for i in ids]
+    assert set(statuses) <= {"filled", "canceled"} and set(answers) <= {204, 422}
+    assert answers.count(204) == statuses.count("canceled")
+    fills = [a for a in trader.call("get", f"/accounts/{account['id']}/activities").get_json()
+             if a["activity_type"] == "FILL"]
+    assert len(fills) == statuses.count("filled")
+    assert account_of(trader, account)["cash"] == f"{100000 - 94 * statuses.count('filled')}.00"

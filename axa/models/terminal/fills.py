@@ -1,7 +1,8 @@
 """A fill applied to an account: the order filled, the cash and the position changed, and a
 ``FILL`` activity, all in the caller's transaction, which holds the account's row lock and the
-order's (taken in that order everywhere: placement, replace, matching), so a fill is applied once
-however many matchers race over the same order.
+order's (taken in that order everywhere: placement, replace, cancel, expiry, matching; the foreign
+keys of the rows a fill or a cancel inserts take a share lock on the account, so any other order
+could deadlock), so a fill is applied once however many matchers race over the same order.
 
 A cash account cannot spend cash it does not have nor sell what it does not hold: a fill that
 would (the price moved since the order was placed, another order sold the position first) rejects

@@ -125,6 +125,9 @@ def settle(order_ids: list[int], quotes: dict, at: datetime) -> Counter:
 def expire_due(now: float) -> int:
     """Expire every open order past its ``expires_at`` (``day`` orders at the close)."""
     at = datetime.fromtimestamp(now, UTC)
+    due = select(Order.account_id).where(Order.status.in_(OPEN), Order.expires_at <= at)
+    db.session.execute(select(Account.id).where(Account.id.in_(due)).order_by(Account.id)
+                       .with_for_update())  # the accounts first, as everywhere (see ``settle``)
     done = db.session.execute(
         update(Order).where(Order.status.in_(OPEN), Order.expires_at <= at)
         .values(status="expired", expired_at=at, updated_at=at, reserved=0)

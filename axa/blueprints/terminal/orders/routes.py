@@ -4,7 +4,9 @@ cancel all (one result each). Matching fills them on the platform's quotes
 (axa/tasks/terminal/matching.py).
 
 A refused order answers its reason code (axa/blueprints/terminal/orders/checks.py) and is not
-stored. Another user's account, or a closed one, answers 404.
+stored. Another user's account, or a closed one, answers 404. Every change locks the account's row
+before any order's, as matching does (an order event's foreign key takes a share lock on the
+account, so the other order would deadlock against a matcher).
 """
 from __future__ import annotations
 
@@ -75,7 +77,7 @@ class Orders(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     def delete(self, account_id):
         """Cancel every open order: one result each (status 200 and the canceled order)"""
-        return service.cancel_all(account(account_id))
+        return service.cancel_all(account(account_id, lock=True))
 
 
 @blp.route(f"{ORDERS}/by_client_order_id")
@@ -116,4 +118,4 @@ class OrderById(MethodView):
     @blp.alt_response(422, description="Not open any more (`not_cancelable`)")
     def delete(self, account_id, order_id):
         """Cancel an open order"""
-        service.cancel(service.owned_or_404(account(account_id), order_id, lock=True))
+        service.cancel(service.owned_or_404(account(account_id, lock=True), order_id, lock=True))

@@ -3,7 +3,8 @@ check and the ``client_order_id`` lookup hold against concurrent orders), check,
 then, when the quote in hand already acts on the order (a market order on a fresh quote, a limit
 that crosses, an ioc / fok to settle), announce its quote ref to matching
 (axa/tasks/terminal/matching.py), which fills it at once; the others wait for the next quote
-batch. Canceling locks the order's row: a cancel and a fill of the same order never both happen."""
+batch. Canceling locks the account's row, then the order's (the order everything locks in): a
+cancel and a fill of the same order never both happen."""
 from __future__ import annotations
 
 import hashlib
