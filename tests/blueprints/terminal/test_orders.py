@@ -233,3 +233,20 @@ def test_a_resting_order_is_answered_as_it_is_stored(trader, market):
                  {"type": "stop_limit", "stop_price": "120", "limit_price": "121", "qty": "0.5"}):
         placed = place(trader, account, time_in_force="gtc", **body)
         assert trader.call("get", f"{orders(trader, account)}/{placed['id']}").get_json() == placed
+
+
+def test_closing_every_position_reports_each_one_and_a_refusal_leaves_the_others_closed(trader, market):
+    market.quote("AAPL", "100")
+    gone = market.quote("MSFT", "50")
+    account = trader.open()
+    place(trader, account, qty="2")
+    place(trader, account, symbol="MSFT", qty="3")
+    market.redis.hdel("axa:quote:json", gone)  # MSFT's quote is gone: its close is refused
+    answer = trader.call("delete", f"/accounts/{account['id']}/positions")
+    assert answer.status_code == 207
+    results = {r["symbol"]: r for r in answer.get_json()}
+    assert (results["AAPL"]["status"], results["AAPL"]["body"]["status"]) == (200, "filled")
+    assert (results["MSFT"]["status"], results["MSFT"]["reason"], results["MSFT"]["body"]) == (
+        422, "unknown_symbol", None)
+    held = trader.call("get", f"/accounts/{account['id']}/positions").get_json()
+    assert [(p["symbol"], p["qty"]) for p in held] == [("MSFT", "3.000000000")]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import abort
+from werkzeug.exceptions import HTTPException
 
 from axa.blueprints.market.schemas import ID
 from axa.blueprints.terminal.accounts.service import owned_or_404
-from axa.blueprints.terminal.orders.schemas import CancelResultSchema, OrderSchema
+from axa.blueprints.terminal.orders.schemas import OrderSchema
 from axa.blueprints.terminal.orders.service import place
-from axa.blueprints.terminal.positions.schemas import PositionSchema
+from axa.blueprints.terminal.positions.schemas import CloseResultSchema, PositionSchema
 from axa.models.terminal import Position, db
 from axa.models.terminal.quotes import normalized
 from axa.models.terminal.valuation import Valued, value_all
@@ -58,6 +59,17 @@ def close(owner, held: tuple):
     return place(owner.user_id, owner.id, order)[0]
 
 
+def close_one(account_id: int, held: tuple) -> dict:
+    """One position of a close-all: its order, or why it was refused (the others still close)."""
+    try:
+        return {"symbol": held[0], "status": 200, "body": close(account(account_id, lock=True), held)}
+    except HTTPException as refused:
+        db.session.rollback()
+        data = getattr(refused, "data", {}) or {}
+        return {"symbol": held[0], "status": refused.code, "body": None, "reason": data.get("reason"),
+                "message": data.get("message", refused.description)}
+
+
 def snapshot(position: Position) -> tuple:
     return position.symbol, position.qty, position.asset_class
 
@@ -74,14 +86,13 @@ class Positions(MethodView):
         return valued(page.items), link_header(page)
 
     @blp.login_required
-    @blp.response(207, CancelResultSchema(many=True))
+    @blp.response(207, CloseResultSchema(many=True))
     @blp.alt_response(404, description=NOT_FOUND)
     def delete(self, account_id):
-        """Close every position with a market order each (status 200 and the order)"""
+        """Close every position with a market order each: per position, 200 and the order, or the refusal"""
         owner = account(account_id, lock=True)
         held = [snapshot(p) for p in db.session.scalars(Position.of_account(owner.id).order_by(Position.id))]
-        orders = [close(account(account_id, lock=True), one) for one in held]
-        return [{"id": order.id, "status": 200, "body": order} for order in orders]
+        return [close_one(account_id, one) for one in held]
 
 
 @blp.route(f"{POSITIONS}/<string(maxlength=64):symbol>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from axa.blueprints.terminal.accounts.schemas import described
+from axa.blueprints.terminal.orders.schemas import OrderSchema
 from axa.platform.fields import DecimalString
 
 
@@ -22,3 +23,12 @@ class PositionSchema(Schema):
     unrealized_plpc = DecimalString(metadata=described("unrealized_pl / |cost_basis|"))
     lastday_price = DecimalString(allow_none=True, metadata=described("The last close (null: not known)"))
     unrealized_intraday_pl = DecimalString(allow_none=True)
+
+
+class CloseResultSchema(Schema):
+    symbol = fields.String()
+    status = fields.Integer(metadata=described("200: the closing order placed; else the refusal's status"))
+    body = fields.Nested(OrderSchema, allow_none=True,
+                         metadata=described("The closing order (null: refused)"))
+    reason = fields.String(allow_none=True, metadata=described("Refused: its code"))
+    message = fields.String(allow_none=True, metadata=described("Refused: why"))
