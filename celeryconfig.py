@@ -61,6 +61,9 @@ TASK_QUEUES = {
     "stream.notify.fan_out_go_live": "stream.notify",
     "stream.notify.sweep_fanouts": "stream.notify",
     "stream.notify.send_go_live_mail": "mail",
+    # the paper terminal's matching: each quote batch written -> its open orders (and beat expiry)
+    "terminal.matching.match_quotes": "terminal.matching",
+    "terminal.matching.expire_orders": "terminal.matching",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -69,7 +72,7 @@ QUEUE_NAMES = (
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
-    "stream.live", "stream.notify",
+    "stream.live", "stream.notify", "terminal.matching",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -81,6 +84,7 @@ imports = (
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live", "axa.tasks.stream.notify",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
+    "axa.tasks.terminal.matching",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
@@ -155,6 +159,8 @@ beat_schedule = {
     # go-live fan-outs whose chain broke resume from their last batch
     "stream-sweep-fanouts": {"task": "stream.notify.sweep_fanouts", "schedule": 60.0,
                              "options": {"expires": 55}},
+    "terminal-expire-orders": {"task": "terminal.matching.expire_orders", "schedule": 60.0,
+                               "options": {"expires": 55}},
 }
 beat_max_loop_interval = 5
 beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

@@ -8,8 +8,9 @@ reports still see its history; a closed account is no longer its owner's to read
 its name is free again.
 
 Creating an account takes a per-user lock, so the per-user limit and the unique names stay exact
-under concurrent creates; changes to one account (a reset, later fills) lock its row (``owned``
-with ``lock``). Positions and orders will hang off ``accounts.id`` the same way ``activities`` do.
+under concurrent creates; changes to one account (a reset, an order, a fill) lock its row
+(``owned`` with ``lock``). Orders, positions and order events hang off ``accounts.id`` as
+``activities`` do.
 """
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Index,
-    Integer,
     Numeric,
     String,
     func,
@@ -62,7 +62,6 @@ class Account(UserOwnedTable, db.Model):
     starting_cash: Mapped[Decimal] = mapped_column(MONEY)
     cash: Mapped[Decimal] = mapped_column(MONEY)
     last_equity: Mapped[Decimal] = mapped_column(MONEY)  # equity at the last close (a beat snapshot)
-    daytrade_count: Mapped[int] = mapped_column(Integer, default=0)  # in the last 5 business days
     status: Mapped[str] = mapped_column(String(16), default=ACTIVE)
     cloned_from: Mapped[int | None] = mapped_column(BigInteger)  # the account whose settings it copied
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -78,7 +77,7 @@ class Account(UserOwnedTable, db.Model):
     def open(cls, user_id: int, name: str, **settings) -> Account:
         """A new account holding its starting cash, with the deposit as its first activity."""
         account = cls(user_id=user_id, name=name, cash=settings["starting_cash"],
-                      last_equity=settings["starting_cash"], daytrade_count=0, status=ACTIVE, **settings)
+                      last_equity=settings["starting_cash"], status=ACTIVE, **settings)
         db.session.add(account)
         db.session.flush()
         Activity.record(account.id, Activity.DEPOSIT, account.cash, account.cash, "Starting cash")
@@ -91,7 +90,6 @@ class Account(UserOwnedTable, db.Model):
         Activity.record(self.id, Activity.RESET, self.starting_cash - self.cash, self.starting_cash,
                         "Reset to the starting cash")
         self.cash = self.last_equity = self.starting_cash
-        self.daytrade_count = 0
         self.reset_at = self.updated_at = now
 
     def close(self) -> None:

@@ -12,13 +12,14 @@ from axa.platform.redis_client import client_for
 from axa.tasks import ingest
 from axa.tasks.cmc import datasets
 from axa.tasks.cmc.store import store
+from axa.tasks.terminal.matching import announce_quotes
 
 
 def publish_latest(dataset: ingest.Dataset, stored: ingest.Stored) -> None:
     """The latest USD quotes to Redis (the read paths never call a vendor)."""
-    if dataset.fresh_for and stored.latest:
-        latest_quotes.write(client_for(current_app.config["AXA"].redis_url), stored.latest,
-                            dataset.name, dataset.fresh_for)
+    if dataset.fresh_for and stored.latest and latest_quotes.write(
+            client_for(current_app.config["AXA"].redis_url), stored.latest, dataset.name, dataset.fresh_for):
+        announce_quotes([f"{r.source}:{r.source_instrument_id}" for r in stored.latest])
 
 
 @shared_task(name="cmc.format.store_batch", autoretry_for=(OperationalError,), retry_backoff=True,

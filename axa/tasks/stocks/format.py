@@ -12,6 +12,7 @@ from axa.platform.redis_client import client_for
 from axa.tasks import ingest
 from axa.tasks.stocks import datasets
 from axa.tasks.stocks.store import store
+from axa.tasks.terminal.matching import announce_quotes
 
 
 def publish_latest(dataset: ingest.Dataset, stored: ingest.Stored) -> None:
@@ -24,7 +25,8 @@ def publish_latest(dataset: ingest.Dataset, stored: ingest.Stored) -> None:
                 symbols[name] = f"{r.source}:{r.source_instrument_id}"
     ids_typed = dataset.vendor in ("fmp", "terrapin")  # FMP ids are symbols, Terrapin's ISINs
     if dataset.fresh_for and stored.latest:  # the quotes, their ids indexed in the same script
-        latest_quotes.write(client, stored.latest, dataset.name, dataset.fresh_for, index_ids=ids_typed)
+        if latest_quotes.write(client, stored.latest, dataset.name, dataset.fresh_for, index_ids=ids_typed):
+            announce_quotes([f"{r.source}:{r.source_instrument_id}" for r in stored.latest])
     elif ids_typed:
         for r in stored.latest:
             symbols.setdefault(r.source_instrument_id, f"{r.source}:{r.source_instrument_id}")

@@ -6,10 +6,11 @@ from __future__ import annotations
 import itertools
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from decimal import Decimal
 
 import pytest
 
-from axa.models.terminal import Account, db
+from axa.models.terminal import Account, Activity, db
 from tests.conftest import bearer, login, register, set_settings
 
 emails = itertools.count()
@@ -140,9 +141,12 @@ def test_only_the_owner_sees_an_account(apps, trader):
 
 def test_reset_puts_back_the_starting_cash_and_records_it(apps, trader):
     account = trader.open(starting_cash="5000")
-    with apps["terminal"].app_context():  # no fills yet: spend some cash as a fill will
+    with apps["terminal"].app_context():  # spend some cash as two day trades would
         row = db.session.get(Account, account["id"])
-        row.cash, row.daytrade_count = row.cash - 1234, 2
+        row.cash -= 1234
+        for _ in range(2):
+            activity = Activity.record(row.id, Activity.FILL, Decimal(-617), row.cash, "A day trade")
+            activity.day_trade = True
         db.session.commit()
     spent = trader.call("get", f"/accounts/{account['id']}").get_json()
     assert (spent["cash"], spent["equity"], spent["daytrade_count"]) == ("3766.00", "3766.00", 2)
@@ -154,7 +158,8 @@ def test_reset_puts_back_the_starting_cash_and_records_it(apps, trader):
     assert body["reset_at"].endswith("Z") and body["id"] == account["id"]
     activities = trader.call("get", f"/accounts/{account['id']}/activities").get_json()
     assert [(a["activity_type"], a["net_amount"], a["cash_after"]) for a in activities] == [
-        ("RESET", "1234.00", "5000.00"), ("CSD", "5000.00", "5000.00")]
+        ("RESET", "1234.00", "5000.00"), ("FILL", "-617.00", "3766.00"), ("FILL", "-617.00", "3766.00"),
+        ("CSD", "5000.00", "5000.00")]
 
 
 def test_a_clone_copies_the_settings_with_a_fresh_state(apps, trader):

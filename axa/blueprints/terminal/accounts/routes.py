@@ -39,7 +39,8 @@ class Accounts(MethodView):
     def get(self, args):
         """My open paper accounts, newest first"""
         page = keyset_page(db.session, Account.of_user(me()), Account.id, args)
-        return [service.view(account) for account in page.items], link_header(page)
+        known = service.figures(page.items)
+        return [service.view(account, known) for account in page.items], link_header(page)
 
     @blp.login_required
     @blp.idempotent
@@ -96,7 +97,7 @@ class AccountActivities(MethodView):
     @blp.response(200, ActivitySchema(many=True), headers=LINK_HEADER)
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, args, account_id):
-        """An account's activities (cash movements: the starting deposit and resets), newest first"""
+        """An account's activities (the starting deposit, resets and fills), newest first"""
         account = service.owned_or_404(me(), account_id)
         page = keyset_page(db.session, Activity.of_account(account.id), Activity.id, args)
         return page.items, link_header(page)

@@ -105,12 +105,14 @@ class AccountSchema(Schema):
     long_market_value = DecimalString()
     short_market_value = DecimalString(metadata=described("Zero or negative"))
     buying_power = DecimalString(metadata=described(
-        "Cash accounts: the cash. Margin accounts: 2x equity, as Alpaca's Reg T overnight buying power"))
-    regt_buying_power = DecimalString(metadata=described("Margin: 2x equity; cash accounts: the cash"))
+        "Cash accounts: the cash. Margin accounts: 2x equity less the gross market value held, as Alpaca's "
+        "Reg T overnight buying power. Less what open orders hold back"))
+    regt_buying_power = DecimalString(metadata=described("The same as buying_power"))
     non_marginable_buying_power = DecimalString(metadata=described("The cash"))
     multiplier = DecimalString(metadata=described("1 (cash) or 2 (margin)"))
-    daytrade_count = fields.Integer(metadata=described("Day trades in the last 5 business days"))
-    pattern_day_trader = fields.Boolean()
+    daytrade_count = fields.Integer(metadata=described(
+        "Day trades (a US equity position closed the trading day it was opened) in the last 5 business days"))
+    pattern_day_trader = fields.Boolean(metadata=described("4 day trades or more in 5 business days"))
     shorting_enabled = fields.Boolean(metadata=described("Margin accounts only"))
     cloned_from = fields.Integer(allow_none=True, metadata=described("The account it was cloned from"))
     created_at = Timestamp()
@@ -122,8 +124,16 @@ class ActivitySchema(Schema):
     id = fields.Integer()
     activity_type = fields.String(metadata=described(
         "CSD: the starting cash deposited when the account opened; RESET: cash set back to the "
-        "starting cash"))
-    net_amount = DecimalString(metadata=described("The change of cash (negative: out)"))
+        "starting cash; FILL: an order filled"))
+    net_amount = DecimalString(metadata=described("The change of cash (negative: out; fills: after fees)"))
     cash_after = DecimalString(metadata=described("The cash after it"))
     description = fields.String()
     created_at = Timestamp()
+    order_id = fields.Integer(allow_none=True, metadata=described("FILL: the order filled"))
+    symbol = fields.String(allow_none=True, metadata=described("FILL: its symbol"))
+    side = fields.String(allow_none=True, metadata=described("FILL: buy or sell"))
+    qty = DecimalString(allow_none=True, metadata=described("FILL: the quantity filled"))
+    price = DecimalString(allow_none=True, metadata=described("FILL: the fill price"))
+    day_trade = fields.Boolean(allow_none=True, metadata=described("FILL: whether it was a day trade"))
+    realized_pl = DecimalString(
+        allow_none=True, metadata=described("FILL: the P&L it realized, before fees"))

@@ -1,22 +1,29 @@
 """What the paper-account endpoints do: the owner's checks, the per-user limit and unique names
 under the user's lock, clones, resets, and the account view (Alpaca's account object).
 
-Equity is the cash plus the market value of the positions; there are no positions yet, so both
-market values are zero until positions land (they will be summed here from the latest quotes).
-Buying power: a cash account's is its cash; a margin account's is 2x its equity, Alpaca's Reg T
-overnight buying power (its intraday 4x for pattern day traders is not modelled)."""
+Equity is the cash plus the market value of the positions on their latest quotes
+(axa/models/terminal/valuation.py). Buying power: a cash account's is its cash; a margin account's
+is Alpaca's Reg T overnight buying power, twice the equity less the gross market value held (its
+intraday 4x for pattern day traders is not modelled)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask import current_app
 from flask_smorest import abort
+from sqlalchemy import delete
 
-from axa.models.terminal import Account, db
+from axa.models.terminal import Account, Activity, Order, Position, db
+from axa.models.terminal.market_hours import window_start
+from axa.models.terminal.valuation import Totals, buying_power, equity, totals_of
+from axa.platform import clock
+from axa.platform.redis_client import get_redis
 
 NOT_FOUND = "No such account of yours."
-ZERO = Decimal("0.00")
 MARGIN_MULTIPLIER = Decimal(2)
+PDT_TRADES = 4  # day trades in 5 business days that make a pattern day trader
 
 
 def settings():
@@ -78,29 +85,52 @@ def change(account: Account, changes: dict) -> Account:
 
 
 def reset(account: Account) -> Account:
+    """Open orders canceled, positions gone, the starting cash back (the account's row locked)."""
+    Order.cancel_open(account.id, datetime.now(UTC))
+    db.session.execute(delete(Position).where(Position.account_id == account.id))
     account.reset()
     db.session.commit()
     return account
 
 
 def close(account: Account) -> None:
+    Order.cancel_open(account.id, datetime.now(UTC))
     account.close()
     db.session.commit()
 
 
-def view(account: Account) -> dict:
-    """The account as Alpaca's account object where it applies, money as Decimal."""
-    long_value = short_value = ZERO  # no positions yet
-    equity = account.cash + long_value + short_value
+@dataclass(frozen=True)
+class Figures:
+    """What an account view needs beyond the row: market values, day trades, open orders' holds."""
+
+    totals: Totals = field(default_factory=Totals)
+    day_trades: int = 0
+    reserved: Decimal = Decimal(0)
+
+
+def figures(accounts: list[Account]) -> dict[int, Figures]:
+    """The accounts' figures: three queries and one Redis round trip whatever their number."""
+    ids = [a.id for a in accounts]
+    held = totals_of(get_redis(), ids, clock.now())
+    trades = Activity.day_trades(ids, window_start(datetime.fromtimestamp(clock.now(), UTC)))
+    reserved = Order.reserved_by_accounts(ids)
+    return {i: Figures(held.get(i, Totals()), trades.get(i, 0), reserved.get(i, Decimal(0))) for i in ids}
+
+
+def view(account: Account, known: dict[int, Figures] | None = None) -> dict:
+    """The account as Alpaca's account object where it applies, money as Decimal. Buying power is
+    what the open orders leave of it."""
+    mine = (figures([account]) if known is None else known)[account.id]
+    held, count = mine.totals, mine.day_trades
     margin = account.account_type == "margin"
-    multiplier = MARGIN_MULTIPLIER if margin else Decimal(1)
-    buying_power = equity * MARGIN_MULTIPLIER if margin else account.cash
+    power = max(Decimal(0), buying_power(account, held) - mine.reserved)
     return {"id": account.id, "name": account.name, "status": account.status, "currency": account.currency,
             "account_type": account.account_type, "fill_model": account.fill_model,
-            "starting_cash": account.starting_cash, "cash": account.cash, "equity": equity,
-            "last_equity": account.last_equity, "long_market_value": long_value,
-            "short_market_value": short_value, "buying_power": buying_power,
-            "regt_buying_power": buying_power, "non_marginable_buying_power": account.cash,
-            "multiplier": multiplier, "daytrade_count": account.daytrade_count,
-            "pattern_day_trader": False, "shorting_enabled": margin, "cloned_from": account.cloned_from,
+            "starting_cash": account.starting_cash, "cash": account.cash, "equity": equity(account, held),
+            "last_equity": account.last_equity, "long_market_value": held.long_market_value,
+            "short_market_value": held.short_market_value, "buying_power": power,
+            "regt_buying_power": power, "non_marginable_buying_power": account.cash,
+            "multiplier": MARGIN_MULTIPLIER if margin else Decimal(1),
+            "daytrade_count": count, "pattern_day_trader": count >= PDT_TRADES,
+            "shorting_enabled": margin, "cloned_from": account.cloned_from,
             "created_at": account.created_at, "updated_at": account.updated_at, "reset_at": account.reset_at}

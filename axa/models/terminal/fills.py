@@ -1,0 +1,95 @@
+"""A fill applied to an account: the order filled, the cash and the position changed, and a
+``FILL`` activity, all in the caller's transaction, which holds the account's row lock and the
+order's (taken in that order everywhere: placement, replace, cancel, expiry, matching; the foreign
+keys of the rows a fill or a cancel inserts take a share lock on the account, so any other order
+could deadlock), so a fill is applied once however many matchers race over the same order.
+
+A cash account cannot spend cash it does not have nor sell what it does not hold: a fill that
+would (the price moved since the order was placed, another order sold the position first) rejects
+the order instead, with ``insufficient_buying_power`` or ``insufficient_qty``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from sqlalchemy import insert, inspect
+
+from axa.models.terminal import db
+from axa.models.terminal.accounts import Account
+from axa.models.terminal.activities import Activity
+from axa.models.terminal.events import OrderEvent
+from axa.models.terminal.market_hours import CRYPTO, trading_date
+from axa.models.terminal.orders import Order
+from axa.models.terminal.positions import Position, apply
+from axa.models.terminal.triggers import CENT, fee, fill_qty
+
+
+def refusal(account: Account, order: Order, position: Position | None, qty: Decimal,
+            cash_change: Decimal) -> str | None:
+    if account.account_type != "cash":
+        return None
+    if order.side == "buy" and account.cash + cash_change < 0:
+        return "insufficient_buying_power"
+    if order.side == "sell" and (position is None or position.qty < qty):
+        return "insufficient_qty"
+    return None
+
+
+@dataclass
+class Ledger:
+    """A chunk of fills' bookkeeping: the accounts' positions by (account id, ref), read under the
+    chunk's locks and kept current by each fill, and the FILL activities and fill events, inserted
+    in one statement each by ``write`` (a chunk is flushed once, at its end)."""
+
+    positions: dict[tuple[int, str], Position]
+    activities: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+    def write(self) -> None:
+        """Positions back to zero leave the table (one opened and closed in this chunk is never
+        written); the activities and events go in."""
+        for position in self.positions.values():
+            if position.qty == 0:
+                if inspect(position).pending:
+                    db.session.expunge(position)
+                else:
+                    db.session.delete(position)
+        for model, rows in ((Activity, self.activities), (OrderEvent, self.events)):
+            if rows:
+                db.session.execute(insert(model.__table__), rows)
+
+
+def apply_fill(account: Account, order: Order, price: Decimal, at: datetime, ledger: Ledger) -> bool:
+    """Fill the (locked, open) ``order`` of the (locked) ``account`` at ``price``, its bookkeeping
+    in ``ledger``; False when the order was rejected instead."""
+    qty = fill_qty(order, price)
+    gross = (qty * price).quantize(CENT, ROUND_HALF_EVEN)
+    charge = fee(order.asset_class, qty, price, account.fill_model)
+    cash_change = (-gross if order.side == "buy" else gross) - charge
+    key = (account.id, order.quote_ref)
+    position = ledger.positions.get(key)
+    reason = "insufficient_qty" if qty <= 0 else refusal(account, order, position, qty, cash_change)
+    if reason:
+        order.finish("rejected", at, reason)
+        return False
+    if position is None:
+        position = Position(account_id=account.id, symbol=order.symbol, quote_ref=order.quote_ref,
+                            asset_class=order.asset_class, qty=Decimal(0), avg_entry_price=price,
+                            cost_basis=Decimal(0), created_at=at)
+        db.session.add(position)
+        ledger.positions[key] = position
+    delta = qty if order.side == "buy" else -qty
+    day_trade = (order.asset_class != CRYPTO and position.reduced_by(delta) and position.opened_at is not None
+                 and trading_date(position.opened_at) == trading_date(at))
+    realized = apply(position, delta, price, at)
+    account.cash += cash_change
+    account.updated_at = at
+    order.status, order.filled_qty, order.filled_avg_price = "filled", qty, price
+    order.filled_at = order.updated_at = at
+    order.reserved = Decimal(0)
+    ledger.events.append({"account_id": account.id, "order_id": order.id, "event": "fill", "at": at,
+                          "qty": qty, "price": price, "position_qty": position.qty})
+    ledger.activities.append(Activity.fill_row(account.id, cash_change, account.cash, order, qty, price,
+                                               realized.quantize(CENT, ROUND_HALF_EVEN), at, day_trade))
+    return True
