@@ -84,9 +84,9 @@ HOT_GROUPS = ("poll-fmp", "pipeline")  # the ingest path bench/ingest.py measure
 
 def worker_groups(queues) -> dict[str, list[str]]:
     """Dev worker groups. The hot ingest path keeps workers of its own: ``poll-fmp`` (the FMP
-    quotes polled every minute) and ``pipeline`` (dispatch, format and the price alerts each quote
-    batch triggers, every subsystem). The
-    low-traffic queues share: ``vendors`` (every other vendor poll: the FMP backfill, the daily and
+    quotes polled every minute) and ``pipeline`` (dispatch and format, every subsystem); what a
+    stored batch triggers downstream (price alerts, paper-order matching) runs elsewhere, so it never
+    slows the storing of the next batch. The low-traffic queues share: ``vendors`` (every other vendor poll: the FMP backfill, the daily and
     hourly Cbonds and Terrapin polls, CMC every five minutes; calls that may wait on a vendor or its
     token bucket) and ``background`` (user sync, sessions, mail, and the queues of any other
     family, so a new subsystem's queues need no new process). Production keeps a worker group per
@@ -97,7 +97,7 @@ def worker_groups(queues) -> dict[str, list[str]]:
         stage = parts[1] if len(parts) > 1 else ""
         if queue == "stocks.poll.fmp":
             group = "poll-fmp"
-        elif stage in ("dispatch", "format", "alerts"):
+        elif stage in ("dispatch", "format"):
             group = "pipeline"
         else:
             group = "vendors" if stage == "poll" else "background"

@@ -75,7 +75,7 @@ def test_dev_worker_groups_consume_every_queue_exactly_once():
     groups = worker_groups(QUEUE_NAMES)
     assert Counter(q for queues in groups.values() for q in queues) == Counter(QUEUE_NAMES)
     assert groups["poll-fmp"] == ["stocks.poll.fmp"]  # the hot path keeps workers of its own
-    assert set(groups["pipeline"]) == {q for q in QUEUE_NAMES if q.endswith((".dispatch", ".format", ".alerts"))}
+    assert set(groups["pipeline"]) == {q for q in QUEUE_NAMES if q.endswith((".dispatch", ".format"))}
     assert set(groups["vendors"]) == {q for q in QUEUE_NAMES if ".poll." in q} - {"stocks.poll.fmp"}
     assert set(groups["background"]) == {"mail", *(q for q in QUEUE_NAMES
                                                    if q not in (*groups["pipeline"], *groups["vendors"], *groups["poll-fmp"]))}
