@@ -26,6 +26,14 @@ TASK_QUEUES = {
     "socweb.feeds.remove_post": "socweb.feeds",
     "socweb.feeds.merge_author": "socweb.feeds",
     "socweb.feeds.unmerge_author": "socweb.feeds",
+    # socweb's notifications (from the same outbox), their mail and the daily digest's dispatch
+    "socweb.notify.notify_subscription": "socweb.notify",
+    "socweb.notify.notify_like": "socweb.notify",
+    "socweb.notify.notify_mentions": "socweb.notify",
+    "socweb.notify.notify_comment": "socweb.notify",
+    "socweb.notify.dispatch_digests": "socweb.notify",
+    "socweb.mail.send_notifications": "mail",
+    "socweb.mail.send_digest": "mail",
     # market data: beat -> dispatch -> poll (one queue per vendor) -> format (bulk upserts)
     "stocks.dispatch.start_run": "stocks.dispatch",
     "stocks.dispatch.run_due": "stocks.dispatch",
@@ -42,7 +50,7 @@ TASK_QUEUES = {
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
     "socweb.sync", "stocks.sync", "cmc.sync", "stream.sync", "terminal.sync",
-    "socweb.feeds",
+    "socweb.feeds", "socweb.notify",
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format",
@@ -52,7 +60,8 @@ UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explici
 imports = (
     "axa.tasks.auth.sync", "axa.tasks.auth.sessions", "axa.tasks.auth.mail",
     "axa.tasks.socweb.sync", "axa.tasks.stocks.sync", "axa.tasks.cmc.sync", "axa.tasks.stream.sync",
-    "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds",
+    "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds", "axa.tasks.socweb.notify",
+    "axa.tasks.socweb.mail",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
 )
@@ -110,6 +119,8 @@ beat_schedule = {
                      "options": {"expires": 14}},
     "socweb-relay-outbox": {"task": "socweb.feeds.relay_outbox", "schedule": 10.0,
                             "options": {"expires": 9}},
+    "socweb-dispatch-digests": {"task": "socweb.notify.dispatch_digests", "schedule": 900.0,
+                                "options": {"expires": 600}},
     "reconcile-users": {"task": "auth.sync.reconcile_users", "schedule": 3600.0,
                         "options": {"expires": 600}},
     "prune-sessions": {"task": "auth.sessions.prune_sessions", "schedule": 900.0,

@@ -23,9 +23,12 @@ _env = Environment(loader=PackageLoader("axa.platform", "templates/mail"),
                    autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
 
 
-def render(template: str, to: str, sender: str, context: dict, message_id: str) -> EmailMessage:
+def render(template: str, to: str, sender: str, context: dict, message_id: str,
+           subject: str | None = None) -> EmailMessage:
+    """The message of ``template`` (``.txt`` and ``.html``, the latter escaped); the subject is
+    the template's own (SUBJECTS) unless given."""
     msg = EmailMessage()
-    msg["Subject"] = SUBJECTS[template]
+    msg["Subject"] = subject or SUBJECTS[template]
     msg["From"] = sender
     msg["To"] = to
     msg["Date"] = formatdate(usegmt=True)  # RFC 5322 requires it; smtplib does not add one
@@ -64,6 +67,28 @@ class FolderBackend:
         tmp.write_bytes(bytes(msg))
         tmp.replace(self.folder / name)
         log.info("mail to %s (%s) written to %s", msg["To"], msg["Subject"], self.folder / name)
+
+
+class TransientMailError(Exception):
+    """Worth retrying: the server may accept the message later."""
+
+
+def deliver(url: str, msg: EmailMessage) -> None:
+    """Send through the backend of ``url``; a failure worth retrying (connection trouble, a 4xx
+    reply) is raised as TransientMailError, a permanent one (5xx) as smtplib's own."""
+    try:
+        backend_from_url(url).send(msg)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        if any(400 <= code < 500 for code in codes):
+            raise TransientMailError(f"recipient temporarily refused: {codes}") from exc
+        raise
+    except smtplib.SMTPResponseException as exc:
+        if 400 <= exc.smtp_code < 500:
+            raise TransientMailError(f"SMTP {exc.smtp_code}") from exc
+        raise
+    except OSError as exc:  # connection refused/reset, timeouts, server disconnected
+        raise TransientMailError(type(exc).__name__) from exc
 
 
 def backend_from_url(url: str):

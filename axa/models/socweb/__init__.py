@@ -10,6 +10,13 @@ from axa.models.socweb.posts import Post, PostEdit, PostTag  # noqa: E402
 from axa.models.socweb.comments import Comment  # noqa: E402
 from axa.models.socweb.reactions import Favorite, Like  # noqa: E402
 from axa.models.socweb.outbox import OutboxEntry  # noqa: E402
+from axa.models.socweb.notifications import Notification, NotificationMarker  # noqa: E402
+from axa.models.socweb.notify_mail import (  # noqa: E402
+    NotificationDigest,
+    NotificationMail,
+    NotificationPreference,
+)
 
-__all__ = ["Comment", "Favorite", "Like", "OutboxEntry", "Post", "PostEdit", "PostTag", "Profile",
-           "Subscription", "User", "db"]
+__all__ = ["Comment", "Favorite", "Like", "Notification", "NotificationDigest", "NotificationMail",
+           "NotificationMarker", "NotificationPreference", "OutboxEntry", "Post", "PostEdit", "PostTag",
+           "Profile", "Subscription", "User", "db"]

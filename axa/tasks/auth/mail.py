@@ -18,7 +18,7 @@ from celery import shared_task
 from flask import current_app
 
 from axa.models.auth import OutboxEntry, SentMail, User, UserToken, db
-from axa.platform.mail import backend_from_url, render
+from axa.platform.mail import TransientMailError, deliver, render
 
 log = logging.getLogger(__name__)
 LINKS = {"confirm": ("confirm", "/confirm"), "reset": ("reset", "/reset-password")}  # purpose, path
@@ -28,24 +28,8 @@ def message_id(outbox_id: int) -> str:
     return f"axa-mail-{outbox_id}"
 
 
-class TransientMailError(Exception):
-    """Worth retrying: the server may accept the message later."""
-
-
 def _deliver(msg) -> None:
-    try:
-        backend_from_url(current_app.config["AXA"].mail_url).send(msg)
-    except smtplib.SMTPRecipientsRefused as exc:
-        codes = [code for code, _ in exc.recipients.values()]
-        if any(400 <= code < 500 for code in codes):
-            raise TransientMailError(f"recipient temporarily refused: {codes}") from exc
-        raise
-    except smtplib.SMTPResponseException as exc:
-        if 400 <= exc.smtp_code < 500:
-            raise TransientMailError(f"SMTP {exc.smtp_code}") from exc
-        raise
-    except OSError as exc:  # connection refused/reset, timeouts, server disconnected
-        raise TransientMailError(type(exc).__name__) from exc
+    deliver(current_app.config["AXA"].mail_url, msg)
 
 
 def _recipient(payload: dict) -> User | None:

@@ -53,6 +53,7 @@ def create(author_id: int, data: dict) -> Post:
     post.give_slug()
     post.set_tags(tags)
     OutboxEntry.add("feed.post_created", {"post_id": post.id, "author_id": author_id})
+    OutboxEntry.add("notify.posted", {"post_id": post.id})  # its @mentions
     db.session.commit()
     return post
 
@@ -79,6 +80,8 @@ def edit(post: Post, changes: dict) -> Post:
         post.give_slug()
     post.set_tags(tags)
     post.edited_at = post.updated_at = func.now()
+    if "body" in changed:  # the newly @mentioned are notified (the others were before)
+        OutboxEntry.add("notify.posted", {"post_id": post.id})
     db.session.commit()
     return post
 
