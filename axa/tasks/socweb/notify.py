@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 from celery import shared_task
 from redis import RedisError
-from sqlalchemy import distinct, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 
 from axa.models.socweb import NotificationDigest, NotificationPreference, OutboxEntry, db
@@ -102,7 +102,7 @@ def digest_due(now: datetime) -> list[int]:
     sent_today = select(NotificationDigest.user_id).where(NotificationDigest.day == now.date())
     last = (select(NotificationDigest.through_id).where(NotificationDigest.user_id == n.recipient_id)
             .order_by(NotificationDigest.through_id.desc()).limit(1).scalar_subquery())
-    query = select(distinct(n.recipient_id)).where(
+    query = select(n.recipient_id).distinct().where(
         n.created_at > now - DIGEST_WINDOW, n.id > func.coalesce(last, 0),
         mode_of(n.recipient_id, n.type) == "digest", n.recipient_id.not_in(sent_today))
     return list(db.session.scalars(query))

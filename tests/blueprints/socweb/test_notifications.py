@@ -168,7 +168,7 @@ def test_a_task_for_an_undone_action_makes_nothing(socweb, people, apps):
 
 
 def test_deleting_a_post_removes_its_notifications(socweb, people, apps):
-    ada, bob, cy = people
+    ada, bob, _ = people
     post = post_by(socweb, ada, body="hey @cyd")
     socweb.post(f"/api/v1/likes/{post['id']}", headers=bob.headers)
     comment_on(socweb, bob, post, "ok @cyd")

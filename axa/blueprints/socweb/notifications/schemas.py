@@ -65,7 +65,7 @@ class UnreadCountSchema(Schema):
 
 
 class ReadMarkerSchema(Schema):
-    last_read_id = fields.Integer(required=True, validate=validate.Range(min=0, max=ID_MAX),
+    last_read_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=ID_MAX),
                                   metadata={"description": "Everything up to this id is read (the "
                                                            "marker only moves forward)"})
 
