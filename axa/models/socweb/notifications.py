@@ -27,13 +27,15 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     and_,
+    any_,
+    bindparam,
     exists,
     func,
     literal,
     or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
@@ -131,7 +133,8 @@ def mentioned(body: str) -> list[str]:
 
 def _mentions(names: list[str], actor, post, source, columns: tuple) -> select:
     return (select(Profile.user_id, literal("mention"), actor, source, *columns)
-            .where(Profile.username.in_(names), Profile.user_id != actor, _active(Profile.user_id),
+            .where(Profile.username == any_(bindparam("names", names, type_=ARRAY(String))),
+                   Profile.user_id != actor, _active(Profile.user_id),
                    may_see(Profile.user_id, post)))
 
 

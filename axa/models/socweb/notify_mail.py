@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, DateTime, String, case, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    String,
+    any_,
+    bindparam,
+    case,
+    func,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.socweb import db
@@ -42,9 +53,10 @@ class NotificationPreference(db.Model):
         """Of the (id, recipient, type) notifications just made, the ids to mail at once."""
         if not made:
             return []
-        recipients = {recipient for _, recipient, _ in made}
+        recipients = list({recipient for _, recipient, _ in made})
+        ids = bindparam("ids", recipients, type_=ARRAY(BigInteger))  # one array, not a bind per id
         chosen = {(u, t): m for u, t, m in db.session.execute(
-            select(cls.user_id, cls.type, cls.mode).where(cls.user_id.in_(recipients)))}
+            select(cls.user_id, cls.type, cls.mode).where(cls.user_id == any_(ids)))}
         return [i for i, user, kind in made if chosen.get((user, kind), DEFAULTS[kind]) == "instant"]
 
 
