@@ -92,8 +92,9 @@ def describe(notifications: list[Notification]) -> list[str]:
     titles = dict(db.session.execute(
         select(Post.id, func.coalesce(Post.title, func.left(Post.body, 60)))
         .where(Post.id.in_({n.post_id for n in notifications if n.post_id}))).all())
-    return [PHRASES[n.type].format(actor=actors.get(n.actor_id, "someone"),
-                                   post=f"“{titles.get(n.post_id, '')}”") for n in notifications]
+    return [" ".join(PHRASES[n.type].format(  # one line: it may be a subject
+        actor=actors.get(n.actor_id, "someone"), post=f"“{titles.get(n.post_id, '')}”").split())
+        for n in notifications]
 
 
 def _excerpt(notification: Notification) -> str | None:

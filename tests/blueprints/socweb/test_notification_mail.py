@@ -121,3 +121,10 @@ def test_the_unsubscribe_link_works_signed_out_and_a_bad_token_is_400(socweb, pa
     for bad in (token[:-2] + "xx", "nonsense", token.replace(".", "")):
         refused = socweb.get("/api/v1/notifications/unsubscribe", query_string={"token": bad})
         assert refused.status_code == 400 and refused.get_json()["code"] == 400
+
+
+def test_a_body_over_several_lines_makes_a_one_line_subject(socweb, pair):
+    ada, bob = pair
+    post_by(socweb, ada, "Two\r\nlines @bob")  # no title: the subject quotes the body's start
+    [sent] = mails(to=bob.email)
+    assert sent["Subject"] == "@ada mentioned you in “Two lines @bob”"
