@@ -52,8 +52,9 @@ def create(author_id: int, data: dict) -> Post:
     db.session.flush()
     post.give_slug()
     post.set_tags(tags)
+    # its @mentions first: published in this order, the notifications do not wait behind the fan-out
+    OutboxEntry.add("notify.posted", {"post_id": post.id})
     OutboxEntry.add("feed.post_created", {"post_id": post.id, "author_id": author_id})
-    OutboxEntry.add("notify.posted", {"post_id": post.id})  # its @mentions
     db.session.commit()
     return post
 
