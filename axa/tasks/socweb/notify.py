@@ -24,14 +24,13 @@ from datetime import UTC, datetime
 
 from celery import shared_task
 from redis import RedisError
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 
 from axa.models.socweb import NotificationDigest, NotificationPreference, OutboxEntry, db
 from axa.models.socweb import notifications as made_by
 from axa.models.socweb.notifications import Notification
 from axa.models.socweb.notify_mail import mode_of
-from axa.models.socweb.outbox import ADDED
 from axa.platform.config import read_var
 from axa.tasks.socweb.mail import DIGEST_WINDOW, send_digest, send_notifications
 
@@ -52,11 +51,8 @@ class DigestSettings:
 def queue_mail(made: made_by.Made) -> int:
     """Outbox rows (one per MAIL_BATCH) for the notifications to mail at once; not committed."""
     ids = NotificationPreference.instant_for(made)
-    rows = [{"topic": "notify.mail", "payload": {"notification_ids": ids[i:i + MAIL_BATCH]}}
-            for i in range(0, len(ids), MAIL_BATCH)]
-    if rows:
-        written = db.session.scalars(insert(OutboxEntry).returning(OutboxEntry.id), rows).all()
-        db.session.info.setdefault(ADDED, []).extend(written)
+    OutboxEntry.add_many("notify.mail", [{"notification_ids": ids[i:i + MAIL_BATCH]}
+                                         for i in range(0, len(ids), MAIL_BATCH)])
     return len(ids)
 
 
