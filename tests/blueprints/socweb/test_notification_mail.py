@@ -11,6 +11,7 @@ from sqlalchemy import select
 from axa.models.socweb import Notification, db
 from axa.tasks.socweb import mail, notify
 from tests.conftest import mails as all_mails
+from tests.conftest import set_settings
 
 
 @pytest.fixture
@@ -128,3 +129,38 @@ def test_a_body_over_several_lines_makes_a_one_line_subject(socweb, pair):
     post_by(socweb, ada, "Two\r\nlines @bob")  # no title: the subject quotes the body's start
     [sent] = mails(to=bob.email)
     assert sent["Subject"] == "@ada mentioned you in “Two lines @bob”"
+
+
+def test_instant_and_digest_mail_through_a_real_smtp_server(socweb, pair, apps, smtp, monkeypatch):
+    ada, bob = pair
+    set_settings(apps["socweb"], mail_url=smtp.url)
+    post = post_by(socweb, ada, "hello @bob", title="Mine")
+    socweb.post(f"/api/v1/likes/{post['id']}", headers=bob.headers)
+    [mention] = smtp.messages
+    assert (mention["To"], mention["Subject"]) == (bob.email, "@ada mentioned you in “Mine”")
+    assert [e.rcpt_tos for e in smtp.envelopes] == [[bob.email]]
+    monkeypatch.setenv("AXA_SOCWEB_DIGEST_HOUR", "0")
+    with apps["socweb"].app_context():
+        assert notify.dispatch_digests() == 1
+        db.session.remove()
+    digest = smtp.messages[-1]
+    assert digest["To"] == ada.email and "@bob liked your post “Mine”" in digest.get_body(
+        preferencelist=("plain",)).get_content()
+    assert mails(to=bob.email) == [] and mails(to=ada.email) == []  # nothing in the folder
+
+
+def test_a_temporary_smtp_failure_is_retried_and_a_permanent_one_is_not(socweb, pair, apps, smtp):
+    ada, _ = pair
+    set_settings(apps["socweb"], mail_url=smtp.url)
+    smtp.reject_permanently = True
+    post_by(socweb, ada, "hello @bob")
+    assert smtp.messages == []
+    with apps["socweb"].app_context():
+        note = db.session.scalar(select(Notification.id))
+        smtp.reject_permanently, smtp.fail_next = False, 1
+        with pytest.raises(mail.TransientMailError):
+            mail.send_instant(note)
+        assert mail.send_instant(note) == "sent"
+        assert mail.send_instant(note) == "skipped"
+        db.session.remove()
+    assert len(smtp.messages) == 1
