@@ -178,3 +178,21 @@ def test_deleting_a_post_removes_its_notifications(socweb, people, apps):
     with apps["socweb"].app_context():
         assert db.session.scalar(select(func.count()).select_from(Comment)) == 0
         db.session.remove()
+
+
+def test_the_conduit_face_notifies_as_the_native_one_does(conduit):
+    jake, anna = conduit.register("jake"), conduit.register("anna")
+    slug = conduit.article(anna, "Anna one", body="Hi @jake")["slug"]
+    conduit.call("POST", "/profiles/anna/follow", jake)
+    conduit.call("POST", f"/articles/{slug}/favorite", jake)
+    conduit.call("POST", f"/articles/{slug}/comments", jake, json={"comment": {"body": "Nice"}})
+    native = conduit.client
+
+    def seen(token: str) -> list[str]:
+        got = native.get("/api/v1/notifications", headers={"Authorization": f"Bearer {token}"})
+        return sorted(n["type"] for n in got.get_json())
+    assert seen(anna) == ["comment", "like", "subscription"]
+    assert seen(jake) == ["mention"]
+    conduit.call("DELETE", f"/articles/{slug}/favorite", jake)
+    conduit.call("DELETE", "/profiles/anna/follow", jake)
+    assert seen(anna) == ["comment"]
