@@ -16,6 +16,7 @@ nothing). Nobody is notified of their own action, nor of a post they may not see
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
@@ -41,6 +42,7 @@ from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from axa.models.socweb import db
 from axa.models.socweb.comments import Comment
+from axa.models.socweb.notify_mail import mode_of
 from axa.models.socweb.posts import Post
 from axa.models.socweb.profiles import Profile
 from axa.models.socweb.reactions import Like
@@ -82,7 +84,14 @@ class NotificationMarker(db.Model):
                                                  onupdate=func.now())
 
 
-Made = list[tuple[int, int, str]]  # (notification id, recipient id, type) of the rows written
+@dataclass(frozen=True)
+class Made:
+    """What a write made: how many notifications, and the ids of those to mail at once."""
+    count: int = 0
+    instant: tuple[int, ...] = ()
+
+    def __add__(self, other: Made) -> Made:
+        return Made(self.count + other.count, self.instant + other.instant)
 
 
 def may_see(user_id, post=Post):
@@ -97,17 +106,21 @@ def _active(user_id):
 
 
 def _write(source_select, columns: list[str]) -> Made:
-    """INSERT … SELECT … ON CONFLICT DO NOTHING; the rows written. A cause deleted between the
-    read and the key check makes nothing (its transaction removed, or will remove, the rest)."""
-    stmt = (insert(Notification).from_select(["recipient_id", "type", "actor_id", "source", *columns],
-                                             source_select)
-            .on_conflict_do_nothing(constraint="uq_notifications_source")
-            .returning(Notification.id, Notification.recipient_id, Notification.type))
+    """INSERT … SELECT … ON CONFLICT DO NOTHING, and of the rows written, in the same statement,
+    the count and the ids whose recipients want instant mail. A cause deleted between the read
+    and the key check makes nothing (its transaction removed, or will remove, the rest)."""
+    written = (insert(Notification).from_select(["recipient_id", "type", "actor_id", "source", *columns],
+                                                source_select)
+               .on_conflict_do_nothing(constraint="uq_notifications_source")
+               .returning(Notification.id, Notification.recipient_id, Notification.type).cte("written"))
+    instant = mode_of(written.c.recipient_id, written.c.type) == "instant"
+    stmt = select(func.count(), func.array_agg(written.c.id).filter(instant))
     try:
         with db.session.begin_nested():
-            return [tuple(row) for row in db.session.execute(stmt)]
+            count, ids = db.session.execute(stmt).one()
     except IntegrityError:
-        return []
+        return Made()
+    return Made(count, tuple(ids or ()))
 
 
 def for_subscription(subscriber_id: int, author_id: int) -> Made:
@@ -143,7 +156,7 @@ def for_post(post_id: int) -> Made:
     post = db.session.get(Post, post_id)
     names = mentioned(post.body) if post is not None else []
     if not names:
-        return []
+        return Made()
     query = _mentions(names, Post.author_id, Post, func.concat("post:", Post.id), (Post.id,))
     return _write(query.where(Post.id == post_id), ["post_id"])
 
@@ -152,7 +165,7 @@ def for_comment(comment_id: int) -> Made:
     """A comment's reply, comment and mention notifications, in that order of precedence."""
     comment = db.session.get(Comment, comment_id)
     if comment is None:
-        return []
+        return Made()
     c, parent = aliased(Comment), aliased(Comment)
     source, columns = func.concat("comment:", c.id), (c.post_id, c.id)
     base = select(c).join(Post, Post.id == c.post_id).where(c.id == comment_id)

@@ -10,13 +10,11 @@ from sqlalchemy import (
     Date,
     DateTime,
     String,
-    any_,
-    bindparam,
     case,
     func,
     select,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.socweb import db
@@ -47,17 +45,6 @@ class NotificationPreference(db.Model):
             stmt = insert(cls).values(user_id=user_id, type=kind, mode=mode)
             db.session.execute(stmt.on_conflict_do_update(index_elements=["user_id", "type"],
                                                           set_={"mode": mode}))
-
-    @classmethod
-    def instant_for(cls, made: list[tuple[int, int, str]]) -> list[int]:
-        """Of the (id, recipient, type) notifications just made, the ids to mail at once."""
-        if not made:
-            return []
-        recipients = list({recipient for _, recipient, _ in made})
-        ids = bindparam("ids", recipients, type_=ARRAY(BigInteger))  # one array, not a bind per id
-        chosen = {(u, t): m for u, t, m in db.session.execute(
-            select(cls.user_id, cls.type, cls.mode).where(cls.user_id == any_(ids)))}
-        return [i for i, user, kind in made if chosen.get((user, kind), DEFAULTS[kind]) == "instant"]
 
 
 def mode_of(user_id_column, type_column):

@@ -27,7 +27,7 @@ from redis import RedisError
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 
-from axa.models.socweb import NotificationDigest, NotificationPreference, OutboxEntry, db
+from axa.models.socweb import NotificationDigest, OutboxEntry, db
 from axa.models.socweb import notifications as made_by
 from axa.models.socweb.notifications import Notification
 from axa.models.socweb.notify_mail import mode_of
@@ -50,7 +50,7 @@ class DigestSettings:
 
 def queue_mail(made: made_by.Made) -> int:
     """Outbox rows (one per MAIL_BATCH) for the notifications to mail at once; not committed."""
-    ids = NotificationPreference.instant_for(made)
+    ids = sorted(made.instant)
     OutboxEntry.add_many("notify.mail", [{"notification_ids": ids[i:i + MAIL_BATCH]}
                                          for i in range(0, len(ids), MAIL_BATCH)])
     return len(ids)
@@ -63,7 +63,7 @@ def commit_and_publish(made: made_by.Made) -> int:
     queue_mail(made)
     db.session.commit()
     publish_added()
-    return len(made)
+    return made.count
 
 
 @shared_task(name="socweb.notify.notify_subscription", soft_time_limit=25, time_limit=30, **TRANSIENT)
