@@ -30,6 +30,14 @@ TASK_QUEUES = {
     "socweb.media.check_upload": "socweb.media",
     "socweb.media.make_derivatives": "socweb.media",
     "socweb.media.sweep_media": "socweb.media",
+    # socweb's notifications (from the same outbox), their mail and the daily digest's dispatch
+    "socweb.notify.notify_subscription": "socweb.notify",
+    "socweb.notify.notify_like": "socweb.notify",
+    "socweb.notify.notify_mentions": "socweb.notify",
+    "socweb.notify.notify_comment": "socweb.notify",
+    "socweb.notify.dispatch_digests": "socweb.notify",
+    "socweb.mail.send_notifications": "mail",
+    "socweb.mail.send_digest": "mail",
     # market data: beat -> dispatch -> poll (one queue per vendor) -> format (bulk upserts)
     "stocks.dispatch.start_run": "stocks.dispatch",
     "stocks.dispatch.run_due": "stocks.dispatch",
@@ -68,7 +76,7 @@ TASK_QUEUES = {
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
     "socweb.sync", "stocks.sync", "cmc.sync", "stream.sync", "terminal.sync",
-    "socweb.feeds", "socweb.media",
+    "socweb.feeds", "socweb.media", "socweb.notify",
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
@@ -79,7 +87,8 @@ UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explici
 imports = (
     "axa.tasks.auth.sync", "axa.tasks.auth.sessions", "axa.tasks.auth.mail",
     "axa.tasks.socweb.sync", "axa.tasks.stocks.sync", "axa.tasks.cmc.sync", "axa.tasks.stream.sync",
-    "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds", "axa.tasks.socweb.media",
+    "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds", "axa.tasks.socweb.media", "axa.tasks.socweb.notify",
+    "axa.tasks.socweb.mail",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live", "axa.tasks.stream.notify",
@@ -142,6 +151,8 @@ beat_schedule = {
                             "options": {"expires": 9}},
     "socweb-sweep-media": {"task": "socweb.media.sweep_media", "schedule": 600.0,
                            "options": {"expires": 300}},
+    "socweb-dispatch-digests": {"task": "socweb.notify.dispatch_digests", "schedule": 900.0,
+                                "options": {"expires": 600}},
     "reconcile-users": {"task": "auth.sync.reconcile_users", "schedule": 3600.0,
                         "options": {"expires": 600}},
     "prune-sessions": {"task": "auth.sessions.prune_sessions", "schedule": 900.0,

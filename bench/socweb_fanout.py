@@ -29,7 +29,7 @@ from ops.settings import load_ops_settings
 
 NAME = "socweb_fanout"
 TARGET = 0.3  # of the raw pipeline
-QUEUES = ("socweb.feeds",)
+QUEUES = ("socweb.feeds", "socweb.notify")  # a post's outbox rows: its fan-out and its (no) mentions
 RAW_PREFIX = "axa:socweb:bench:raw_feed:"  # the reference's feeds (cleared with socweb's keys)
 WARM_UP_POSTS = 2
 TIMEOUT = 120.0
@@ -79,8 +79,8 @@ def post_and_fan_out(app, redis, author: int, last: int) -> tuple[int, float]:
     with app.app_context():
         post_id = create(author, data).id
         committed = time.monotonic()
-        if publish_added() != 1:
-            raise SystemExit("the post's outbox row was not published")
+        if publish_added() != 2:  # feed.post_created and notify.posted
+            raise SystemExit("the post's outbox rows were not published")
     while redis.zscore(feed_key(last), post_id) is None:
         if time.monotonic() - committed > TIMEOUT:
             raise SystemExit(f"post {post_id} did not reach the last feed within {TIMEOUT:.0f} s")

@@ -86,7 +86,8 @@ def worker_groups(queues) -> dict[str, list[str]]:
     """Dev worker groups. The hot ingest path keeps workers of its own: ``poll-fmp`` (the FMP
     quotes polled every minute) and ``pipeline`` (dispatch and format, every subsystem); what a
     stored batch triggers downstream (price alerts, paper-order matching) runs elsewhere, so it never
-    slows the storing of the next batch. The low-traffic queues share: ``vendors`` (every other vendor poll: the FMP backfill, the daily and
+    slows the storing of the next batch. The low-traffic queues share: ``vendors`` (every other
+    vendor poll: the FMP backfill, the daily and
     hourly Cbonds and Terrapin polls, CMC every five minutes; calls that may wait on a vendor or its
     token bucket) and ``background`` (user sync, sessions, mail, and the queues of any other
     family, so a new subsystem's queues need no new process). Production keeps a worker group per

@@ -25,9 +25,12 @@ _env = Environment(loader=PackageLoader("axa.platform", "templates/mail"),
                    autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
 
 
-def render(template: str, to: str, sender: str, context: dict, message_id: str) -> EmailMessage:
+def render(template: str, to: str, sender: str, context: dict, message_id: str,
+           subject: str | None = None) -> EmailMessage:
+    """The message of ``template`` (``.txt`` and ``.html``, the latter escaped); the subject is
+    the template's own (SUBJECTS) unless given."""
     msg = EmailMessage()
-    msg["Subject"] = SUBJECTS[template].format_map(context)
+    msg["Subject"] = subject or SUBJECTS[template].format_map(context)
     msg["From"] = sender
     msg["To"] = to
     msg["Date"] = formatdate(usegmt=True)  # RFC 5322 requires it; smtplib does not add one
@@ -68,22 +71,13 @@ class FolderBackend:
         log.info("mail to %s (%s) written to %s", msg["To"], msg["Subject"], self.folder / name)
 
 
-def backend_from_url(url: str):
-    if url.startswith("smtp://"):
-        return SmtpBackend(url)
-    if url.startswith("file://"):
-        return FolderBackend(url)
-    raise ValueError(f"unsupported AXA_MAIL_URL scheme: {url.split(':', 1)[0]}")
-
-
 class TransientMailError(Exception):
     """Worth retrying: the server may accept the message later."""
 
 
 def deliver(url: str, msg: EmailMessage) -> None:
-    """Send ``msg`` through the backend ``url`` names. A failure worth retrying (connection
-    trouble, a 4xx SMTP reply) raises ``TransientMailError``; a permanent one (5xx) raises
-    ``smtplib.SMTPException`` as it is."""
+    """Send through the backend of ``url``; a failure worth retrying (connection trouble, a 4xx
+    reply) is raised as TransientMailError, a permanent one (5xx) as smtplib's own."""
     try:
         backend_from_url(url).send(msg)
     except smtplib.SMTPRecipientsRefused as exc:
@@ -97,3 +91,11 @@ def deliver(url: str, msg: EmailMessage) -> None:
         raise
     except OSError as exc:  # connection refused/reset, timeouts, server disconnected
         raise TransientMailError(type(exc).__name__) from exc
+
+
+def backend_from_url(url: str):
+    if url.startswith("smtp://"):
+        return SmtpBackend(url)
+    if url.startswith("file://"):
+        return FolderBackend(url)
+    raise ValueError(f"unsupported AXA_MAIL_URL scheme: {url.split(':', 1)[0]}")

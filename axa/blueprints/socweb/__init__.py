@@ -9,6 +9,7 @@ from axa.blueprints.socweb.likes.routes import favorites_blp, likes_blp
 from axa.blueprints.socweb.media.routes import blp as media_blp
 from axa.blueprints.socweb.moderation.admin_routes import blp as moderation_admin_blp
 from axa.blueprints.socweb.moderation.routes import blp as moderation_blp
+from axa.blueprints.socweb.notifications.routes import blp as notifications_blp
 from axa.blueprints.socweb.posts.routes import blp as posts_blp
 from axa.blueprints.socweb.profiles.routes import blp as profiles_blp
 from axa.blueprints.socweb.search.routes import blp as search_blp
@@ -21,7 +22,7 @@ from axa.tasks.socweb.feeds import publish_added
 
 BLUEPRINTS = [me_blp, profiles_blp, subscriptions_blp, posts_blp, comments_blp, likes_blp,
               favorites_blp, tags_blp, feeds_blp, search_blp, moderation_blp, moderation_admin_blp, media_blp,
-              *conduit.BLUEPRINTS]
+              notifications_blp, *conduit.BLUEPRINTS]
 
 
 def _publish_outbox(response: Response) -> Response:

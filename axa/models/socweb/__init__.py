@@ -12,6 +12,13 @@ from axa.models.socweb.reactions import Favorite, Like  # noqa: E402
 from axa.models.socweb.outbox import OutboxEntry  # noqa: E402
 from axa.models.socweb.blocks import Block, Mute, Report  # noqa: E402
 from axa.models.socweb.media import Media  # noqa: E402
+from axa.models.socweb.notifications import Notification, NotificationMarker  # noqa: E402
+from axa.models.socweb.notify_mail import (  # noqa: E402
+    NotificationDigest,
+    NotificationMail,
+    NotificationPreference,
+)
 
-__all__ = ["Block", "Comment", "Favorite", "Like", "Media", "Mute", "OutboxEntry", "Post", "PostEdit",
-           "PostTag", "Profile", "Report", "Subscription", "User", "db"]
+__all__ = ["Block", "Comment", "Favorite", "Like", "Media", "Mute", "Notification", "NotificationDigest",
+           "NotificationMail", "NotificationMarker", "NotificationPreference", "OutboxEntry", "Post",
+           "PostEdit", "PostTag", "Profile", "Report", "Subscription", "User", "db"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import JSON, BigInteger, DateTime, String, delete, func, select
+from sqlalchemy import JSON, BigInteger, DateTime, String, delete, func, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.socweb import db
@@ -35,6 +35,16 @@ class OutboxEntry(db.Model):
         db.session.flush()
         db.session.info.setdefault(ADDED, []).append(entry.id)
         return entry
+
+    @classmethod
+    def add_many(cls, topic: str, payloads: list[dict]) -> list[int]:
+        """``add`` for many rows of one topic in one statement; their ids."""
+        if not payloads:
+            return []
+        ids = list(db.session.scalars(insert(cls).returning(cls.id),
+                                      [{"topic": topic, "payload": p} for p in payloads]))
+        db.session.info.setdefault(ADDED, []).extend(ids)
+        return ids
 
     @classmethod
     def take_added(cls) -> list[int]:

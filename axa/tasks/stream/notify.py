@@ -31,7 +31,8 @@ from sqlalchemy.exc import OperationalError
 from axa.models.stream import Channel, User, db, golive
 from axa.models.stream.golive import GoLiveFanout, SentMail
 from axa.models.stream.notifications import Inbox
-from axa.platform.mail import backend_from_url, render
+from axa.platform import mail
+from axa.platform.mail import TransientMailError, render
 
 log = logging.getLogger(__name__)
 BATCH = 1000  # subscribers per fan-out task
@@ -39,10 +40,6 @@ MAIL_CHUNK = 20  # recipients per mail task
 STALLED = 120.0  # s without a batch after which the sweep resumes a fan-out
 TRANSIENT = {"autoretry_for": (OperationalError, RedisError, BrokerUnavailable), "retry_backoff": True,
              "retry_jitter": True, "max_retries": 8, "soft_time_limit": 25, "time_limit": 30}
-
-
-class TransientMailError(Exception):
-    """Worth retrying: the server may accept the message later."""
 
 
 def message_id(live_session_id: int, user_id: int) -> str:
@@ -88,18 +85,7 @@ def sweep_fanouts() -> int:
 
 def deliver(msg) -> None:
     """Send through AXA_MAIL_URL; a 4xx reply or a connection failure is transient."""
-    try:
-        backend_from_url(current_app.config["AXA"].mail_url).send(msg)
-    except smtplib.SMTPRecipientsRefused as exc:
-        if any(400 <= code < 500 for code, _ in exc.recipients.values()):
-            raise TransientMailError("recipient temporarily refused") from exc
-        raise
-    except smtplib.SMTPResponseException as exc:
-        if 400 <= exc.smtp_code < 500:
-            raise TransientMailError(f"SMTP {exc.smtp_code}") from exc
-        raise
-    except OSError as exc:
-        raise TransientMailError(type(exc).__name__) from exc
+    mail.deliver(current_app.config["AXA"].mail_url, msg)
 
 
 def recipient(user_id: int) -> User | None:

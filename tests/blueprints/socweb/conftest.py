@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 from axa.models.socweb import Subscription, User, db
 from tests.blueprints.socweb.conduit_support import conduit  # noqa: F401  (the Conduit face's fixture)
 from tests.conftest import PASSWORD, bearer, login, register
+from tests.platform.conftest import smtp  # noqa: F401  (aiosmtpd on a loopback port, for the mail tests)
 
 
 @dataclass

@@ -132,3 +132,26 @@ def test_reports_reach_the_admins_who_resolve_them(apps, socweb, sign_up):
     assert socweb.get("/api/v1/profiles/ada").status_code == 404
     done = socweb.get("/api/v1/admin/reports", query_string={"status": "resolved"}, headers=admin).get_json()
     assert len(done) == 2
+
+
+def test_no_notifications_from_a_user_you_block_or_mute(socweb, sign_up):
+    ada, bob, cyd = people(sign_up)
+    post = socweb.post("/api/v1/posts", json={"body": "hello"}, headers=ada.headers).get_json()["id"]
+
+    def kinds(who) -> list[tuple[str, str]]:
+        listed = socweb.get("/api/v1/notifications", headers=who.headers)
+        assert listed.status_code == 200, listed.get_json()
+        return [(n["type"], n["actor"]["username"]) for n in listed.get_json()]
+
+    assert socweb.post(f"/api/v1/likes/{post}", headers=cyd.headers).status_code in (200, 201)
+    assert kinds(ada) == [("like", "cyd")]
+    assert socweb.post("/api/v1/mutes/cyd", json={}, headers=ada.headers).status_code == 200
+    assert kinds(ada) == []  # an earlier one is hidden too
+    assert socweb.get("/api/v1/notifications/unread_count", headers=ada.headers).get_json()["count"] == 0
+    assert socweb.post("/api/v1/subscriptions/ada", headers=cyd.headers).status_code == 200
+    assert socweb.delete("/api/v1/mutes/cyd", headers=ada.headers).status_code == 204
+    assert kinds(ada) == [("like", "cyd")]  # made while muted: never made
+    assert socweb.post("/api/v1/blocks/bob", headers=ada.headers).status_code == 204
+    mention = socweb.post("/api/v1/posts", json={"body": "hi @ada"}, headers=bob.headers)
+    assert mention.status_code == 201
+    assert kinds(ada) == [("like", "cyd")]

@@ -14,9 +14,11 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
 def outbox(apps) -> list[tuple[str, dict]]:
+    """The feeds' outbox entries (the notifications' are tests/blueprints/socweb/test_notifications.py's)."""
     with apps["socweb"].app_context():
         try:
-            return [(e.topic, e.payload) for e in db.session.scalars(select(OutboxEntry).order_by(OutboxEntry.id))]
+            return [(e.topic, e.payload) for e in db.session.scalars(
+                select(OutboxEntry).where(OutboxEntry.topic.like("feed.%")).order_by(OutboxEntry.id))]
         finally:
             db.session.remove()
 

@@ -21,11 +21,13 @@ def unfollow(socweb, member: Member, username: str):
 
 
 def stored(apps) -> tuple[list[tuple[int, int]], list[tuple[str, dict]]]:
-    """(subscriber, author) rows and (topic, payload) outbox entries, oldest first."""
+    """(subscriber, author) rows and (topic, payload) outbox entries of the feeds, oldest first
+    (the notifications' are tests/blueprints/socweb/test_notifications.py's)."""
     with apps["socweb"].app_context():
         pairs = db.session.execute(select(Subscription.subscriber_id, Subscription.author_id)
                                    .order_by(Subscription.id)).all()
-        entries = db.session.execute(select(OutboxEntry.topic, OutboxEntry.payload).order_by(OutboxEntry.id)).all()
+        entries = db.session.execute(select(OutboxEntry.topic, OutboxEntry.payload)
+                                     .where(OutboxEntry.topic.like("feed.%")).order_by(OutboxEntry.id)).all()
         return [tuple(p) for p in pairs], [tuple(e) for e in entries]
 
 

@@ -6,7 +6,7 @@ from flask_smorest import abort
 from sqlalchemy import Select, select
 
 from axa.blueprints.socweb.posts.presenter import author_card
-from axa.models.socweb import Comment, Post, db
+from axa.models.socweb import Comment, OutboxEntry, Post, db
 from axa.models.socweb.blocks import blocked_between
 from axa.models.socweb.reading import active, authors
 
@@ -20,6 +20,8 @@ def create(post: Post, author_id: int, data: dict) -> Comment:
               errors={"json": {"in_reply_to_id": ["Not a comment of this post."]}})
     comment = Comment(post_id=post.id, author_id=author_id, in_reply_to_id=reply_to, body=data["body"])
     db.session.add(comment)
+    db.session.flush()
+    OutboxEntry.add("notify.commented", {"comment_id": comment.id})  # reply, comment, mentions
     db.session.commit()
     return comment
 

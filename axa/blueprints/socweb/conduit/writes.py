@@ -26,9 +26,11 @@ def _tags(listed: list[str], body: str) -> list[str]:
     return tags
 
 
-def _save(post: Post, tags: list[str], slug: bool = True, tries: int = 1, created: bool = False) -> Post:
-    """Flush, give the post its slug (a new title) and tags (and, ``created``, its outbox entry),
-    commit. A new post whose slug another request of the same author took meanwhile tries again
+def _save(post: Post, tags: list[str], slug: bool = True, tries: int = 1, created: bool = False,
+          mentions: bool = False) -> Post:
+    """Flush, give the post its slug (a new title) and tags (and, ``created``, its outbox entries;
+    ``mentions``, a new body's notifications), commit. A new post whose slug another request of
+    the same author took meanwhile tries again
     (``tries``); an edit losing it is 503."""
     for _ in range(tries):
         db.session.add(post)
@@ -39,6 +41,8 @@ def _save(post: Post, tags: list[str], slug: bool = True, tries: int = 1, create
         post.set_tags(tags)
         if created:
             OutboxEntry.add("feed.post_created", {"post_id": post.id, "author_id": post.author_id})
+        if created or mentions:
+            OutboxEntry.add("notify.posted", {"post_id": post.id})
         try:
             db.session.commit()
             return post
@@ -75,7 +79,7 @@ def update_article(post: Post, changes: dict) -> Post:
         if name in changes:
             setattr(post, name, changes[name])
     post.edited_at = post.updated_at = datetime.now(UTC)
-    return _save(post, tags, slug=retitled)
+    return _save(post, tags, slug=retitled, mentions="body" in changes)
 
 
 def delete_article(post: Post) -> None:
@@ -87,6 +91,8 @@ def delete_article(post: Post) -> None:
 def add_comment(post: Post, author_id: int, body: str) -> Comment:
     comment = Comment(post_id=post.id, author_id=author_id, body=body)
     db.session.add(comment)
+    db.session.flush()
+    OutboxEntry.add("notify.commented", {"comment_id": comment.id})
     db.session.commit()
     return comment
 
@@ -107,6 +113,7 @@ def follow(subscriber_id: int, author_id: int) -> None:
         abort(422, errors={"username": ["is your own; you cannot follow yourself"]})
     if Subscription.subscribe(subscriber_id, author_id):
         OutboxEntry.add("feed.subscribed", {"subscriber_id": subscriber_id, "author_id": author_id})
+        OutboxEntry.add("notify.subscribed", {"subscriber_id": subscriber_id, "author_id": author_id})
     db.session.commit()
 
 
@@ -117,7 +124,8 @@ def unfollow(subscriber_id: int, author_id: int) -> None:
 
 
 def favorite(user_id: int, post: Post) -> None:
-    Like.add(user_id, post.id)
+    if Like.add(user_id, post.id):
+        OutboxEntry.add("notify.liked", {"user_id": user_id, "post_id": post.id})
     db.session.commit()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from axa.blueprints.socweb.posts.service import visible_or_404
-from axa.models.socweb import Favorite, Like, Post, db
+from axa.models.socweb import Favorite, Like, OutboxEntry, Post, db
 from axa.models.socweb.reading import visible_to
 from axa.platform.keyset import Page, keyset_page
 
@@ -13,9 +13,11 @@ Reaction = type[Like] | type[Favorite]
 
 
 def add(model: Reaction, post_id: int, user_id: int) -> Post:
-    """Like (or keep) a post the user can see; once, however often or concurrently asked."""
+    """Like (or keep) a post the user can see; once, however often or concurrently asked. A new
+    like notifies the post's author (an outbox row in the same transaction)."""
     post = visible_or_404(post_id, user_id, lock=True)  # not deleted before the row commits
-    model.add(user_id, post.id)
+    if model.add(user_id, post.id) and model is Like:
+        OutboxEntry.add("notify.liked", {"user_id": user_id, "post_id": post.id})
     db.session.commit()
     return post
 

@@ -62,6 +62,8 @@ def create(author_id: int, data: dict) -> Post:
     db.session.flush()
     post.give_slug()
     post.set_tags(tags)
+    # its @mentions first: published in this order, the notifications do not wait behind the fan-out
+    OutboxEntry.add("notify.posted", {"post_id": post.id})
     OutboxEntry.add("feed.post_created", {"post_id": post.id, "author_id": author_id})
     db.session.commit()
     return post
@@ -92,6 +94,8 @@ def edit(post: Post, changes: dict) -> Post:
         post.give_slug()
     post.set_tags(tags)
     post.edited_at = post.updated_at = func.now()
+    if "body" in changed:  # the newly @mentioned are notified (the others were before)
+        OutboxEntry.add("notify.posted", {"post_id": post.id})
     db.session.commit()
     return post
 

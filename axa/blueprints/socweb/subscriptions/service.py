@@ -25,7 +25,8 @@ def subscribe(user: User, author: Profile) -> list[int]:
     _not_yourself(user, author)
     Profile.of(user.id)
     made = Subscription.subscribe(user.id, author.user_id)
-    entries = [OutboxEntry.add("feed.subscribed", {"subscriber_id": user.id, "author_id": author.user_id})
+    pair = {"subscriber_id": user.id, "author_id": author.user_id}
+    entries = [OutboxEntry.add("feed.subscribed", pair), OutboxEntry.add("notify.subscribed", pair)
                ] if made else []
     db.session.commit()
     return [entry.id for entry in entries]
