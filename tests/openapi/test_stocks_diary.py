@@ -1,6 +1,6 @@
 """The diary operations on a real account with real executions (generated ids rarely exist, so
-test_specs.py mostly sees their 404): each answers its success status and holds its spec, trades
-and their CSV included. The account belongs to a user of its own."""
+test_specs.py mostly sees their 404): each answers its success status and holds its spec, trades,
+their CSV and the report included. The account belongs to a user of its own."""
 from __future__ import annotations
 
 import pytest
@@ -40,6 +40,8 @@ def test_every_diary_operation_on_a_real_account_holds_its_spec(diarist):
     page = call("GET", f"{ONE}/trades", 200, diarist, query={"symbol": "SPEC", "start": "2026-03-01"}, **on_it)
     assert [t["status"] for t in page.json()["trades"]] == ["open", "closed"]
     assert call("GET", f"{ONE}/trades.csv", 200, diarist, **on_it).text.count("\n") == 3
+    report = call("GET", f"{ONE}/reports", 200, diarist, query={"end": "2026-03-31"}, **on_it).json()
+    assert report["summary"]["trades"] == 1 and report["summary"]["r_trades"] == 1
     assert call("GET", "/api/v1/diary/accounts", 200, diarist).json()[0]["executions_count"] == 3
     call("GET", ONE, 200, diarist, **on_it)
     call("PATCH", ONE, 200, diarist, body={"name": "Spec 2"}, **on_it)

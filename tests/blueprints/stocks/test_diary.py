@@ -116,3 +116,21 @@ def test_trades_grouped_by_fifo_filtered_and_exported(trader):
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
     assert [(r["direction"], r["net_pnl"], r["execution_ids"].count(" ")) for r in rows] == \
         [("short", "-50.5", 1), ("long", "297", 2)]
+
+
+def test_reports_answer_by_range(trader, market):
+    account = trader.new()
+    for side, qty, price, at in (("buy", "10", "10", DAY1), ("sell", "10", "13", DAY1 + timedelta(hours=1)),
+                                 ("sell", "5", "20", DAY1 + timedelta(days=1)),
+                                 ("buy", "5", "22", DAY1 + timedelta(days=1, hours=2)),
+                                 ("buy", "1", "1", DAY1 + timedelta(days=2))):  # stays open
+        assert trader.fill(account, side, qty, price, at).status_code == 201
+    body = trader.call("get", f"/accounts/{account}/reports").get_json()
+    s = body["summary"]
+    assert (s["trades"], s["net_pnl"], s["win_rate"], s["profit_factor"], s["max_drawdown"]) == \
+        (2, "20", "0.5", "3", "10")
+    assert s["average_r"] is None and [d["day"] for d in body["calendar"]] == ["2026-03-02", "2026-03-03"]
+    assert [g["key"] for g in body["by_weekday"]] == ["Monday", "Tuesday"]
+    ranged = trader.call("get", f"/accounts/{account}/reports", query_string={"start": "2026-03-03"}).get_json()
+    assert ranged["summary"]["trades"] == 1 and ranged["summary"]["largest_loss"] == "-10"
+    assert Trader(market).call("get", f"/accounts/{account}/reports").status_code == 404

@@ -65,11 +65,11 @@ class Trade:
 
     @property
     def average_entry(self) -> Decimal:
-        return _quantized(self.entry_value / self.quantity)
+        return quantized(self.entry_value / self.quantity)
 
     @property
     def average_exit(self) -> Decimal | None:
-        return _quantized(self.exit_value / self.exit_quantity) if self.exit_quantity else None
+        return quantized(self.exit_value / self.exit_quantity) if self.exit_quantity else None
 
     @property
     def holding_seconds(self) -> int | None:
@@ -79,7 +79,7 @@ class Trade:
     def r_multiple(self) -> Decimal | None:
         if not self.initial_risk:
             return None
-        return _quantized(self.net_pnl / self.initial_risk)
+        return quantized(self.net_pnl / self.initial_risk)
 
     def add(self, execution: Execution, quantity: Decimal, fee: Decimal) -> None:
         """Open (or scale into) ``quantity`` units at the execution's price."""
@@ -117,7 +117,7 @@ class Trade:
             self.execution_ids.append(execution.id)
 
 
-def _quantized(value: Decimal) -> Decimal:
+def quantized(value: Decimal) -> Decimal:
     return value.quantize(PLACES, rounding=ROUND_HALF_EVEN)
 
 
@@ -142,7 +142,7 @@ def group(symbol: str, executions: Iterable[Execution]) -> list[Trade]:
             closing = min(execution.quantity, current.open_quantity)
             rest = execution.quantity - closing
             share = execution.fee * closing / execution.quantity
-            closing_fee = execution.fee if not rest else _quantized(share)
+            closing_fee = execution.fee if not rest else quantized(share)
             current.reduce(execution, closing, closing_fee)
             if rest:
                 current = Trade(symbol, _opens(execution.side), execution.executed_at)

@@ -26,6 +26,15 @@ def plain(value):
     return Decimal(f"{value.normalize():f}") if isinstance(value, Decimal) else value
 
 
+def plain_tree(value):
+    """``plain`` applied through dicts and lists."""
+    if isinstance(value, dict):
+        return {k: plain_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_tree(v) for v in value]
+    return plain(value)
+
+
 def execution(row: DiaryExecution) -> dict:
     names = ("id", "symbol", "side", "quantity", "price", "fee", "executed_at", "initial_risk", "fingerprint",
              "created_at")

@@ -10,7 +10,8 @@ from flask import Response
 from flask.views import MethodView
 
 from axa.blueprints.market.schemas import ID
-from axa.blueprints.stocks.diary import presenter, service
+from axa.blueprints.stocks.diary import presenter, reports, service
+from axa.blueprints.stocks.diary.report_schemas import ReportQuerySchema, ReportSchema
 from axa.blueprints.stocks.diary.schemas import (
     AccountCreateSchema,
     AccountPatchSchema,
@@ -141,3 +142,19 @@ class TradesCsv(MethodView):
         name = f"diary-{account.id}-trades.csv"
         return Response(presenter.csv_text(service.trades(account, args)), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@blp.route(f"/accounts/<{ID}:account_id>/reports")
+class Reports(MethodView):
+    @blp.login_required
+    @blp.arguments(ReportQuerySchema, location="query")
+    @blp.response(200, ReportSchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def get(self, args, account_id):
+        """An account's closed trades in figures (net of fees): win rate, average win and loss,
+        profit factor, expectancy, largest win and loss, max drawdown, average R; overall, by symbol
+        and by weekday; and a calendar of daily net P&L. Filtered by symbol and by the UTC day the
+        trades closed"""
+        account = service.owned_or_404(me(), account_id)
+        found = service.trades(account, {"symbol": args.get("symbol")})
+        return presenter.plain_tree(reports.report(found, args.get("start"), args.get("end")))
