@@ -58,6 +58,9 @@ def test_accounts_crud_and_ownership(trader, market):
     assert trader.call("delete", f"/accounts/{account}").status_code == 204
     assert trader.call("get", f"/accounts/{account}").status_code == 404
     assert trader.call("post", "/accounts", json={"name": "x", "source": "ibkr"}).status_code == 422
+    assert trader.call("post", "/accounts", json={"name": "y", "user_id": 1}).status_code == 422
+    anonymous = market.client("stocks").get("/api/v1/diary/accounts")
+    assert anonymous.status_code == 401 and anonymous.is_json
 
 
 def test_execution_checks_and_duplicates(trader):
