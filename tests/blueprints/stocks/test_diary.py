@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -137,3 +138,11 @@ def test_reports_answer_by_range(trader, market):
     ranged = trader.call("get", f"/accounts/{account}/reports", query_string={"start": "2026-03-03"}).get_json()
     assert ranged["summary"]["trades"] == 1 and ranged["summary"]["largest_loss"] == "-10"
     assert Trader(market).call("get", f"/accounts/{account}/reports").status_code == 404
+
+
+def test_the_same_execution_posted_at_once_is_stored_once(trader):
+    account = trader.new()
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: trader.fill(account, "buy", "3", "7.25", DAY1, fee="0.1"), range(8)))
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 7
+    assert trader.call("get", f"/accounts/{account}").get_json()["executions_count"] == 1
