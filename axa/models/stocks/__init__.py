@@ -4,6 +4,7 @@ from axa.models.base import make_db
 db = make_db()
 
 from axa.models.ingest import IngestBatchTable, IngestRunTable, QuarantineTable  # noqa: E402
+from axa.models.stocks.diary import DiaryAccount, DiaryExecution  # noqa: E402
 from axa.models.stocks.instruments import BondTerms, DailyBar, Instrument, LatestQuote  # noqa: E402
 from axa.models.stocks.users import User  # noqa: E402
 
@@ -23,6 +24,8 @@ class QuarantinedRecord(QuarantineTable, db.Model):
 __all__ = [
            "BondTerms",
            "DailyBar",
+           "DiaryAccount",
+           "DiaryExecution",
            "IngestBatch",
            "IngestRun",
            "Instrument",

@@ -1,0 +1,48 @@
+"""The diary operations on a real account with real executions (generated ids rarely exist, so
+test_specs.py mostly sees their 404): each answers its success status and holds its spec, trades,
+their CSV and the report included. The account belongs to a user of its own."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import bearer, login, register
+from tests.openapi.checks import json_headers_conform, success_status_documented
+from tests.openapi.specs import SPECS
+
+CHECKS = [json_headers_conform, success_status_documented]
+ONE = "/api/v1/diary/accounts/{account_id}"
+
+
+@pytest.fixture(scope="module")
+def diarist(callers):
+    auth = callers.market.apps["auth"].test_client(use_cookies=False)
+    assert register(auth, email="diarist@example.com").status_code == 201
+    return bearer(login(auth, email="diarist@example.com").get_json()["session_id"])
+
+
+def call(method: str, path: str, status: int, headers: dict, **parts):
+    case = SPECS["stocks"][path][method].Case(**parts)
+    response = case.call_and_validate(headers=headers, additional_checks=CHECKS)
+    assert response.status_code == status, f"{method} {path}: {response.text[:500]}"
+    return response
+
+
+def test_every_diary_operation_on_a_real_account_holds_its_spec(diarist):
+    created = call("POST", "/api/v1/diary/accounts", 201, diarist, body={"name": "Spec"}).json()
+    on_it = {"path_parameters": {"account_id": created["id"]}}
+    for side, qty, price, at, more in (("buy", "10", "100", "2026-03-02T14:30:00Z", {"initial_risk": "20"}),
+                                       ("sell", "15", "101.5", "2026-03-03T15:00:00Z", {"fee": "1.5"}),
+                                       ("buy", "1", "99", "2026-03-04T15:00:00+01:00", {})):
+        body = {"symbol": "spec", "side": side, "quantity": qty, "price": price, "executed_at": at, **more}
+        call("POST", f"{ONE}/executions", 201, diarist, body=body, **on_it)
+    call("POST", f"{ONE}/executions", 409, diarist, body=body, **on_it)
+    assert len(call("GET", f"{ONE}/executions", 200, diarist, query={"limit": 2}, **on_it).json()) == 2
+    page = call("GET", f"{ONE}/trades", 200, diarist, query={"symbol": "SPEC", "start": "2026-03-01"}, **on_it)
+    assert [t["status"] for t in page.json()["trades"]] == ["open", "closed"]
+    assert call("GET", f"{ONE}/trades.csv", 200, diarist, **on_it).text.count("\n") == 3
+    report = call("GET", f"{ONE}/reports", 200, diarist, query={"end": "2026-03-31"}, **on_it).json()
+    assert report["summary"]["trades"] == 1 and report["summary"]["r_trades"] == 1
+    assert call("GET", "/api/v1/diary/accounts", 200, diarist).json()[0]["executions_count"] == 3
+    call("GET", ONE, 200, diarist, **on_it)
+    call("PATCH", ONE, 200, diarist, body={"name": "Spec 2"}, **on_it)
+    call("DELETE", ONE, 204, diarist, **on_it)
