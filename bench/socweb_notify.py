@@ -85,7 +85,8 @@ def post_and_notify(app, watch, author: int, body: str, expected: int) -> tuple[
     commit until all ``expected`` notifications are readable)."""
     from axa.blueprints.socweb.posts.service import create
     from axa.tasks.socweb.feeds import publish_added
-    data = {"body": body, "title": None, "description": None, "tags": [], "visibility": "public"}
+    data = {"body": body, "title": None, "description": None, "tags": [], "visibility": "public",
+            "media_ids": []}
     with app.app_context():
         post_id = create(author, data).id
         committed = time.monotonic()
