@@ -56,7 +56,7 @@ def attached_media(author_id: int, media_ids: list[int]) -> list[int]:
 
 def create(author_id: int, data: dict) -> Post:
     tags = checked_tags(data["tags"], data["body"])
-    media_ids = attached_media(author_id, data["media_ids"])
+    media_ids = attached_media(author_id, data.get("media_ids") or [])
     post = Post(author_id=author_id, tags=[], media_ids=media_ids, **{name: data[name] for name in EDITABLE})
     db.session.add(post)
     db.session.flush()
