@@ -10,6 +10,7 @@ from decimal import Decimal
 from flask_smorest import abort
 from sqlalchemy import select
 
+from axa.blueprints import owned
 from axa.models import latest_quotes
 from axa.models.cmc import Alert, AlertEvent, Coin, db
 from axa.models.cmc.alert_rules import SeenQuote, side_of
@@ -28,10 +29,7 @@ def unprocessable(reason: str, field: str, message: str) -> None:
 
 
 def owned_or_404(user_id: int, alert_id: int, lock: bool = False) -> Alert:
-    alert = Alert.owned(user_id, alert_id, lock=lock)
-    if alert is None:
-        abort(404, message=NOT_FOUND)
-    return alert
+    return owned.owned_or_404(Alert, user_id, alert_id, NOT_FOUND, lock)
 
 
 def target(data: dict) -> dict:
@@ -99,11 +97,10 @@ def _number(value) -> Decimal | None:
 
 
 def within_limit(user_id: int) -> None:
-    Alert.lock_user(user_id)
     limit = alert_settings().active_max
-    if Alert.active_count(user_id) >= limit:
-        abort(409, message=f"You have {limit} active alerts, the most allowed; pause or delete one first.",
-              reason="alert_limit")
+    owned.within_limit(Alert, user_id, lambda: Alert.active_count(user_id), limit,
+                       f"You have {limit} active alerts, the most allowed; pause or delete one first.",
+                       "alert_limit")
 
 
 def create(user_id: int, data: dict) -> Alert:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask_smorest import abort
 
+from axa.blueprints import owned
 from axa.blueprints.cmc.portfolios import pnl
 from axa.blueprints.cmc.watchlists.service import checked_target
 from axa.models.cmc import Portfolio, PortfolioTransaction, db
@@ -19,24 +20,14 @@ SHORT = "insufficient_quantity"
 
 
 def owned_or_404(user_id: int, portfolio_id: int, lock: bool = False) -> Portfolio:
-    portfolio = Portfolio.owned(user_id, portfolio_id, lock=lock)
-    if portfolio is None:
-        abort(404, message=NOT_FOUND)
-    return portfolio
-
-
-def name_free(user_id: int, name: str, portfolio_id: int | None = None) -> None:
-    taken = Portfolio.named(user_id, name)
-    if taken is not None and taken.id != portfolio_id:
-        abort(409, message="You already have a portfolio with this name.", reason="duplicate_name")
+    return owned.owned_or_404(Portfolio, user_id, portfolio_id, NOT_FOUND, lock)
 
 
 def create(user_id: int, data: dict) -> Portfolio:
-    Portfolio.lock_user(user_id)
-    if Portfolio.count_of(user_id) >= PORTFOLIOS_MAX:
-        abort(409, message=f"You have {PORTFOLIOS_MAX} portfolios, the most allowed; delete one first.",
-              reason="portfolio_limit")
-    name_free(user_id, data["name"])
+    owned.within_limit(Portfolio, user_id, lambda: Portfolio.count_of(user_id), PORTFOLIOS_MAX,
+                       f"You have {PORTFOLIOS_MAX} portfolios, the most allowed; delete one first.",
+                       "portfolio_limit")
+    owned.name_free(Portfolio, user_id, data["name"], "a portfolio")
     portfolio = Portfolio(user_id=user_id, name=data["name"], cost_basis=data["cost_basis"])
     db.session.add(portfolio)
     db.session.commit()
@@ -44,9 +35,7 @@ def create(user_id: int, data: dict) -> Portfolio:
 
 
 def change(portfolio: Portfolio, changes: dict) -> Portfolio:
-    if "name" in changes and changes["name"] != portfolio.name:
-        Portfolio.lock_user(portfolio.user_id)
-        name_free(portfolio.user_id, changes["name"], portfolio.id)
+    if "name" in changes and owned.new_name_free(Portfolio, portfolio, changes["name"], "a portfolio"):
         portfolio.name = changes["name"]
     portfolio.cost_basis = changes.get("cost_basis", portfolio.cost_basis)
     portfolio.touch()

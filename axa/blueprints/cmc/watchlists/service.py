@@ -9,6 +9,7 @@ import re
 from flask import current_app
 from flask_smorest import abort
 
+from axa.blueprints import owned
 from axa.models import latest_quotes
 from axa.models.cmc import Coin, Watchlist, WatchlistItem, db
 from axa.platform.redis_client import get_redis
@@ -22,10 +23,7 @@ def settings():
 
 
 def owned_or_404(user_id: int, watchlist_id: int, lock: bool = False) -> Watchlist:
-    watchlist = Watchlist.owned(user_id, watchlist_id, lock=lock)
-    if watchlist is None:
-        abort(404, message=NOT_FOUND)
-    return watchlist
+    return owned.owned_or_404(Watchlist, user_id, watchlist_id, NOT_FOUND, lock)
 
 
 def shared_or_404(token: str) -> Watchlist:
@@ -35,19 +33,11 @@ def shared_or_404(token: str) -> Watchlist:
     return watchlist
 
 
-def name_free(user_id: int, name: str, watchlist_id: int | None = None) -> None:
-    taken = Watchlist.named(user_id, name)
-    if taken is not None and taken.id != watchlist_id:
-        abort(409, message="You already have a watchlist with this name.", reason="duplicate_name")
-
-
 def create(user_id: int, name: str) -> Watchlist:
-    Watchlist.lock_user(user_id)
     limit = settings().cmc_watchlists_max
-    if Watchlist.count_of(user_id) >= limit:
-        abort(409, message=f"You have {limit} watchlists, the most allowed; delete one first.",
-              reason="watchlist_limit")
-    name_free(user_id, name)
+    owned.within_limit(Watchlist, user_id, lambda: Watchlist.count_of(user_id), limit,
+                       f"You have {limit} watchlists, the most allowed; delete one first.", "watchlist_limit")
+    owned.name_free(Watchlist, user_id, name, "a watchlist")
     watchlist = Watchlist(user_id=user_id, name=name)
     db.session.add(watchlist)
     db.session.commit()
@@ -55,9 +45,7 @@ def create(user_id: int, name: str) -> Watchlist:
 
 
 def rename(watchlist: Watchlist, changes: dict) -> Watchlist:
-    if "name" in changes and changes["name"] != watchlist.name:
-        Watchlist.lock_user(watchlist.user_id)
-        name_free(watchlist.user_id, changes["name"], watchlist.id)
+    if "name" in changes and owned.new_name_free(Watchlist, watchlist, changes["name"], "a watchlist"):
         watchlist.name = changes["name"]
         watchlist.touch()
     db.session.commit()

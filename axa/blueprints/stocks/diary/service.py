@@ -7,6 +7,7 @@ from itertools import groupby
 from flask_smorest import abort
 from sqlalchemy.dialects.postgresql import insert
 
+from axa.blueprints import owned
 from axa.blueprints.stocks.diary import fifo
 from axa.models.stocks import DiaryAccount, DiaryExecution, db
 from axa.models.stocks.diary import fingerprint_of
@@ -17,24 +18,14 @@ NOT_FOUND = "No such diary account."
 
 
 def owned_or_404(user_id: int, account_id: int, lock: bool = False) -> DiaryAccount:
-    account = DiaryAccount.owned(user_id, account_id, lock=lock)
-    if account is None:
-        abort(404, message=NOT_FOUND)
-    return account
-
-
-def name_free(user_id: int, name: str, account_id: int | None = None) -> None:
-    taken = DiaryAccount.named(user_id, name)
-    if taken is not None and taken.id != account_id:
-        abort(409, message="You already have a diary account with this name.", reason="duplicate_name")
+    return owned.owned_or_404(DiaryAccount, user_id, account_id, NOT_FOUND, lock)
 
 
 def create(user_id: int, data: dict) -> DiaryAccount:
-    DiaryAccount.lock_user(user_id)
-    if DiaryAccount.count_of(user_id) >= ACCOUNTS_MAX:
-        abort(409, message=f"You have {ACCOUNTS_MAX} diary accounts, the most allowed; delete one first.",
-              reason="account_limit")
-    name_free(user_id, data["name"])
+    owned.within_limit(DiaryAccount, user_id, lambda: DiaryAccount.count_of(user_id), ACCOUNTS_MAX,
+                       f"You have {ACCOUNTS_MAX} diary accounts, the most allowed; delete one first.",
+                       "account_limit")
+    owned.name_free(DiaryAccount, user_id, data["name"], "a diary account")
     account = DiaryAccount(user_id=user_id, name=data["name"], source=data["source"])
     db.session.add(account)
     db.session.commit()
@@ -42,9 +33,7 @@ def create(user_id: int, data: dict) -> DiaryAccount:
 
 
 def rename(account: DiaryAccount, name: str) -> DiaryAccount:
-    if name != account.name:
-        DiaryAccount.lock_user(account.user_id)
-        name_free(account.user_id, name, account.id)
+    if owned.new_name_free(DiaryAccount, account, name, "a diary account"):
         account.name = name
         account.touch()
     db.session.commit()

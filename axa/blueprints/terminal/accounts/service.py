@@ -15,6 +15,7 @@ from flask import current_app
 from flask_smorest import abort
 from sqlalchemy import delete
 
+from axa.blueprints import owned
 from axa.models.terminal import Account, Activity, Order, Position, db
 from axa.models.terminal.market_hours import window_start
 from axa.models.terminal.valuation import Totals, buying_power, equity, totals_of
@@ -31,16 +32,7 @@ def settings():
 
 
 def owned_or_404(user_id: int, account_id: int, lock: bool = False) -> Account:
-    account = Account.owned(user_id, account_id, lock=lock)
-    if account is None:
-        abort(404, message=NOT_FOUND)
-    return account
-
-
-def name_free(user_id: int, name: str, account_id: int | None = None) -> None:
-    taken = Account.named(user_id, name)
-    if taken is not None and taken.id != account_id:
-        abort(409, message="You already have an open account with this name.", reason="duplicate_name")
+    return owned.owned_or_404(Account, user_id, account_id, NOT_FOUND, lock)
 
 
 def account_settings(user_id: int, data: dict) -> dict:
@@ -60,21 +52,17 @@ def account_settings(user_id: int, data: dict) -> dict:
 
 
 def create(user_id: int, data: dict) -> Account:
-    Account.lock_user(user_id)
     limit = settings().terminal_accounts_max
-    if Account.count_of(user_id) >= limit:
-        abort(409, message=f"You have {limit} open accounts, the most allowed; close one first.",
-              reason="account_limit")
-    name_free(user_id, data["name"])
+    owned.within_limit(Account, user_id, lambda: Account.count_of(user_id), limit,
+                       f"You have {limit} open accounts, the most allowed; close one first.", "account_limit")
+    owned.name_free(Account, user_id, data["name"], "an open account")
     account = Account.open(user_id, data["name"], **account_settings(user_id, data))
     db.session.commit()
     return account
 
 
 def change(account: Account, changes: dict) -> Account:
-    if "name" in changes and changes["name"] != account.name:
-        Account.lock_user(account.user_id)
-        name_free(account.user_id, changes["name"], account.id)
+    if "name" in changes and owned.new_name_free(Account, account, changes["name"], "an open account"):
         account.name = changes["name"]
     if "fill_model" in changes:
         account.fill_model = changes["fill_model"]
