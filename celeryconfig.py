@@ -72,6 +72,10 @@ TASK_QUEUES = {
     # the paper terminal's matching: each quote batch written -> its open orders (and beat expiry)
     "terminal.matching.match_quotes": "terminal.matching",
     "terminal.matching.expire_orders": "terminal.matching",
+    # cmc portfolios linked to a paper account: beat -> the terminal's fills -> the portfolio's rows
+    "cmc.paper.sync_links": "cmc.paper",
+    "cmc.paper.record_fills": "cmc.paper",
+    "terminal.paper.export_fills": "terminal.paper",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -80,7 +84,7 @@ QUEUE_NAMES = (
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
-    "stream.live", "stream.notify", "terminal.matching",
+    "stream.live", "stream.notify", "terminal.matching", "cmc.paper", "terminal.paper",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -93,7 +97,7 @@ imports = (
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live", "axa.tasks.stream.notify",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
-    "axa.tasks.terminal.matching",
+    "axa.tasks.terminal.matching", "axa.tasks.cmc.paper", "axa.tasks.terminal.paper",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
@@ -172,6 +176,8 @@ beat_schedule = {
                              "options": {"expires": 55}},
     "terminal-expire-orders": {"task": "terminal.matching.expire_orders", "schedule": 60.0,
                                "options": {"expires": 55}},
+    # portfolios linked to a paper account catch up with its fills (a lost message costs a minute)
+    "cmc-sync-paper-links": {"task": "cmc.paper.sync_links", "schedule": 60.0, "options": {"expires": 55}},
 }
 beat_max_loop_interval = 5
 beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

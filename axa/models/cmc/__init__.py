@@ -6,6 +6,7 @@ db = make_db()
 from axa.models.cmc.alerts import Alert, AlertEvent  # noqa: E402
 from axa.models.cmc.coins import Coin, CoinDaily, CoinQuote, GlobalMetrics  # noqa: E402
 from axa.models.cmc.imports import PortfolioImport  # noqa: E402
+from axa.models.cmc.paper_links import PaperLink  # noqa: E402
 from axa.models.cmc.portfolio_values import PortfolioValue  # noqa: E402
 from axa.models.cmc.portfolios import Portfolio, PortfolioTransaction  # noqa: E402
 from axa.models.cmc.users import User  # noqa: E402
@@ -34,6 +35,7 @@ __all__ = [
            "GlobalMetrics",
            "IngestBatch",
            "IngestRun",
+           "PaperLink",
            "Portfolio",
            "PortfolioImport",
            "PortfolioTransaction",

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -51,6 +53,7 @@ class Portfolio(UserOwnedTable, db.Model):
     user_id: Mapped[int] = mapped_column(BigInteger)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     cost_basis: Mapped[str] = mapped_column(String(16))
+    allow_short: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -75,6 +78,7 @@ class PortfolioTransaction(db.Model):
         CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),
         CheckConstraint("fee >= 0", name="fee_not_negative"),
         Index("ix_portfolio_transactions_portfolio_id_id", "portfolio_id", "id"),
+        UniqueConstraint("portfolio_id", "fill_id", name="uq_portfolio_transactions_fill"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -88,6 +92,7 @@ class PortfolioTransaction(db.Model):
     currency: Mapped[str] = mapped_column(String(8))
     executed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
+    fill_id: Mapped[int | None] = mapped_column(BigInteger)  # a linked paper account's fill (paper_links.py)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     @property

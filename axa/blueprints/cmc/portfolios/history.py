@@ -62,7 +62,7 @@ def daily_rows(portfolio: Portfolio, start: date, end: date, taken_at: datetime)
 
 def replay(portfolio: Portfolio, held: dict[tuple, pnl.Position], t: PortfolioTransaction) -> None:
     key = (t.coin_id, t.symbol, t.currency)
-    position = held.setdefault(key, pnl.Position(portfolio.cost_basis))
+    position = held.setdefault(key, pnl.Position(portfolio.cost_basis, portfolio.allow_short))
     with pnl.exact():
         pnl.replayed(position, [movement(t)])
 

@@ -94,11 +94,13 @@ class Imports(MethodView):
     @blp.doc(requestBody=CSV_BODY)
     @blp.response(202, ImportSchema)
     @blp.alt_response(404, description="No such portfolio of yours")
+    @blp.alt_response(409, description="The portfolio copies a paper account's fills (`paper_linked`)")
     @blp.alt_response(415, description="The body is not text/csv")
     @blp.alt_response(422, description="Not UTF-8 text, not CSV, a column missing, or too many lines")
     def post(self, portfolio_id):
         """Import transactions from a CSV file: a job (poll it for progress and its report)"""
         portfolio = service.owned_or_404(current_session().user_id, portfolio_id)
+        service.writable(portfolio)
         text, lines = checked_csv()
         job = PortfolioImport(portfolio_id=portfolio.id, status="queued", csv_text=text, lines=lines,
                               imported=0, duplicates=0, rejected_count=0, rejected=[])

@@ -17,7 +17,7 @@ from axa.blueprints.cmc.portfolios import pnl
 from axa.blueprints.cmc.portfolios.service import movement
 from axa.blueprints.cmc.watchlists.presenter import ref
 from axa.models import latest_quotes
-from axa.models.cmc import Coin, Portfolio, PortfolioTransaction, PortfolioValue, db
+from axa.models.cmc import Coin, PaperLink, Portfolio, PortfolioTransaction, PortfolioValue, db
 from axa.platform import clock
 from axa.platform.redis_client import get_redis
 
@@ -41,13 +41,17 @@ def summaries(portfolios: list[Portfolio]) -> list[dict]:
     counts = dict(db.session.execute(select(PortfolioTransaction.portfolio_id, func.count())
                                      .where(PortfolioTransaction.portfolio_id.in_(ids))
                                      .group_by(PortfolioTransaction.portfolio_id)).all()) if ids else {}
-    return [summary(p, counts.get(p.id, 0)) for p in portfolios]
+    links = {link.portfolio_id: link for link in db.session.scalars(
+        select(PaperLink).where(PaperLink.portfolio_id.in_(ids)))} if ids else {}
+    return [summary(p, counts.get(p.id, 0), links.get(p.id)) for p in portfolios]
 
 
-def summary(portfolio: Portfolio, count: int) -> dict:
+def summary(portfolio: Portfolio, count: int, link: PaperLink | None) -> dict:
+    paper = None if link is None else {"account_id": link.account_id, "state": link.state,
+                                       "error": link.error, "synced_at": link.synced_at}
     return {"id": portfolio.id, "name": portfolio.name, "cost_basis": portfolio.cost_basis,
-            "transactions_count": count, "created_at": portfolio.created_at,
-            "updated_at": portfolio.updated_at}
+            "allow_short": portfolio.allow_short, "paper": paper, "transactions_count": count,
+            "created_at": portfolio.created_at, "updated_at": portfolio.updated_at}
 
 
 def view(portfolio: Portfolio) -> dict:
@@ -56,12 +60,14 @@ def view(portfolio: Portfolio) -> dict:
     positions: dict[tuple, list] = defaultdict(list)
     for t in transactions:  # in time order, so each position's list is too
         positions[(t.coin_id, t.symbol, t.currency)].append(movement(t))
-    holdings = [holding(key, pnl.position(portfolio.cost_basis, moves)) for key, moves in positions.items()]
+    holdings = [holding(key, pnl.position(portfolio.cost_basis, moves, portfolio.allow_short))
+                for key, moves in positions.items()]
     quoted(holdings)
     for h in holdings:
         h.update({name: plain(h[name]) for name in AMOUNTS})
     holdings.sort(key=lambda h: (h["market_value"] is None, -(h["market_value"] or ZERO), h["currency"]))
-    return {**summary(portfolio, len(transactions)), "holdings": holdings, "totals": totals(holdings)}
+    link = db.session.get(PaperLink, portfolio.id)
+    return {**summary(portfolio, len(transactions), link), "holdings": holdings, "totals": totals(holdings)}
 
 
 def holding(key: tuple, held: pnl.Position) -> dict:
@@ -133,7 +139,8 @@ def daily_value(row: PortfolioValue) -> dict:
 def transaction(t: PortfolioTransaction) -> dict:
     return {"id": t.id, "kind": t.kind, "asset_kind": t.asset_kind, "coin_id": t.coin_id, "symbol": t.symbol,
             "quantity": plain(t.quantity), "price": plain(t.price), "fee": plain(t.fee),
-            "currency": t.currency, "executed_at": t.executed_at, "note": t.note, "created_at": t.created_at}
+            "currency": t.currency, "executed_at": t.executed_at, "note": t.note, "fill_id": t.fill_id,
+            "created_at": t.created_at}
 
 
 CSV_COLUMNS = ("id", "executed_at", "kind", "asset_kind", "coin_id", "symbol", "quantity", "price", "fee",

@@ -55,7 +55,7 @@ class Portfolios(MethodView):
     @blp.alt_response(409, description="The name is taken (`duplicate_name`), or you have as many "
                                        "portfolios as allowed (`portfolio_limit`)")
     def post(self, data):
-        """Create an empty portfolio"""
+        """Create an empty portfolio, or one linked to a paper account of yours (`paper_account_id`)"""
         return presenter.view(service.create(me(), data))
 
 
@@ -73,7 +73,9 @@ class PortfolioById(MethodView):
     @blp.arguments(PortfolioPatchSchema, description="Only the fields to change")
     @blp.response(200, PortfolioSchema)
     @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description="The name is taken (`duplicate_name`)")
+    @blp.alt_response(409, description="The name is taken (`duplicate_name`); short positions cannot be "
+                                       "turned off once a position went short (`short_position`) nor on a "
+                                       "linked paper account (`paper_linked`)")
     def patch(self, changes, portfolio_id):
         """Rename a portfolio or change its cost-basis method (its value history is counted again)"""
         portfolio = service.change(service.owned_or_404(me(), portfolio_id, lock=True), changes)
@@ -124,10 +126,10 @@ class Transactions(MethodView):
     @blp.response(201, TransactionSchema)
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description="The portfolio holds as many transactions as allowed "
-                                       "(`transaction_limit`)")
+                                       "(`transaction_limit`), or copies a paper account (`paper_linked`)")
     def post(self, data, portfolio_id):
         """Record a transaction; removing more units than were held at its time is refused (422,
-        reason `insufficient_quantity`)"""
+        reason `insufficient_quantity`) unless the portfolio allows short positions (sells only)"""
         portfolio = service.owned_or_404(me(), portfolio_id, lock=True)
         transaction = service.record(portfolio, data)
         history.backfill_after(portfolio.id, transaction.executed_at)
@@ -140,7 +142,8 @@ class TransactionById(MethodView):
     @blp.response(204)
     @blp.alt_response(404, description="No such portfolio of yours, or no such transaction in it")
     @blp.alt_response(409, description="A later transaction removes units this one brought "
-                                       "(`insufficient_quantity`): delete that one first")
+                                       "(`insufficient_quantity`): delete that one first; or the portfolio "
+                                       "copies a paper account (`paper_linked`)")
     def delete(self, portfolio_id, transaction_id):
         """Delete a transaction (the holdings are recounted without it)"""
         portfolio = service.owned_or_404(me(), portfolio_id, lock=True)

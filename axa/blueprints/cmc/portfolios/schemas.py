@@ -14,6 +14,8 @@ from axa.platform.fields import DecimalString, Timestamp
 
 NAME_RULE = (f"1 to {NAME_MAX} characters, leading and trailing spaces dropped (blank, or text that is not "
              "valid Unicode: 422), unique among your portfolios (taken: 409, reason `duplicate_name`)")
+SHORT_RULE = ("Whether a sell of more units than held opens a short position (negative quantity, its "
+              "cost basis the proceeds) instead of being refused with `insufficient_quantity`")
 METHOD_RULE = ("How the cost basis of what is sold is counted: `fifo` (oldest lots first) or `average` "
                "(average cost)")
 ONE_ASSET = "Send exactly one of `coin_id` and `symbol` (both or neither: 422)"
@@ -39,6 +41,11 @@ class PortfolioCreateSchema(Schema):
                          metadata=described(NAME_RULE))
     cost_basis = fields.String(load_default="fifo", validate=validate.OneOf(METHODS),
                                metadata=described(f"{METHOD_RULE}; default `fifo`"))
+    allow_short = fields.Boolean(load_default=False, metadata=described(
+        f"{SHORT_RULE}; default false (a linked paper account: always true)"))
+    paper_account_id = fields.Integer(validate=validate.Range(min=1, max=BIGINT_MAX), metadata=described(
+        "Link one of your paper accounts of the trading terminal: its fills become this portfolio's "
+        "transactions, copied within a minute, read-only (see `paper`)"))
 
     @post_load
     def trim(self, data: dict, **_) -> dict:
@@ -46,10 +53,16 @@ class PortfolioCreateSchema(Schema):
 
 
 class PortfolioPatchSchema(PortfolioCreateSchema):
+    class Meta:
+        exclude = ("paper_account_id",)
+
     name = fields.String(validate=[validate.Length(min=1, max=NAME_MAX), PLAIN, unicode_text],
                          metadata=described(f"A new name (left out: unchanged): {NAME_RULE}"))
     cost_basis = fields.String(validate=validate.OneOf(METHODS), metadata=described(
         f"{METHOD_RULE}; changing it recounts the P&L of every past transaction"))
+    allow_short = fields.Boolean(metadata=described(
+        f"{SHORT_RULE}; turning it off when a position's history goes short: 409 `short_position`; on a "
+        "linked paper account: 409 `paper_linked`"))
 
 
 class TransactionCreateSchema(Schema):
@@ -107,13 +120,27 @@ class TransactionSchema(Schema):
     currency = fields.String()
     executed_at = Timestamp()
     note = fields.String(allow_none=True)
+    fill_id = fields.Integer(allow_none=True, metadata=described(
+        "A linked paper account's fill (its activity id) this transaction copies; null: entered here"))
     created_at = Timestamp()
+
+
+class PaperLinkSchema(Schema):
+    account_id = fields.Integer(metadata=described("The paper account of the trading terminal"))
+    state = fields.String(metadata=described(
+        "`linking` (no answer from the terminal yet), `linked`, or `failed` (see `error`; no longer copied)"))
+    error = fields.String(allow_none=True)
+    synced_at = Timestamp(allow_none=True, metadata=described("When its fills were last copied"))
 
 
 class PortfolioSummarySchema(Schema):
     id = fields.Integer()
     name = fields.String()
     cost_basis = fields.String(metadata=described(METHOD_RULE))
+    allow_short = fields.Boolean(metadata=described(SHORT_RULE))
+    paper = fields.Nested(PaperLinkSchema, allow_none=True, metadata=described(
+        "The linked paper account (its transactions are read-only: changes answer 409 `paper_linked`); "
+        "null: an ordinary portfolio"))
     transactions_count = fields.Integer()
     created_at = Timestamp()
     updated_at = Timestamp()
