@@ -72,6 +72,8 @@ TASK_QUEUES = {
     # the paper terminal's matching: each quote batch written -> its open orders (and beat expiry)
     "terminal.matching.match_quotes": "terminal.matching",
     "terminal.matching.expire_orders": "terminal.matching",
+    # the diary's journal: each trade's MFE/MAE and best exit from the price history
+    "stocks.journal.compute_excursions": "stocks.journal",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -80,7 +82,7 @@ QUEUE_NAMES = (
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
-    "stream.live", "stream.notify", "terminal.matching",
+    "stream.live", "stream.notify", "terminal.matching", "stocks.journal",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -93,7 +95,7 @@ imports = (
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live", "axa.tasks.stream.notify",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
-    "axa.tasks.terminal.matching",
+    "axa.tasks.terminal.matching", "axa.tasks.stocks.journal",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"

@@ -1,0 +1,130 @@
+"""MFE, MAE and best exit of each trade, from the platform's price history: the daily bars
+(``daily_bars``) the market-data pipeline stores for the instrument of the trade's symbol, those
+``GET /api/v1/instruments/{id}/history`` answers.
+
+Over the UTC days the trade was open (entry day to exit day; an open trade: to today) the highest
+and the lowest price are the bars' highs and lows (a bar without them: its close) and the trade's
+own execution prices. With ``q`` the units opened over the trade's life and ``e`` its average
+entry, a long's MFE is ``(highest - e) x q`` and its MAE ``(lowest - e) x q``; a short's are
+``(e - lowest) x q`` and ``(e - highest) x q``. MFE is never below 0, MAE never above. The best
+exit is the highest price for a long (the lowest for a short), and ``best_exit_pnl`` the net P&L of
+exiting every unit there, with the trade's fees: ``MFE - fees``. Daily bars cannot say whether the
+extreme of the entry or exit day came before or after the fill: the figures are the day's range.
+
+No bars for the symbol over those days (no instrument of that symbol, or no history stored for the
+period): status ``no_history`` with the reason, and no figures. Stored per trade with the trade's
+``signature``; a trade that changed since shows ``pending`` until the job runs again."""
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert
+
+from axa.blueprints.stocks.diary import fifo
+from axa.blueprints.stocks.diary.fifo import ZERO, quantized
+from axa.models.stocks import DailyBar, DiaryAccount, DiaryExcursion, DiaryExecution, Instrument, db
+
+FIGURES = ("highest", "lowest", "mfe", "mae", "best_exit_price", "best_exit_pnl")
+
+
+def signature(trade: fifo.Trade) -> str:
+    """The trade's state: its executions, units and open units."""
+    text = " ".join(map(str, trade.execution_ids)) + f"|{trade.quantity.normalize():f}|" \
+        f"{trade.open_quantity.normalize():f}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def period(trade: fifo.Trade, today: date) -> tuple[date, date]:
+    return trade.entry_at.astimezone(UTC).date(), (trade.exit_at.astimezone(UTC).date() if trade.closed
+                                                   else max(today, trade.entry_at.astimezone(UTC).date()))
+
+
+def measure(trade: fifo.Trade, bars: list[tuple], prices: list[Decimal]) -> dict:
+    """The figures of ``trade`` over ``bars`` ((high, low, close) each, at least one) and its own
+    execution ``prices``."""
+    highs = [b[0] if b[0] is not None else b[2] for b in bars] + prices
+    lows = [b[1] if b[1] is not None else b[2] for b in bars] + prices
+    highest, lowest = max(highs), min(lows)
+    entry, units = trade.entry_value / trade.quantity, trade.quantity
+    if trade.direction == "long":
+        mfe, mae, best = (highest - entry) * units, (lowest - entry) * units, highest
+    else:
+        mfe, mae, best = (entry - lowest) * units, (entry - highest) * units, lowest
+    mfe, mae = quantized(max(mfe, ZERO)), quantized(min(mae, ZERO))
+    return {"highest": highest, "lowest": lowest, "mfe": mfe, "mae": mae, "best_exit_price": best,
+            "best_exit_pnl": mfe - trade.fees}
+
+
+def history(symbol: str, start: date, end: date) -> tuple[list[tuple], str | None]:
+    """The daily bars of ``symbol``'s instrument between the days (the first instrument of that
+    symbol, by source and id, that has some), or none and why."""
+    instruments = db.session.execute(select(Instrument.source, Instrument.source_instrument_id)
+                                     .where(func.upper(Instrument.symbol) == symbol)
+                                     .order_by(Instrument.source, Instrument.id)).all()
+    if not instruments:
+        return [], f"No instrument with the symbol {symbol} in the platform's market data."
+    for source, ref in instruments:
+        bars = db.session.execute(select(DailyBar.high, DailyBar.low, DailyBar.close)
+                                  .where(DailyBar.source == source, DailyBar.source_instrument_id == ref,
+                                         DailyBar.trade_date.between(start, end))).all()
+        if bars:
+            return [tuple(b) for b in bars], None
+    return [], f"No price history for {symbol} from {start} to {end}."
+
+
+def account_trades(account_id: int, symbols: list[str] | None = None) -> list[fifo.Trade]:
+    stmt = DiaryExecution.of_account(account_id).order_by(DiaryExecution.symbol, DiaryExecution.executed_at,
+                                                          DiaryExecution.id)
+    if symbols:
+        stmt = stmt.where(DiaryExecution.symbol.in_(symbols))
+    trades, by_symbol = [], {}
+    for e in db.session.scalars(stmt):
+        by_symbol.setdefault(e.symbol, []).append(
+            fifo.Execution(e.id, e.side, e.quantity, e.price, e.fee, e.executed_at, e.initial_risk))
+    for symbol, executions in by_symbol.items():
+        trades.extend(fifo.group(symbol, executions))
+    return trades
+
+
+def refresh(account_id: int, symbols: list[str] | None = None, today: date | None = None) -> dict:
+    """Compute and store the excursions of the account's trades (of ``symbols``; all: also drop
+    those of executions that no longer open a trade). Counts by status."""
+    if db.session.get(DiaryAccount, account_id) is None:
+        return {}
+    today = today or datetime.now(UTC).date()
+    trades = account_trades(account_id, symbols)
+    prices = dict(db.session.execute(select(DiaryExecution.id, DiaryExecution.price)
+                                     .where(DiaryExecution.account_id == account_id)).all())
+    counts = {"computed": 0, "no_history": 0}
+    for trade in trades:
+        start, end = period(trade, today)
+        bars, reason = history(trade.symbol, start, end)
+        figures = measure(trade, bars, [prices[i] for i in trade.execution_ids]) if bars \
+            else dict.fromkeys(FIGURES)
+        status = "computed" if bars else "no_history"
+        counts[status] += 1
+        row = {"account_id": account_id, "signature": signature(trade), "status": status, "reason": reason,
+               "history_from": start, "history_to": end, "bars": len(bars), **figures,
+               "computed_at": func.now()}
+        db.session.execute(insert(DiaryExcursion).values(trade_id=trade.execution_ids[0], **row)
+                           .on_conflict_do_update(index_elements=["trade_id"], set_=row))
+    if not symbols:
+        db.session.execute(delete(DiaryExcursion).where(
+            DiaryExcursion.account_id == account_id,
+            DiaryExcursion.trade_id.not_in([t.execution_ids[0] for t in trades] or [0])))
+    db.session.commit()
+    return counts
+
+
+def shown(row: DiaryExcursion | None, trade: fifo.Trade) -> dict:
+    """What a trade shows of its excursions: ``pending`` when none were computed for its state."""
+    if row is None or row.signature != signature(trade):
+        return {"status": "pending", "reason": "Not computed for the trade as it is yet; "
+                "POST …/excursions computes them now.", **dict.fromkeys(FIGURES), "bars": 0,
+                "history_from": None, "history_to": None, "computed_at": None}
+    return {"status": row.status, "reason": row.reason, "bars": row.bars, "history_from": row.history_from,
+            "history_to": row.history_to, "computed_at": row.computed_at,
+            **{k: getattr(row, k) for k in FIGURES}}
