@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from axa.blueprints import owned
-from axa.blueprints.stocks.diary import excursions, fifo
+from axa.blueprints.stocks.diary import excursions, fifo, presenter
 from axa.models.stocks import (
     DiaryAccount,
     DiaryExcursion,
@@ -133,7 +133,7 @@ def decorate(rows: list[dict], trades: list[fifo.Trade]) -> list[dict]:
     for row, trade in zip(rows, trades, strict=True):
         key = trade.execution_ids[0]
         row.update(id=key, tags=[tag_dict(t, groups) for t in tags.get(key, [])], has_note=key in noted,
-                   excursion=excursions.shown(stored.get(key), trade))
+                   excursion=presenter.plain_tree(excursions.shown(stored.get(key), trade)))
     return rows
 
 

@@ -20,7 +20,7 @@ from axa.models.stocks import DiaryAccount, DiaryDayNote, DiaryTag, DiaryTagGrou
 from axa.platform.api import Blueprint
 from axa.platform.auth_hook import current_session
 from axa.platform.keyset import LINK_HEADER, KeysetQuerySchema, keyset_page, link_header
-from axa.tasks.stocks.journal import trades_changed
+from axa.tasks.stocks import journal as journal_tasks  # a module: the task module imports this package
 
 blp = Blueprint("diary_journal", __name__, url_prefix="/api/v1/diary",
                 description="Trader's diary journal: tags, notes, excursions and reports")
@@ -247,7 +247,7 @@ class Excursions(MethodView):
         """Compute every trade's MFE/MAE and best exit again now (a `stocks.journal` job; the
         trades show `pending` until it has run)"""
         account = service.owned_or_404(me(), account_id)
-        return {"account_id": account.id, "queued": trades_changed(account.id)}
+        return {"account_id": account.id, "queued": journal_tasks.trades_changed(account.id)}
 
 
 @blp.route("/reports")
