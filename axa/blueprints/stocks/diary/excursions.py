@@ -17,6 +17,7 @@ period): status ``no_history`` with the reason, and no figures. Stored per trade
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ from axa.blueprints.stocks.diary import fifo
 from axa.blueprints.stocks.diary.fifo import ZERO, quantized
 from axa.models.stocks import DailyBar, DiaryAccount, DiaryExcursion, DiaryExecution, Instrument, db
 
+CHUNK = 500  # rows an upsert statement
 FIGURES = ("highest", "lowest", "mfe", "mae", "best_exit_price", "best_exit_pnl")
 
 
@@ -58,21 +60,32 @@ def measure(trade: fifo.Trade, bars: list[tuple], prices: list[Decimal]) -> dict
             "best_exit_pnl": mfe - trade.fees}
 
 
-def history(symbol: str, start: date, end: date) -> tuple[list[tuple], str | None]:
-    """The daily bars of ``symbol``'s instrument between the days (the first instrument of that
-    symbol, by source and id, that has some), or none and why."""
-    instruments = db.session.execute(select(Instrument.source, Instrument.source_instrument_id)
-                                     .where(func.upper(Instrument.symbol) == symbol)
-                                     .order_by(Instrument.source, Instrument.id)).all()
-    if not instruments:
-        return [], f"No instrument with the symbol {symbol} in the platform's market data."
-    for source, ref in instruments:
-        bars = db.session.execute(select(DailyBar.high, DailyBar.low, DailyBar.close)
-                                  .where(DailyBar.source == source, DailyBar.source_instrument_id == ref,
-                                         DailyBar.trade_date.between(start, end))).all()
-        if bars:
-            return [tuple(b) for b in bars], None
-    return [], f"No price history for {symbol} from {start} to {end}."
+class History:
+    """The daily bars of ``symbol``'s instrument over the days, read once for all its trades (the
+    first instrument of that symbol, by source and id, that has some)."""
+
+    def __init__(self, symbol: str, start: date, end: date) -> None:
+        self.symbol, self.days, self.bars, self.instrument = symbol, [], [], False
+        refs = db.session.execute(select(Instrument.source, Instrument.source_instrument_id)
+                                  .where(func.upper(Instrument.symbol) == symbol)
+                                  .order_by(Instrument.source, Instrument.id)).all()
+        self.instrument = bool(refs)
+        for source, ref in refs:
+            rows = db.session.execute(select(DailyBar.trade_date, DailyBar.high, DailyBar.low, DailyBar.close)
+                                      .where(DailyBar.source == source, DailyBar.source_instrument_id == ref,
+                                             DailyBar.trade_date.between(start, end))
+                                      .order_by(DailyBar.trade_date)).all()
+            if rows:
+                self.days = [r[0] for r in rows]
+                self.bars = [tuple(r[1:]) for r in rows]
+                return
+
+    def between(self, start: date, end: date) -> tuple[list[tuple], str | None]:
+        """The (high, low, close) bars between the days, or none and why."""
+        if not self.instrument:
+            return [], f"No instrument with the symbol {self.symbol} in the platform's market data."
+        found = self.bars[bisect_left(self.days, start):bisect_right(self.days, end)]
+        return (found, None) if found else ([], f"No price history for {self.symbol} from {start} to {end}.")
 
 
 def account_trades(account_id: int, symbols: list[str] | None = None) -> list[fifo.Trade]:
@@ -98,19 +111,35 @@ def refresh(account_id: int, symbols: list[str] | None = None, today: date | Non
     trades = account_trades(account_id, symbols)
     prices = dict(db.session.execute(select(DiaryExecution.id, DiaryExecution.price)
                                      .where(DiaryExecution.account_id == account_id)).all())
-    counts = {"computed": 0, "no_history": 0}
+    known = {} if not symbols else dict(db.session.execute(
+        select(DiaryExcursion.trade_id, DiaryExcursion.signature).where(
+            DiaryExcursion.account_id == account_id, DiaryExcursion.status == "computed")).all())
+    counts, rows, histories = {"computed": 0, "no_history": 0}, [], {}
+    periods = {id(t): period(t, today) for t in trades}
+    spans: dict[str, list[date]] = {}
     for trade in trades:
-        start, end = period(trade, today)
-        bars, reason = history(trade.symbol, start, end)
+        start, end = periods[id(trade)]
+        span = spans.setdefault(trade.symbol, [start, end])
+        span[0], span[1] = min(span[0], start), max(span[1], end)
+    for trade in trades:
+        if trade.closed and known.get(trade.execution_ids[0]) == signature(trade):
+            continue  # an announced run: what did not change stays
+        start, end = periods[id(trade)]
+        if trade.symbol not in histories:
+            histories[trade.symbol] = History(trade.symbol, *spans[trade.symbol])
+        bars, reason = histories[trade.symbol].between(start, end)
         figures = measure(trade, bars, [prices[i] for i in trade.execution_ids]) if bars \
             else dict.fromkeys(FIGURES)
         status = "computed" if bars else "no_history"
         counts[status] += 1
-        row = {"account_id": account_id, "signature": signature(trade), "status": status, "reason": reason,
-               "history_from": start, "history_to": end, "bars": len(bars), **figures,
-               "computed_at": func.now()}
-        db.session.execute(insert(DiaryExcursion).values(trade_id=trade.execution_ids[0], **row)
-                           .on_conflict_do_update(index_elements=["trade_id"], set_=row))
+        rows.append({"trade_id": trade.execution_ids[0], "account_id": account_id,
+                     "signature": signature(trade), "status": status, "reason": reason,
+                     "history_from": start, "history_to": end, "bars": len(bars), **figures})
+    for first in range(0, len(rows), CHUNK):
+        stmt = insert(DiaryExcursion).values(rows[first:first + CHUNK])
+        updated = {c: stmt.excluded[c] for c in rows[0] if c != "trade_id"}
+        db.session.execute(stmt.on_conflict_do_update(index_elements=["trade_id"],
+                                                      set_={**updated, "computed_at": func.now()}))
     if not symbols:
         db.session.execute(delete(DiaryExcursion).where(
             DiaryExcursion.account_id == account_id,
