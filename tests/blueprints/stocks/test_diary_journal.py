@@ -5,11 +5,15 @@ and the reports by tag over one account or several, answering new executions at 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 from axa.blueprints.stocks.diary import journal
+from axa.models.stocks import DiaryExecution, db
+from axa.models.stocks.diary import fingerprint_of
 from axa.models.stocks.journal import NOTE_MAX
+from axa.platform.redis_client import client_for
 from tests.blueprints.stocks.test_diary import DAY1, Trader
 
 
@@ -166,3 +170,22 @@ def test_reports_by_tag_over_chosen_accounts_refreshed_by_new_executions(trader,
     assert other.call("get", f"/reports?account_id={swing}").status_code == 404
     assert other.call("get", "/reports").get_json()["summary"]["trades"] == 0
     assert trader.call("get", "/reports?end=2026-01-01&start=2026-02-01").status_code == 422
+
+
+def test_a_cached_report_follows_executions_that_arrive_by_any_path(trader, market):
+    account = trader.new()
+    round_trip(trader, account, "10", "12", DAY1)
+    first = trader.call("get", f"/accounts/{account}/reports").get_json()
+    assert first == trader.call("get", f"/accounts/{account}/reports").get_json()  # the cached copy
+    redis = client_for(market.apps["stocks"].config["AXA"].redis_url)
+    assert redis.keys("axa:stocks:diary:report:*")
+    with market.apps["stocks"].app_context():  # as an import writes them, without telling anyone
+        for side, price, hours in (("buy", Decimal(20), 30), ("sell", Decimal(15), 31)):
+            values = dict(symbol="AAPL", side=side, quantity=Decimal(10), price=price, fee=Decimal(0),
+                          executed_at=DAY1 + timedelta(hours=hours))
+            db.session.add(DiaryExecution(account_id=account, fingerprint=fingerprint_of(*values.values()),
+                                          **values))
+        db.session.commit()
+        db.session.remove()
+    after = trader.call("get", f"/accounts/{account}/reports").get_json()["summary"]
+    assert (first["summary"]["net_pnl"], after["net_pnl"], after["trades"]) == ("20", "-30", 2)

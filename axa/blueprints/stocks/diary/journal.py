@@ -137,8 +137,13 @@ def decorate(rows: list[dict], trades: list[fifo.Trade]) -> list[dict]:
     return rows
 
 
-def labels_of(trade_ids) -> dict[int, list[tuple[int, str]]]:
-    """For the reports: each trade's tags as (tag id, "group/name")."""
-    tags = tags_of(trade_ids)
-    groups = group_names(tag.group_id for found in tags.values() for tag in found)
-    return {k: [(t.id, f"{groups.get(t.group_id)}/{t.name}") for t in v] for k, v in tags.items()}
+def labels_of(account_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """For the reports: the tags of the accounts' trades as (tag id, "group/name") per trade."""
+    stmt = (select(DiaryTradeTag.trade_id, DiaryTag.id, DiaryTagGroup.name, DiaryTag.name)
+            .join(DiaryTag, DiaryTag.id == DiaryTradeTag.tag_id)
+            .join(DiaryTagGroup, DiaryTagGroup.id == DiaryTag.group_id)
+            .where(DiaryTradeTag.account_id.in_(account_ids)))
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for trade_id, tag_id, group, name in db.session.execute(stmt):
+        found[trade_id].append((tag_id, f"{group}/{name}"))
+    return found

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from axa.blueprints import owned
 from axa.blueprints.market.schemas import ID
-from axa.blueprints.stocks.diary import journal, presenter, report_groups, service
+from axa.blueprints.stocks.diary import excursions, journal, presenter, report_cache, report_groups, service
 from axa.blueprints.stocks.diary import journal_schemas as s
 from axa.models.stocks import DiaryAccount, DiaryDayNote, DiaryTag, DiaryTagGroup, DiaryTradeNote, db
 from axa.platform.api import Blueprint
@@ -268,7 +268,14 @@ class Reports(MethodView):
 
 
 def account_report(accounts: list[DiaryAccount], args: dict) -> dict:
-    found = [t for a in accounts for t in service.trades(a, {"symbol": args.get("symbol")})]
-    labels = journal.labels_of(t.execution_ids[0] for t in found if t.closed)
-    return presenter.plain_tree(report_groups.full_report(found, args.get("start"), args.get("end"), labels))
+    """The report of the accounts' trades (computed over their executions, or from the cache under
+    their current state: report_cache.py)."""
+    ids = [a.id for a in accounts]
 
+    def compute() -> dict:
+        symbol = args.get("symbol")
+        found = [t for i in ids for t in excursions.account_trades(i, [symbol] if symbol else None)]
+        labels = journal.labels_of(ids)
+        body = report_groups.full_report(found, args.get("start"), args.get("end"), labels)
+        return presenter.plain_tree(body)
+    return report_cache.cached(ids, args, compute)
