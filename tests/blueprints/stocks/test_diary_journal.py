@@ -135,6 +135,7 @@ def test_notes_per_trade_and_per_day(trader, market):
     assert trader.call("get", f"/accounts/{account}/day-notes/2026-03-03").get_json()["text"] == \
         "Calm, sized down."
     assert trader.call("get", f"/accounts/{account}/day-notes/2026-02-30").status_code == 404
+    assert trader.call("get", f"/accounts/{account}/day-notes/2026-W10-1").status_code == 404
     assert trader.call("put", f"/accounts/{account}/day-notes/yesterday", json={"text": "x"}).status_code == 404
     assert trader.call("delete", f"/accounts/{account}/day-notes/2026-03-03").status_code == 204
     assert trader.call("get", f"/accounts/{account}/day-notes/2026-03-03").status_code == 404

@@ -6,6 +6,7 @@ A trade's ``id`` is its opening execution's id (axa/models/stocks/journal.py). A
 account, group, tag or a trade that is not one answers 404, as one that does not exist."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask.views import MethodView
@@ -36,9 +37,11 @@ def me() -> int:
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text) if len(text) == 10 else abort(404, message="Not a day (YYYY-MM-DD).")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
     except ValueError:
-        abort(404, message="Not a day (YYYY-MM-DD).")
+        pass
+    abort(404, message="Not a day (YYYY-MM-DD).")
 
 
 @blp.route("/tag-groups")
