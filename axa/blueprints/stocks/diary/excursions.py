@@ -103,25 +103,21 @@ def account_trades(account_id: int, symbols: list[str] | None = None) -> list[fi
     return trades
 
 
-def refresh(account_id: int, symbols: list[str] | None = None, today: date | None = None) -> dict:
-    """Compute and store the excursions of the account's trades (of ``symbols``; all: also drop
-    those of executions that no longer open a trade). Counts by status."""
-    if db.session.get(DiaryAccount, account_id) is None:
-        return {}
-    today = today or datetime.now(UTC).date()
-    trades = account_trades(account_id, symbols)
-    prices = dict(db.session.execute(select(DiaryExecution.id, DiaryExecution.price)
-                                     .where(DiaryExecution.account_id == account_id)).all())
-    known = {} if not symbols else dict(db.session.execute(
-        select(DiaryExcursion.trade_id, DiaryExcursion.signature).where(
-            DiaryExcursion.account_id == account_id, DiaryExcursion.status == "computed")).all())
-    counts, rows, histories = {"computed": 0, "no_history": 0}, [], {}
-    periods = {id(t): period(t, today) for t in trades}
+def _spans(trades: list[fifo.Trade], periods: dict) -> dict[str, list[date]]:
+    """Per symbol, the first and last day any of its trades was open."""
     spans: dict[str, list[date]] = {}
     for trade in trades:
         start, end = periods[id(trade)]
         span = spans.setdefault(trade.symbol, [start, end])
         span[0], span[1] = min(span[0], start), max(span[1], end)
+    return spans
+
+
+def _rows(account_id: int, trades: list[fifo.Trade], known: dict, prices: dict, today: date):
+    """The excursion rows of the trades to compute (not the closed ones ``known`` as they are)."""
+    counts, rows, histories = {"computed": 0, "no_history": 0}, [], {}
+    periods = {id(t): period(t, today) for t in trades}
+    spans = _spans(trades, periods)
     for trade in trades:
         if trade.closed and known.get(trade.execution_ids[0]) == signature(trade):
             continue  # an announced run: what did not change stays
@@ -136,6 +132,22 @@ def refresh(account_id: int, symbols: list[str] | None = None, today: date | Non
         rows.append({"trade_id": trade.execution_ids[0], "account_id": account_id,
                      "signature": signature(trade), "status": status, "reason": reason,
                      "history_from": start, "history_to": end, "bars": len(bars), **figures})
+    return counts, rows
+
+
+def refresh(account_id: int, symbols: list[str] | None = None, today: date | None = None) -> dict:
+    """Compute and store the excursions of the account's trades (of ``symbols``; all: also drop
+    those of executions that no longer open a trade). Counts by status."""
+    if db.session.get(DiaryAccount, account_id) is None:
+        return {}
+    today = today or datetime.now(UTC).date()
+    trades = account_trades(account_id, symbols)
+    prices = dict(db.session.execute(select(DiaryExecution.id, DiaryExecution.price)
+                                     .where(DiaryExecution.account_id == account_id)).all())
+    known = {} if not symbols else dict(db.session.execute(
+        select(DiaryExcursion.trade_id, DiaryExcursion.signature).where(
+            DiaryExcursion.account_id == account_id, DiaryExcursion.status == "computed")).all())
+    counts, rows = _rows(account_id, trades, known, prices, today)
     if rows:
         stmt = insert(DiaryExcursion)
         updated = {c: stmt.excluded[c] for c in rows[0] if c != "trade_id"}
