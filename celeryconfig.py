@@ -76,6 +76,8 @@ TASK_QUEUES = {
     "cmc.paper.sync_links": "cmc.paper",
     "cmc.paper.record_fills": "cmc.paper",
     "terminal.paper.export_fills": "terminal.paper",
+    # the diary's journal: each trade's MFE/MAE and best exit from the price history
+    "stocks.journal.compute_excursions": "stocks.journal",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -84,7 +86,7 @@ QUEUE_NAMES = (
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
-    "stream.live", "stream.notify", "terminal.matching", "cmc.paper", "terminal.paper",
+    "stream.live", "stream.notify", "terminal.matching", "cmc.paper", "terminal.paper", "stocks.journal",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -97,7 +99,7 @@ imports = (
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live", "axa.tasks.stream.notify",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
-    "axa.tasks.terminal.matching", "axa.tasks.cmc.paper", "axa.tasks.terminal.paper",
+    "axa.tasks.terminal.matching", "axa.tasks.cmc.paper", "axa.tasks.terminal.paper", "axa.tasks.stocks.journal",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"

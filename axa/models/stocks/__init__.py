@@ -6,6 +6,14 @@ db = make_db()
 from axa.models.ingest import IngestBatchTable, IngestRunTable, QuarantineTable  # noqa: E402
 from axa.models.stocks.diary import DiaryAccount, DiaryExecution  # noqa: E402
 from axa.models.stocks.instruments import BondTerms, DailyBar, Instrument, LatestQuote  # noqa: E402
+from axa.models.stocks.journal import (  # noqa: E402
+    DiaryDayNote,
+    DiaryExcursion,
+    DiaryTag,
+    DiaryTagGroup,
+    DiaryTradeNote,
+    DiaryTradeTag,
+)
 from axa.models.stocks.users import User  # noqa: E402
 
 
@@ -25,7 +33,13 @@ __all__ = [
            "BondTerms",
            "DailyBar",
            "DiaryAccount",
+           "DiaryDayNote",
+           "DiaryExcursion",
            "DiaryExecution",
+           "DiaryTag",
+           "DiaryTagGroup",
+           "DiaryTradeNote",
+           "DiaryTradeTag",
            "IngestBatch",
            "IngestRun",
            "Instrument",

@@ -10,8 +10,10 @@ from flask import Response
 from flask.views import MethodView
 
 from axa.blueprints.market.schemas import ID
-from axa.blueprints.stocks.diary import presenter, reports, service
-from axa.blueprints.stocks.diary.report_schemas import ReportQuerySchema, ReportSchema
+from axa.blueprints.stocks.diary import journal, presenter, service
+from axa.blueprints.stocks.diary.journal_routes import account_report
+from axa.blueprints.stocks.diary.journal_schemas import FullReportSchema, JournalTradesPageSchema
+from axa.blueprints.stocks.diary.report_schemas import ReportQuerySchema
 from axa.blueprints.stocks.diary.schemas import (
     AccountCreateSchema,
     AccountPatchSchema,
@@ -19,7 +21,6 @@ from axa.blueprints.stocks.diary.schemas import (
     ExecutionCreateSchema,
     ExecutionSchema,
     TradesPageQuerySchema,
-    TradesPageSchema,
     TradesQuerySchema,
 )
 from axa.models.stocks import DiaryAccount, DiaryExecution, db
@@ -116,14 +117,16 @@ class Executions(MethodView):
 class Trades(MethodView):
     @blp.login_required
     @blp.arguments(TradesPageQuerySchema, location="query")
-    @blp.response(200, TradesPageSchema)
+    @blp.response(200, JournalTradesPageSchema)
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, args, account_id):
         """An account's trades grouped from its executions by FIFO, newest entry first, a page at a
-        time, filtered by symbol and by the UTC day they opened"""
+        time, filtered by symbol and by the UTC day they opened, each with its id (its opening
+        execution's), tags and excursions"""
         found = service.trades(service.owned_or_404(me(), account_id), args)
         first = (args["page"] - 1) * args["count"]
-        return {"trades": [presenter.trade(t) for t in found[first:first + args["count"]]],
+        shown = found[first:first + args["count"]]
+        return {"trades": journal.decorate([presenter.trade(t) for t in shown], shown),
                 "page": args["page"], "count": args["count"], "total": len(found)}
 
 
@@ -148,13 +151,11 @@ class TradesCsv(MethodView):
 class Reports(MethodView):
     @blp.login_required
     @blp.arguments(ReportQuerySchema, location="query")
-    @blp.response(200, ReportSchema)
+    @blp.response(200, FullReportSchema)
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, args, account_id):
         """An account's closed trades in figures (net of fees): win rate, average win and loss,
-        profit factor, expectancy, largest win and loss, max drawdown, average R; overall, by symbol
-        and by weekday; and a calendar of daily net P&L. Filtered by symbol and by the UTC day the
-        trades closed"""
-        account = service.owned_or_404(me(), account_id)
-        found = service.trades(account, {"symbol": args.get("symbol")})
-        return presenter.plain_tree(reports.report(found, args.get("start"), args.get("end")))
+        profit factor, expectancy, largest win and loss, max drawdown, average R; overall and by tag,
+        symbol, weekday, hour and month; and a calendar of daily net P&L. Filtered by symbol and by
+        the UTC day the trades closed"""
+        return account_report([service.owned_or_404(me(), account_id)], args)

@@ -11,6 +11,7 @@ from axa.blueprints import owned
 from axa.blueprints.stocks.diary import fifo
 from axa.models.stocks import DiaryAccount, DiaryExecution, db
 from axa.models.stocks.diary import fingerprint_of
+from axa.tasks.stocks import journal as journal_tasks  # a module: the task module imports this package
 
 ACCOUNTS_MAX = 20  # per user
 EXECUTIONS_MAX = 50_000  # per account: its trades are grouped from them on each read
@@ -60,6 +61,7 @@ def record(account: DiaryAccount, data: dict) -> DiaryExecution:
                            "price, fee and time).", reason="duplicate_execution")
     account.touch()
     db.session.commit()
+    journal_tasks.trades_changed(account.id, [fields["symbol"]])  # their excursions (journal)
     return db.session.get(DiaryExecution, new_id)
 
 
