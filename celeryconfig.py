@@ -99,7 +99,8 @@ imports = (
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live", "axa.tasks.stream.notify",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
-    "axa.tasks.terminal.matching", "axa.tasks.cmc.paper", "axa.tasks.terminal.paper", "axa.tasks.stocks.journal",
+    "axa.tasks.terminal.matching", "axa.tasks.cmc.paper", "axa.tasks.terminal.paper",
+    "axa.tasks.stocks.journal",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
