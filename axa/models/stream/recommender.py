@@ -88,8 +88,7 @@ def signals(user_ids: list[int], pool: dict[int, Candidate], now: float) -> dict
                     .group_by(WatchHistory.user_id, WatchHistory.channel_id))
     co = pairs(CO_SUBSCRIBED.bindparams(pool=list(pool), since=since, users=list(user_ids)))
     seen = {c for by in (follows, watched) for channels in by.values() for c in channels}
-    tags = dict(db.session.execute(select(Channel.id, Channel.tags).where(Channel.id.in_(seen)))) \
-        if seen else {}
+    tags = dict(db.session.execute(select(Channel.id, Channel.tags).where(Channel.id.in_(seen))).all())
     return {"follows": follows, "owns": owns, "watched": watched, "co": co, "tags": tags}
 
 

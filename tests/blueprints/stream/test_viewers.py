@@ -11,7 +11,8 @@ import time
 import pytest
 from sqlalchemy import select
 
-from axa.models.stream import LiveSession, SessionViewers, WatchHistory, db
+import celeryconfig
+from axa.models.stream import LiveSession, SessionViewers, WatchHistory, audience, db
 from axa.tasks.stream import live, viewers
 from tests.blueprints.stream.helpers import new_channel, signed_in
 
@@ -158,3 +159,7 @@ def test_live_now_lists_the_most_watched_first_in_pages(stream):
     stream["now"][0] = stream["t0"] + 5
     run(stream, live.check_offline, ids["bob-live"], 0, 1.0)
     assert [c["slug"] for c in stream["client"].get("/api/v1/live").get_json()] == ["cy-live", "ada-live"]
+
+
+def test_each_sample_stands_for_one_beat_period():
+    assert celeryconfig.beat_schedule["stream-sample-viewers"]["schedule"] == audience.SAMPLE_SECONDS
