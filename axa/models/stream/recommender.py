@@ -97,7 +97,8 @@ def reason(code: str, co: int, minutes: float, shared: list[str]) -> str:
         return f"{co} channels you follow are followed by its viewers" if co > 1 else \
             "1 channel you follow is followed by its viewers"
     if code == "watched":
-        return f"You watched {max(1, round(minutes))} min of its streams"
+        return f"You watched {round(minutes)} min of its streams" if minutes >= 1 else \
+            "You watched some of its streams"
     return f"Tagged {', '.join(shared[:3])}, like channels you follow or watch"
 
 
