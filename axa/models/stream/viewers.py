@@ -80,7 +80,8 @@ def prune_and_count(client: redis.Redis, slugs: list[str], now: float, ttl: floa
 def open_sessions() -> list[tuple[str, int, int, LiveSession]]:
     """(slug, channel id, session id, session) of every open live session."""
     stmt = (select(Channel.slug, Channel.id, LiveSession)
-            .join(LiveSession, LiveSession.channel_id == Channel.id).where(LiveSession.ended_at.is_(None)))
+            .join(LiveSession, LiveSession.channel_id == Channel.id).where(LiveSession.ended_at.is_(None))
+            .order_by(LiveSession.id))  # two overlapping samples lock their rows in one order
     return [(slug, cid, session.id, session) for slug, cid, session in db.session.execute(stmt)]
 
 
