@@ -69,6 +69,10 @@ TASK_QUEUES = {
     "stream.notify.fan_out_go_live": "stream.notify",
     "stream.notify.sweep_fanouts": "stream.notify",
     "stream.notify.send_go_live_mail": "mail",
+    # stream: viewer counts sampled into live sessions and watch history; recommendations per user
+    "stream.viewers.sample_viewers": "stream.viewers",
+    "stream.recommend.dispatch_recommendations": "stream.recommend",
+    "stream.recommend.recommend_users": "stream.recommend",
     # the paper terminal's matching: each quote batch written -> its open orders (and beat expiry)
     "terminal.matching.match_quotes": "terminal.matching",
     "terminal.matching.expire_orders": "terminal.matching",
@@ -86,7 +90,8 @@ QUEUE_NAMES = (
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
-    "stream.live", "stream.notify", "terminal.matching", "cmc.paper", "terminal.paper", "stocks.journal",
+    "stream.live", "stream.notify", "stream.viewers", "stream.recommend", "terminal.matching", "cmc.paper",
+    "terminal.paper", "stocks.journal",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -97,7 +102,8 @@ imports = (
     "axa.tasks.socweb.mail",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
-    "axa.tasks.stream.live", "axa.tasks.stream.notify",
+    "axa.tasks.stream.live", "axa.tasks.stream.notify", "axa.tasks.stream.viewers",
+    "axa.tasks.stream.recommend",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
     "axa.tasks.terminal.matching", "axa.tasks.cmc.paper", "axa.tasks.terminal.paper",
     "axa.tasks.stocks.journal",
@@ -177,6 +183,11 @@ beat_schedule = {
     # go-live fan-outs whose chain broke resume from their last batch
     "stream-sweep-fanouts": {"task": "stream.notify.sweep_fanouts", "schedule": 60.0,
                              "options": {"expires": 55}},
+    # viewer counts into the open live sessions (peak, average) and the watch history
+    "stream-sample-viewers": {"task": "stream.viewers.sample_viewers", "schedule": 10.0,
+                              "options": {"expires": 9}},
+    "stream-recommend": {"task": "stream.recommend.dispatch_recommendations", "schedule": 900.0,
+                         "options": {"expires": 600}},
     "terminal-expire-orders": {"task": "terminal.matching.expire_orders", "schedule": 60.0,
                                "options": {"expires": 55}},
     # portfolios linked to a paper account catch up with its fills (a lost message costs a minute)

@@ -10,6 +10,7 @@ import pytest
 from axa.models.cmc.alert_settings import AlertSettings
 from axa.models.socweb.media_settings import MediaSettings
 from axa.models.stream.settings import StreamSettings, load_stream_settings
+from axa.models.stream.viewer_settings import ViewerSettings, load_viewer_settings
 from axa.platform.config import (
     DEV_ORIGINS,
     VENDOR_CREDENTIALS,
@@ -73,7 +74,7 @@ def test_env_example_lists_every_variable():
     names |= {f"AXA_{vendor.upper()}_BASE_URL" for vendor in VENDORS}
     names |= {name for credentials in VENDOR_CREDENTIALS.values() for name, _ in credentials.values()}
     names |= {f.metadata["env"] for cls in (OpsSettings, SandboxConfig, StreamSettings, RtmpSettings, AlertSettings,
-                                            MediaSettings)
+                                            MediaSettings, ViewerSettings)
               for f in fields(cls) if "env" in f.metadata}
     names |= {f"AXA_SANDBOX_{vendor.upper()}_RPM" for vendor in DEFAULT_RPM}
     assert names - listed == set()
@@ -147,3 +148,13 @@ def test_stream_url_templates_must_take_the_slug():
             load_stream_settings({"AXA_STREAM_PLAYBACK_URL": bad})
     with pytest.raises(ConfigError, match="AXA_STREAM_RELAY_URL"):
         load_stream_settings({"AXA_STREAM_RELAY_URL": "rtmp://127.0.0.1/hls/{0}"})
+
+
+def test_viewer_settings_keep_the_heartbeat_inside_the_expiry():
+    assert load_viewer_settings({}) == ViewerSettings()
+    assert load_viewer_settings({"AXA_STREAM_VIEWER_TTL": "90", "AXA_STREAM_HEARTBEAT_INTERVAL": "30"}).viewer_ttl == 90
+    for bad in ({"AXA_STREAM_HEARTBEAT_INTERVAL": "45"}, {"AXA_STREAM_HEARTBEAT_INTERVAL": "0"}):
+        with pytest.raises(ConfigError, match="AXA_STREAM_HEARTBEAT_INTERVAL"):
+            load_viewer_settings(bad)
+    with pytest.raises(ConfigError, match="positive"):
+        load_viewer_settings({"AXA_STREAM_HEARTBEAT_LIMIT": "0"})

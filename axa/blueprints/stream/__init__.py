@@ -6,11 +6,15 @@ from axa.blueprints.stream.ingest import service as ingest_service
 from axa.blueprints.stream.ingest.routes import blp as ingest_blp
 from axa.blueprints.stream.keys.routes import blp as keys_blp
 from axa.blueprints.stream.notifications.routes import blp as notifications_blp
+from axa.blueprints.stream.recommendations.routes import blp as recommendations_blp
 from axa.blueprints.stream.sessions.routes import blp as sessions_blp
 from axa.blueprints.stream.subscriptions.routes import blp as subscriptions_blp
+from axa.blueprints.stream.viewers.routes import blp as viewers_blp
 from axa.models.stream.settings import load_stream_settings
+from axa.models.stream.viewer_settings import load_viewer_settings
 
-BLUEPRINTS = [me_blp, channels_blp, keys_blp, sessions_blp, subscriptions_blp, notifications_blp]
+BLUEPRINTS = [me_blp, channels_blp, keys_blp, sessions_blp, subscriptions_blp, notifications_blp,
+              viewers_blp, recommendations_blp]
 
 
 def init_app(app):
@@ -18,4 +22,5 @@ def init_app(app):
     checked now) and the ingest hooks."""
     settings = app.config.setdefault("AXA_STREAM", load_stream_settings())
     ingest_service.networks(settings.hook_addresses)
+    app.config.setdefault("AXA_STREAM_VIEWERS", load_viewer_settings())
     app.register_blueprint(ingest_blp)

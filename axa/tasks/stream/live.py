@@ -28,6 +28,7 @@ from axa.models.stream import db
 from axa.models.stream import live as state
 from axa.platform import clock
 from axa.tasks.stream import notify
+from axa.tasks.stream.viewers import refresh_live_map
 
 TRANSIENT = {"autoretry_for": (OperationalError, RedisError, BrokerUnavailable), "retry_backoff": True,
              "retry_jitter": True, "max_retries": 8, "soft_time_limit": 10, "time_limit": 15}
@@ -47,6 +48,8 @@ def mark_published(channel_id: int, at: float) -> bool:
     db.session.commit()
     if session is not None:
         notify.announce(session.id)
+    if started:
+        refresh_live_map()  # viewers may count at once (axa/models/stream/viewers.py)
     return session is not None and started
 
 
@@ -70,6 +73,8 @@ def check_offline(channel_id: int, early: int = 0, reconnect_window: float | Non
     db.session.commit()
     if remaining and early < EARLY_CHECKS:
         check_offline.apply_async((channel_id, early + 1, wait), countdown=remaining)
+    if ended:
+        refresh_live_map()
     return ended
 
 
@@ -80,4 +85,6 @@ def sweep_offline() -> int:
     for channel_id in state.quiet_channels(now, window()):
         ended += state.end_if_quiet(channel_id, now, window())[0]
         db.session.commit()
+    if ended:
+        refresh_live_map()
     return ended

@@ -4,7 +4,8 @@ Reads take an optional session (axa.platform.auth_hook ``optional_session``): si
 ``is_owner`` tells whether the caller owns the channel. Live state and viewers are not tracked
 here: a channel is ``live`` while its live session is open (axa/models/stream/live.py: through a
 reconnect window after its stream stopped, ``reconnecting`` then), with its HLS ``playback_url``
-(AXA_STREAM_PLAYBACK_URL, by slug: never a key); ``viewers`` is 0 until viewers are counted.
+(AXA_STREAM_PLAYBACK_URL, by slug: never a key); ``viewers`` counts the players whose heartbeat
+is recent (axa/models/stream/viewers.py).
 """
 from __future__ import annotations
 

@@ -76,7 +76,8 @@ class ChannelSchema(Schema):
     reconnecting = fields.Boolean(metadata={"description": "Live, but the stream dropped and may come back "
                                                            "within the reconnect window"})
     playback_url = fields.String(allow_none=True, metadata={"description": PLAYBACK_RULE})
-    viewers = fields.Integer(metadata={"description": "Current viewers (0: not counted yet)"})
+    viewers = fields.Integer(metadata={"description": "Current viewers: players that sent a heartbeat "
+                                                        "within AXA_STREAM_VIEWER_TTL (0 offline)"})
     subscribers = fields.Integer(metadata={"description": "Users subscribed to the channel"})
     subscribed = fields.Boolean(metadata={"description": "Whether the caller subscribes to it (false when "
                                                          "anonymous)"})

@@ -11,9 +11,11 @@ from flask import current_app
 from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
-from axa.models.stream import Channel, LiveSession, StreamKey, Subscription, db
+from axa.models.stream import Channel, LiveSession, StreamKey, Subscription, db, viewers
 from axa.models.stream.channels import SLUG_PATTERN
 from axa.models.stream.keys import forget
+from axa.models.stream.viewer_settings import viewer_settings
+from axa.platform import clock
 from axa.platform.auth_hook import optional_session
 from axa.platform.redis_client import get_redis
 
@@ -40,11 +42,12 @@ def viewer_id() -> int | None:
 
 
 def present(channel: Channel, viewer: int | None, session: LiveSession | None = None,
-            subscribers: int = 0, subscribed: bool = False) -> dict:
-    """The channel's JSON; ``session`` is its open live session (None: offline)."""
+            subscribers: int = 0, subscribed: bool = False, viewers: int = 0) -> dict:
+    """The channel's JSON; ``session`` is its open live session (None: offline), ``viewers``
+    its current viewers."""
     return {"id": channel.id, "slug": channel.slug, "user_id": channel.user_id, "title": channel.title,
             "description": channel.description, "tags": channel.tags, "category": channel.category,
-            "latency_mode": channel.latency_mode, **live_state(channel, session), "viewers": 0,
+            "latency_mode": channel.latency_mode, **live_state(channel, session), "viewers": viewers,
             "subscribers": subscribers, "subscribed": subscribed,
             "is_owner": channel.user_id == viewer, "created_at": channel.created_at,
             "updated_at": channel.updated_at}
@@ -60,11 +63,18 @@ def live_state(channel: Channel, session: LiveSession | None) -> dict:
 
 def present_all(channels: list[Channel], viewer: int | None) -> list[dict]:
     """A page of channels: their live sessions, subscriber counts and the viewer's subscriptions
-    in one query each."""
+    in one query each, the live ones' current viewers in one Redis pipeline."""
     ids = [c.id for c in channels]
     sessions, counts = LiveSession.open_for(ids), Subscription.counts(ids)
     mine = Subscription.subscribed_among(viewer, ids)
-    return [present(c, viewer, sessions.get(c.id), counts.get(c.id, 0), c.id in mine) for c in channels]
+    watching = current_viewers([c.slug for c in channels if c.id in sessions])
+    return [present(c, viewer, sessions.get(c.id), counts.get(c.id, 0), c.id in mine, watching.get(c.slug, 0))
+            for c in channels]
+
+
+def current_viewers(slugs: list[str]) -> dict[str, int]:
+    ttl = viewer_settings().viewer_ttl
+    return viewers.counts(get_redis(), slugs, clock.now(), ttl)
 
 
 def present_one(channel: Channel, viewer: int | None) -> dict:
