@@ -72,6 +72,7 @@ TASK_QUEUES = {
     # the paper terminal's matching: each quote batch written -> its open orders (and beat expiry)
     "terminal.matching.match_quotes": "terminal.matching",
     "terminal.matching.expire_orders": "terminal.matching",
+    "terminal.history.snapshot_equity": "terminal.matching",  # the portfolio history's snapshots
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -93,7 +94,7 @@ imports = (
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live", "axa.tasks.stream.notify",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
-    "axa.tasks.terminal.matching",
+    "axa.tasks.terminal.matching", "axa.tasks.terminal.history",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
@@ -172,6 +173,9 @@ beat_schedule = {
                              "options": {"expires": 55}},
     "terminal-expire-orders": {"task": "terminal.matching.expire_orders", "schedule": 60.0,
                                "options": {"expires": 55}},
+    # portfolio history: each account's equity every AXA_TERMINAL_HISTORY_EVERY_MINUTES and at the close
+    "terminal-snapshot-equity": {"task": "terminal.history.snapshot_equity", "schedule": 60.0,
+                                 "options": {"expires": 55}},
 }
 beat_max_loop_interval = 5
 beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

@@ -8,6 +8,7 @@ changed. Quotes of ``cmc`` are crypto (traded around the clock); the others US e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 import redis
@@ -25,6 +26,7 @@ class Price:
     ask: Decimal | None
     stale: bool
     change: Decimal | None = None  # since the last close (the vendor's change_abs)
+    as_of: datetime | None = None  # which quote this is: a partial fill takes one quote's liquidity once
 
     @property
     def asset_class(self) -> str:
@@ -45,6 +47,13 @@ def _decimal(text: str | None) -> Decimal | None:
     return value if value.is_finite() and value > 0 else None
 
 
+def _instant(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def _price(ref: str, quote: latest_quotes.Quote) -> Price | None:
     price = _decimal(quote.price)
     if price is None:
@@ -56,7 +65,8 @@ def _price(ref: str, quote: latest_quotes.Quote) -> Price | None:
         except InvalidOperation:
             change = None
     return Price(ref, price, _decimal(quote.bid), _decimal(quote.ask), bool(quote.stale),
-                 change if change is not None and change.is_finite() else None)
+                 change if change is not None and change.is_finite() else None,
+                 _instant(quote.as_of or quote.fetched_at))
 
 
 def normalized(symbol: str) -> str:

@@ -140,7 +140,7 @@ def replaced_body(old: Order, changes: dict) -> dict:
 
 def replace(account: Account, old: Order, changes: dict) -> Order:
     """A new order linked to ``old`` (``replaces`` / ``replaced_by``); ``old`` becomes ``replaced``."""
-    if not old.is_open:
+    if not old.is_open or old.status == "partially_filled":  # its fills stay: cancel it, place the rest
         abort(422, message=f"The order is {old.status}: it cannot be replaced.", reason="not_replaceable")
     order = replaced_body(old, changes)
     if "client_order_id" in order and Order.by_client_id(account.id, order["client_order_id"]) is not None:
