@@ -105,8 +105,8 @@ class OrderById(MethodView):
     @blp.response(200, OrderSchema)
     @blp.alt_response(403, description=POOR)
     @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(422, description="Not open or partly filled (`not_replaceable`), a field the order has not, or "
-                                       "`duplicate_client_order_id`")
+    @blp.alt_response(422, description="Not open or partly filled (`not_replaceable`), a field the order "
+                                       "has not, or `duplicate_client_order_id`")
     def patch(self, changes, account_id, order_id):
         """Replace an open order: a new order (`replaces`), the old one `replaced` (`replaced_by`)"""
         owner = account(account_id, lock=True)
