@@ -72,7 +72,7 @@ TASK_QUEUES = {
     # the paper terminal's matching: each quote batch written -> its open orders (and beat expiry)
     "terminal.matching.match_quotes": "terminal.matching",
     "terminal.matching.expire_orders": "terminal.matching",
-    "terminal.history.snapshot_equity": "terminal.matching",  # the portfolio history's snapshots
+    "terminal.matching.snapshot_equity": "terminal.matching",  # the portfolio history's snapshots
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -174,7 +174,7 @@ beat_schedule = {
     "terminal-expire-orders": {"task": "terminal.matching.expire_orders", "schedule": 60.0,
                                "options": {"expires": 55}},
     # portfolio history: each account's equity every AXA_TERMINAL_HISTORY_EVERY_MINUTES and at the close
-    "terminal-snapshot-equity": {"task": "terminal.history.snapshot_equity", "schedule": 60.0,
+    "terminal-snapshot-equity": {"task": "terminal.matching.snapshot_equity", "schedule": 60.0,
                                  "options": {"expires": 55}},
 }
 beat_max_loop_interval = 5

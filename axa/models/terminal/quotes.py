@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import redis
 
 from axa.models import latest_quotes
+from axa.platform.lua import in_one_round_trip
 
 CRYPTO_SOURCES = ("cmc",)
 
@@ -79,12 +80,25 @@ def normalized(symbol: str) -> str:
 
 def resolve(client: redis.Redis, symbol: str, now: float) -> Price | None:
     """The latest quote of what ``symbol`` (normalized) names, or None: unknown, or without a price."""
-    refs, symbols = ([symbol], []) if ":" in symbol else ([], [symbol])
-    by_ref, by_symbol = latest_quotes.read_mixed(client, refs, symbols, now)
+    return resolved(symbol, in_one_round_trip(client, lambda pipe: queue_resolve(pipe, symbol)), now)
+
+
+def queue_resolve(pipe: redis.client.Pipeline, symbol: str) -> None:
+    """Queue ``resolve``'s read on a caller's round trip (placing an order: the session check's)."""
+    latest_quotes.queue_mixed(pipe, *_split(symbol))
+
+
+def resolved(symbol: str, found: list, now: float) -> Price | None:
+    """``resolve``'s answer from the results of ``queue_resolve``'s read."""
+    by_ref, by_symbol = latest_quotes.mixed(*_split(symbol), found, now)
     quote = by_ref.get(symbol) or by_symbol.get(symbol)
     if quote is None or quote.source is None or quote.id is None:
         return None
     return _price(f"{quote.source}:{quote.id}", quote)
+
+
+def _split(symbol: str) -> tuple[list[str], list[str]]:
+    return ([symbol], []) if ":" in symbol else ([], [symbol])
 
 
 def prices(client: redis.Redis, refs: list[str], now: float) -> dict[str, Price]:

@@ -1,5 +1,6 @@
-"""``terminal.history.snapshot_equity``: beat, every minute, snapshots the accounts' equity for the
-portfolio history (axa/models/terminal/history.py) when a slot is due: the intraday slot of
+"""``terminal.matching.snapshot_equity`` (on the terminal's worker queue, ``terminal.matching``):
+beat, every minute, snapshots the accounts' equity for the portfolio history
+(axa/models/terminal/history.py) when a slot is due: the intraday slot of
 AXA_TERMINAL_HISTORY_EVERY_MINUTES that ``now`` falls in, and the last US session's close
 (holidays and early closes from the market calendar). A slot already taken costs one read; a
 repeated or redelivered sweep writes nothing twice."""
@@ -31,7 +32,7 @@ def due(now: float, minutes: int) -> dict[str, datetime]:
     return {kind: at for kind, at in wanted.items() if found[kind] is None or found[kind] < at}
 
 
-@shared_task(name="terminal.history.snapshot_equity", soft_time_limit=50, time_limit=60,
+@shared_task(name="terminal.matching.snapshot_equity", soft_time_limit=50, time_limit=60,
              autoretry_for=(OperationalError, RedisError), retry_backoff=True, retry_jitter=True,
              max_retries=3)
 def snapshot_equity() -> dict:
