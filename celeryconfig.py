@@ -82,6 +82,7 @@ TASK_QUEUES = {
     "terminal.paper.export_fills": "terminal.paper",
     # the diary's journal: each trade's MFE/MAE and best exit from the price history
     "stocks.journal.compute_excursions": "stocks.journal",
+    "terminal.matching.snapshot_equity": "terminal.matching",  # the portfolio history's snapshots
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -106,7 +107,7 @@ imports = (
     "axa.tasks.stream.recommend",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
     "axa.tasks.terminal.matching", "axa.tasks.cmc.paper", "axa.tasks.terminal.paper",
-    "axa.tasks.stocks.journal",
+    "axa.tasks.stocks.journal", "axa.tasks.terminal.history",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
@@ -192,6 +193,9 @@ beat_schedule = {
                                "options": {"expires": 55}},
     # portfolios linked to a paper account catch up with its fills (a lost message costs a minute)
     "cmc-sync-paper-links": {"task": "cmc.paper.sync_links", "schedule": 60.0, "options": {"expires": 55}},
+    # portfolio history: each account's equity every AXA_TERMINAL_HISTORY_EVERY_MINUTES and at the close
+    "terminal-snapshot-equity": {"task": "terminal.matching.snapshot_equity", "schedule": 60.0,
+                                 "options": {"expires": 55}},
 }
 beat_max_loop_interval = 5
 beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

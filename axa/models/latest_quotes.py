@@ -178,13 +178,21 @@ def read_mixed(client: redis.Redis, refs: Sequence[str], symbols: Sequence[str],
     collide so they are not in the index) and of ``symbols`` (any case), in one round trip:
     (ref -> quote, SYMBOL -> quote), those without a quote left out."""
     upper = [s.upper() for s in symbols]
+    found = in_one_round_trip(client, lambda pipe: queue_mixed(pipe, refs, upper)) if refs or upper else []
+    return mixed(refs, upper, found, now)
 
-    def queue(pipe: redis.client.Pipeline) -> None:
-        if refs:
-            pipe.hmget(JSON_KEY, refs).hmget(STALE_AT_KEY, refs)
-        if upper:
-            READ.queue(pipe, args=upper)
-    found = in_one_round_trip(client, queue) if refs or upper else []
+
+def queue_mixed(pipe: redis.client.Pipeline, refs: Sequence[str], upper: Sequence[str]) -> None:
+    """Queue ``read_mixed``'s reads of ``refs`` and upper-case symbols on ``pipe`` (a caller's
+    round trip); ``mixed`` turns their results into its answer."""
+    if refs:
+        pipe.hmget(JSON_KEY, refs).hmget(STALE_AT_KEY, refs)
+    if upper:
+        READ.queue(pipe, args=upper)
+
+
+def mixed(refs: Sequence[str], upper: Sequence[str], found: list,
+          now: float | None = None) -> tuple[dict[str, Quote], dict[str, Quote]]:
     now = time.time() if now is None else now
     by_ref = {}
     for ref, text, end in zip(refs, *(found[:2] if refs else ([], [])), strict=True):

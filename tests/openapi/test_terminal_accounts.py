@@ -1,6 +1,6 @@
 """The terminal's paper-account operations on a real account (generated ids rarely exist, so
 test_specs.py mostly sees their 404): each answers its success status and holds its spec, from the
-create and the clone through reset, activities and the change to the close. The accounts belong to
+create and the clone through reset, activities, the portfolio history and the change to the close. The accounts belong to
 a user of their own, so those the generated requests opened do not count against the limit."""
 from __future__ import annotations
 
@@ -41,5 +41,8 @@ def test_every_account_operation_on_a_real_account_holds_its_spec(trader):
     assert call("POST", f"{ACCOUNT}/reset", 200, trader, **on_account).json()["reset_at"]
     kinds = [a["activity_type"] for a in call("GET", f"{ACCOUNT}/activities", 200, trader, **on_account).json()]
     assert kinds == ["RESET", "CSD"]
+    history = call("GET", f"{ACCOUNT}/portfolio/history", 200, trader, query={"period": "1W"}, **on_account).json()
+    assert (history["timeframe"], history["timestamp"]) == ("15Min", [])
+    call("GET", f"{ACCOUNT}/portfolio/history", 422, trader, query={"period": "all", "timeframe": "1H"}, **on_account)
     call("DELETE", ACCOUNT, 204, trader, **on_account)
     call("GET", ACCOUNT, 404, trader, **on_account)

@@ -11,6 +11,7 @@ from axa.models.cmc.alert_settings import AlertSettings
 from axa.models.socweb.media_settings import MediaSettings
 from axa.models.stream.settings import StreamSettings, load_stream_settings
 from axa.models.stream.viewer_settings import ViewerSettings, load_viewer_settings
+from axa.models.terminal.settings import TerminalSettings
 from axa.platform.config import (
     DEV_ORIGINS,
     VENDOR_CREDENTIALS,
@@ -74,7 +75,7 @@ def test_env_example_lists_every_variable():
     names |= {f"AXA_{vendor.upper()}_BASE_URL" for vendor in VENDORS}
     names |= {name for credentials in VENDOR_CREDENTIALS.values() for name, _ in credentials.values()}
     names |= {f.metadata["env"] for cls in (OpsSettings, SandboxConfig, StreamSettings, RtmpSettings, AlertSettings,
-                                            MediaSettings, ViewerSettings)
+                                            MediaSettings, ViewerSettings, TerminalSettings)
               for f in fields(cls) if "env" in f.metadata}
     names |= {f"AXA_SANDBOX_{vendor.upper()}_RPM" for vendor in DEFAULT_RPM}
     assert names - listed == set()

@@ -1,5 +1,5 @@
 """The persistent log of order events, per account, in the order they happened (the id is the
-cursor): Alpaca's trade updates ``new`` / ``accepted`` (placed), ``fill``, ``canceled``,
+cursor): Alpaca's trade updates ``new`` / ``accepted`` (placed), ``partial_fill``, ``fill``, ``canceled``,
 ``expired``, ``replaced``, ``rejected``. Each is written in the transaction that changes the order,
 so a client reading ``since`` the last id it saw misses nothing and sees nothing twice."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from axa.models.terminal import db
 
-EVENTS = ("new", "accepted", "fill", "canceled", "expired", "replaced", "rejected")
+EVENTS = ("new", "accepted", "partial_fill", "fill", "canceled", "expired", "replaced", "rejected")
 
 
 class OrderEvent(db.Model):

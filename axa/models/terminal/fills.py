@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_UP, Decimal
 
 from sqlalchemy import insert, inspect
 
@@ -22,7 +22,7 @@ from axa.models.terminal.events import OrderEvent
 from axa.models.terminal.market_hours import CRYPTO, trading_date
 from axa.models.terminal.orders import Order
 from axa.models.terminal.positions import Position, apply
-from axa.models.terminal.triggers import CENT, fee, fill_qty
+from axa.models.terminal.triggers import CENT, PRICE_STEP, fee, fill_qty
 
 
 def refusal(account: Account, order: Order, position: Position | None, qty: Decimal,
@@ -60,10 +60,13 @@ class Ledger:
                 db.session.execute(insert(model.__table__), rows)
 
 
-def apply_fill(account: Account, order: Order, price: Decimal, at: datetime, ledger: Ledger) -> bool:
-    """Fill the (locked, open) ``order`` of the (locked) ``account`` at ``price``, its bookkeeping
-    in ``ledger``; False when the order was rejected instead."""
-    qty = fill_qty(order, price)
+def apply_fill(account: Account, order: Order, price: Decimal, at: datetime, ledger: Ledger,
+               qty: Decimal | None = None) -> bool:
+    """Fill ``qty`` (default: what is left) of the (locked, open) ``order`` of the (locked)
+    ``account`` at ``price``, its bookkeeping in ``ledger``; False when the order was rejected
+    instead. Short of the rest, the order is ``partially_filled`` (event ``partial_fill``)."""
+    left = fill_qty(order, price)
+    qty = left if qty is None else qty
     gross = (qty * price).quantize(CENT, ROUND_HALF_EVEN)
     charge = fee(order.asset_class, qty, price, account.fill_model)
     cash_change = (-gross if order.side == "buy" else gross) - charge
@@ -85,11 +88,25 @@ def apply_fill(account: Account, order: Order, price: Decimal, at: datetime, led
     realized = apply(position, delta, price, at)
     account.cash += cash_change
     account.updated_at = at
-    order.status, order.filled_qty, order.filled_avg_price = "filled", qty, price
-    order.filled_at = order.updated_at = at
-    order.reserved = Decimal(0)
-    ledger.events.append({"account_id": account.id, "order_id": order.id, "event": "fill", "at": at,
+    record(order, qty, left, price, at)
+    ledger.events.append({"account_id": account.id, "order_id": order.id, "at": at,
+                          "event": "fill" if order.status == "filled" else "partial_fill",
                           "qty": qty, "price": price, "position_qty": position.qty})
     ledger.activities.append(Activity.fill_row(account.id, cash_change, account.cash, order, qty, price,
                                                realized.quantize(CENT, ROUND_HALF_EVEN), at, day_trade))
     return True
+
+
+def record(order: Order, qty: Decimal, left: Decimal, price: Decimal, at: datetime) -> None:
+    """The order after a fill of ``qty`` of the ``left`` to fill: its quantity and average price
+    so far; what it holds back shrinks with what is left (nothing once filled)."""
+    before = order.filled_qty or Decimal(0)
+    order.filled_qty = before + qty
+    order.filled_avg_price = price if not before else (
+        (order.filled_avg_price * before + price * qty) / order.filled_qty).quantize(PRICE_STEP)
+    order.updated_at = at
+    if qty >= left:
+        order.status, order.filled_at, order.reserved = "filled", at, Decimal(0)
+    else:
+        order.status = "partially_filled"
+        order.reserved = (order.reserved * (left - qty) / left).quantize(CENT, ROUND_UP)

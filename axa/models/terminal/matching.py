@@ -11,7 +11,8 @@ of the contract (axa/models/terminal/triggers.py decides), then filled, canceled
    order, one statement), then the orders still open (``FOR UPDATE``), each evaluated again under
    the locks and applied (axa/models/terminal/fills.py). An order another matcher already filled is
    no longer open and is skipped: a fill is applied once, however many matchers race and however
-   often a task is redelivered; cash and positions change in the fill's transaction.
+   often a task is redelivered; cash and positions change in the fill's transaction. A partial
+   fill stamps the order with its quote (triggers.py): the same quote never fills it twice.
 
 ``expire_due`` expires the open orders past their close (a beat sweep), whether or not a quote came.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import redis
 from sqlalchemy import select, text, update
@@ -30,6 +32,7 @@ from axa.models.terminal.fills import Ledger, apply_fill
 from axa.models.terminal.orders import OPEN, Order
 from axa.models.terminal.positions import Position
 from axa.models.terminal.quotes import Price, prices
+from axa.models.terminal.settings import terminal_settings
 from axa.models.terminal.triggers import CANCEL, EXPIRE, FILL, WAIT, evaluate
 
 CHUNK = 200
@@ -80,20 +83,22 @@ def match(client: redis.Redis, refs: list[str], now: float) -> Counter:
         db.session.rollback()
         return counts
     models = fill_models({o.account_id for o in orders})
+    cap = Decimal(terminal_settings().fill_max_qty)
     acting = []
     for order in orders:
-        outcome = evaluate(order, quotes.get(order.quote_ref), at, models[order.account_id])
+        outcome = evaluate(order, quotes.get(order.quote_ref), at, models[order.account_id], cap)
         if outcome.action != WAIT or outcome.changes:
             acting.append(order.id)
     db.session.rollback()  # end the read; the acting orders are read again under their locks
     for start in range(0, len(acting), CHUNK):
-        counts.update(settle(acting[start:start + CHUNK], quotes, at))
+        counts.update(settle(acting[start:start + CHUNK], quotes, at, cap))
     return counts
 
 
-def settle(order_ids: list[int], quotes: dict, at: datetime) -> Counter:
+def settle(order_ids: list[int], quotes: dict, at: datetime, cap: Decimal | None = None) -> Counter:
     """One transaction: lock the orders' accounts, then the orders still open; read the positions
-    they may change; apply each outcome (one flush, at the commit)."""
+    they may change; apply each outcome (one flush, at the commit). An ``ioc`` order's rest after a
+    partial fill is canceled."""
     counts: Counter = Counter()
     account_ids = select(Order.account_id).where(Order.id.in_(order_ids))
     accounts = {a.id: a for a in db.session.scalars(
@@ -106,11 +111,18 @@ def settle(order_ids: list[int], quotes: dict, at: datetime) -> Counter:
         list(accounts), sorted({o.quote_ref for o in locked}))})
     for order in locked:
         account = accounts[order.account_id]
-        outcome = evaluate(order, quotes.get(order.quote_ref), at, account.fill_model)
+        outcome = evaluate(order, quotes.get(order.quote_ref), at, account.fill_model, cap)
         for name, value in outcome.changes.items():
             setattr(order, name, value)
         if outcome.action == FILL:
-            counts["filled" if apply_fill(account, order, outcome.price, at, ledger) else "rejected"] += 1
+            if not apply_fill(account, order, outcome.price, at, ledger, outcome.qty):
+                counts["rejected"] += 1
+            elif order.status == "partially_filled":
+                counts["partially_filled"] += 1
+                if order.time_in_force == "ioc":
+                    order.finish("canceled", at, events=ledger.events)  # after its partial_fill
+            else:
+                counts["filled"] += 1
         elif outcome.action in (CANCEL, EXPIRE):
             order.finish("canceled" if outcome.action == CANCEL else "expired", at)
             counts["canceled" if outcome.action == CANCEL else "expired"] += 1

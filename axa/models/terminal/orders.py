@@ -9,8 +9,9 @@ of the body that placed the order, so a retry with the same body gets the same o
 body a 422. ``reserved`` is the cash a buy (or a short sale) holds back from buying power while it
 is open. A replaced order links to its successor (``replaced_by``) and the successor back
 (``replaces``). Statuses and their timestamps are Alpaca's: open ones are ``new`` (can fill now)
-and ``accepted`` (waits for the US market to open); a final one never changes again. Every change
-of status writes its event (axa/models/terminal/events.py) in the same transaction.
+and ``accepted`` (waits for the US market to open), and ``partially_filled`` (``filled_qty`` of
+``qty`` so far, at ``filled_avg_price``, each fill its own activity); a final one never changes
+again. Every change of status writes its event (axa/models/terminal/events.py) in the same transaction.
 """
 from __future__ import annotations
 
@@ -92,6 +93,7 @@ class Order(db.Model):
     filled_qty: Mapped[Decimal] = mapped_column(QTY, default=Decimal(0))
     filled_avg_price: Mapped[Decimal | None] = mapped_column(PRICE)
     fail_reason: Mapped[str | None] = mapped_column(String(48))
+    last_fill_quote_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # its quote's as_of
     replaces: Mapped[int | None] = mapped_column(BigInteger)
     replaced_by: Mapped[int | None] = mapped_column(BigInteger)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # day orders: the close
@@ -145,8 +147,8 @@ class Order(db.Model):
 
     @classmethod
     def selling_qty(cls, account_id: int, quote_ref: str, except_id: int | None = None) -> Decimal:
-        """What the account's open sell orders of a ref will sell (by qty)."""
-        stmt = select(func.coalesce(func.sum(cls.qty), 0)).where(
+        """What the account's open sell orders of a ref will still sell (by qty)."""
+        stmt = select(func.coalesce(func.sum(cls.qty - cls.filled_qty), 0)).where(
             cls.account_id == account_id, cls.quote_ref == quote_ref, cls.side == "sell",
             cls.status.in_(OPEN))
         if except_id is not None:
@@ -163,12 +165,18 @@ class Order(db.Model):
         OrderEvent.record_many([tuple(row) for row in done], "canceled", at)
         return len(done)
 
-    def finish(self, status: str, at: datetime, reason: str | None = None) -> None:
-        """Into a final status (not ``filled``) with its timestamp; nothing held back any more."""
+    def finish(self, status: str, at: datetime, reason: str | None = None,
+               events: list | None = None) -> None:
+        """Into a final status (not ``filled``) with its timestamp; nothing held back any more. Its
+        event goes to ``events`` when given (rows a caller inserts in order), else to the session."""
         self.status, self.updated_at, self.reserved = status, at, Decimal(0)
         stamp = {"canceled": "canceled_at", "expired": "expired_at", "replaced": "replaced_at",
                  "rejected": "failed_at"}[status]
         setattr(self, stamp, at)
         if reason:
             self.fail_reason = reason
-        OrderEvent.record(self, status, at)
+        if events is None:
+            OrderEvent.record(self, status, at)
+        else:
+            events.append({"account_id": self.account_id, "order_id": self.id, "at": at, "event": status,
+                           "qty": None, "price": None, "position_qty": None})

@@ -8,11 +8,13 @@ changed. Quotes of ``cmc`` are crypto (traded around the clock); the others US e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 import redis
 
 from axa.models import latest_quotes
+from axa.platform.lua import in_one_round_trip
 
 CRYPTO_SOURCES = ("cmc",)
 
@@ -25,6 +27,7 @@ class Price:
     ask: Decimal | None
     stale: bool
     change: Decimal | None = None  # since the last close (the vendor's change_abs)
+    as_of: datetime | None = None  # which quote this is: a partial fill takes one quote's liquidity once
 
     @property
     def asset_class(self) -> str:
@@ -45,6 +48,13 @@ def _decimal(text: str | None) -> Decimal | None:
     return value if value.is_finite() and value > 0 else None
 
 
+def _instant(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def _price(ref: str, quote: latest_quotes.Quote) -> Price | None:
     price = _decimal(quote.price)
     if price is None:
@@ -56,7 +66,8 @@ def _price(ref: str, quote: latest_quotes.Quote) -> Price | None:
         except InvalidOperation:
             change = None
     return Price(ref, price, _decimal(quote.bid), _decimal(quote.ask), bool(quote.stale),
-                 change if change is not None and change.is_finite() else None)
+                 change if change is not None and change.is_finite() else None,
+                 _instant(quote.as_of or quote.fetched_at))
 
 
 def normalized(symbol: str) -> str:
@@ -69,12 +80,25 @@ def normalized(symbol: str) -> str:
 
 def resolve(client: redis.Redis, symbol: str, now: float) -> Price | None:
     """The latest quote of what ``symbol`` (normalized) names, or None: unknown, or without a price."""
-    refs, symbols = ([symbol], []) if ":" in symbol else ([], [symbol])
-    by_ref, by_symbol = latest_quotes.read_mixed(client, refs, symbols, now)
+    return resolved(symbol, in_one_round_trip(client, lambda pipe: queue_resolve(pipe, symbol)), now)
+
+
+def queue_resolve(pipe: redis.client.Pipeline, symbol: str) -> None:
+    """Queue ``resolve``'s read on a caller's round trip (placing an order: the session check's)."""
+    latest_quotes.queue_mixed(pipe, *_split(symbol))
+
+
+def resolved(symbol: str, found: list, now: float) -> Price | None:
+    """``resolve``'s answer from the results of ``queue_resolve``'s read."""
+    by_ref, by_symbol = latest_quotes.mixed(*_split(symbol), found, now)
     quote = by_ref.get(symbol) or by_symbol.get(symbol)
     if quote is None or quote.source is None or quote.id is None:
         return None
     return _price(f"{quote.source}:{quote.id}", quote)
+
+
+def _split(symbol: str) -> tuple[list[str], list[str]]:
+    return ([symbol], []) if ":" in symbol else ([], [symbol])
 
 
 def prices(client: redis.Redis, refs: list[str], now: float) -> dict[str, Price]:

@@ -11,6 +11,11 @@ changes on the order meanwhile (a trailing stop's high-water mark and stop, a st
   ask and sells at the bid (at the last price -/+ SLIPPAGE when the quote has no bid/ask) and
   charges fees: FEE_PER_SHARE (at least FEE_MIN) on equities, FEE_RATE of the amount on crypto.
 * Nothing fills on a stale quote or, for US equities, outside the regular session.
+* Partial fills: under the realistic model an order (by ``qty``) fills at most ``cap`` per quote
+  (``AXA_TERMINAL_FILL_MAX_QTY``), the rest on later quotes: a quote whose liquidity an order
+  already took (``last_fill_quote_at``, the quote's ``as_of``) fills it no more, however often it
+  is matched. A ``fok`` order that cannot fill whole is canceled; an ``ioc`` fills what it can and
+  the rest is canceled (matching.py). A ``notional`` order (a small fractional one) fills whole.
 """
 from __future__ import annotations
 
@@ -35,6 +40,7 @@ class Outcome:
     action: str
     price: Decimal | None = None
     changes: dict = field(default_factory=dict)
+    qty: Decimal | None = None  # a fill's quantity
 
 
 def execution_price(side: str, quote: Price, fill_model: str) -> Decimal:
@@ -46,7 +52,10 @@ def execution_price(side: str, quote: Price, fill_model: str) -> Decimal:
 
 
 def fill_qty(order: Order, price: Decimal) -> Decimal:
-    return order.qty if order.qty is not None else (order.notional / price).quantize(QTY_STEP, ROUND_DOWN)
+    """What is left to fill of the order (a notional one: all of it, at ``price``)."""
+    if order.qty is not None:
+        return order.qty - order.filled_qty
+    return (order.notional / price).quantize(QTY_STEP, ROUND_DOWN)
 
 
 def fee(asset_class: str, qty: Decimal, price: Decimal, fill_model: str) -> Decimal:
@@ -96,15 +105,24 @@ def crossed(order: Order, quote: Price, fill_price: Decimal, changes: dict) -> b
     return trailing(order, last, changes)
 
 
-def evaluate(order: Order, quote: Price | None, now: datetime, fill_model: str) -> Outcome:
-    """What ``quote`` (None: none known) does to the open ``order`` at ``now``."""
+def evaluate(order: Order, quote: Price | None, now: datetime, fill_model: str,
+             cap: Decimal | None = None) -> Outcome:
+    """What ``quote`` (None: none known) does to the open ``order`` at ``now``; a realistic fill
+    takes at most ``cap`` (None: no limit) of the order."""
     if order.expires_at is not None and now >= order.expires_at:
         return Outcome(EXPIRE)
     can_wait = order.time_in_force not in NOW_ONLY
     if not is_open(order.asset_class, now) or quote is None or quote.stale:
         return Outcome(WAIT if can_wait else CANCEL)
+    if order.last_fill_quote_at is not None and quote.as_of == order.last_fill_quote_at:
+        return Outcome(WAIT)  # this quote's liquidity is taken: the rest waits for the next one
     changes: dict = {}
     price = execution_price(order.side, quote, fill_model)
-    if crossed(order, quote, price, changes):  # a limit fills at a price at least as good as it
-        return Outcome(FILL, price, changes)
-    return Outcome(WAIT if can_wait else CANCEL, None, changes)
+    if not crossed(order, quote, price, changes):  # a limit fills at a price at least as good as it
+        return Outcome(WAIT if can_wait else CANCEL, None, changes)
+    left = fill_qty(order, price)
+    qty = min(left, cap) if cap is not None and fill_model == "realistic" and order.qty is not None else left
+    if qty < left and order.time_in_force == "fok":
+        return Outcome(CANCEL, None, changes)
+    changes["last_fill_quote_at"] = quote.as_of
+    return Outcome(FILL, price, changes, qty)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from axa.blueprints.market.schemas import ID
-from axa.blueprints.terminal.accounts import service
+from axa.blueprints.terminal.accounts import history, service
 from axa.blueprints.terminal.accounts.schemas import (
     AccountCreateSchema,
     AccountPatchSchema,
@@ -101,3 +101,14 @@ class AccountActivities(MethodView):
         account = service.owned_or_404(me(), account_id)
         page = keyset_page(db.session, Activity.of_account(account.id), Activity.id, args)
         return page.items, link_header(page)
+
+
+@blp.route(f"/accounts/<{ID}:account_id>/portfolio/history")
+class AccountHistory(MethodView):
+    @blp.login_required
+    @blp.arguments(history.HistoryQuerySchema, location="query")
+    @blp.response(200, history.HistorySchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def get(self, args, account_id):
+        """An account's equity and P&L over a period, by close or intraday (Alpaca's portfolio history)"""
+        return history.history(service.owned_or_404(me(), account_id), args)

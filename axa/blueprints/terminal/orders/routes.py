@@ -25,7 +25,7 @@ from axa.blueprints.terminal.orders.schemas import (
 )
 from axa.models.terminal import Order, db
 from axa.models.terminal.orders import FINAL, OPEN
-from axa.models.terminal.quotes import normalized
+from axa.models.terminal.quotes import normalized, queue_resolve
 from axa.platform.api import Blueprint
 from axa.platform.auth_hook import current_session
 from axa.platform.keyset import LINK_HEADER, keyset_page, link_header
@@ -38,6 +38,11 @@ REFUSED = ("Refused, not stored, with its `reason`: `unknown_symbol`, `invalid_t
            "`market_closed` or `stale_quote` (ioc / fok orders), `duplicate_client_order_id`, or invalid "
            "fields")
 POOR = "Refused, not stored: `insufficient_buying_power`, or `insufficient_qty` (a cash account's sale)"
+
+
+def read_quote(pipe, _session_key: str, symbol: str, **_) -> None:
+    """The order's quote, queued on the session check's round trip (one Redis call per order)."""
+    queue_resolve(pipe, normalized(symbol))
 
 
 def account(account_id: int, lock: bool = False):
@@ -61,16 +66,17 @@ class Orders(MethodView):
         page = keyset_page(db.session, stmt, Order.id, args)
         return page.items, link_header(page)
 
-    @blp.login_required
-    @blp.arguments(OrderCreateSchema)
+    # arguments first: the order's quote is read in the session check's round trip
+    @blp.arguments(OrderCreateSchema, as_kwargs=True)
+    @blp.login_required(reads=read_quote)
     @blp.response(201, OrderSchema)
     @blp.alt_response(200, schema=OrderSchema, description="A retry: the order this client_order_id placed")
     @blp.alt_response(403, description=POOR)
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(422, description=REFUSED)
-    def post(self, data, account_id):
+    def post(self, account_id, reads, **order):
         """Place an order: market, limit, stop, stop_limit or trailing_stop, for a qty or a notional"""
-        return service.place(current_session().user_id, account_id, data)
+        return service.place(current_session().user_id, account_id, order, reads)
 
     @blp.login_required
     @blp.response(207, CancelResultSchema(many=True))
@@ -105,8 +111,8 @@ class OrderById(MethodView):
     @blp.response(200, OrderSchema)
     @blp.alt_response(403, description=POOR)
     @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(422, description="Not open (`not_replaceable`), a field the order has not, or "
-                                       "`duplicate_client_order_id`")
+    @blp.alt_response(422, description="Not open or partly filled (`not_replaceable`), a field the order "
+                                       "has not, or `duplicate_client_order_id`")
     def patch(self, changes, account_id, order_id):
         """Replace an open order: a new order (`replaces`), the old one `replaced` (`replaced_by`)"""
         owner = account(account_id, lock=True)
