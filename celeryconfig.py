@@ -72,6 +72,10 @@ TASK_QUEUES = {
     # the paper terminal's matching: each quote batch written -> its open orders (and beat expiry)
     "terminal.matching.match_quotes": "terminal.matching",
     "terminal.matching.expire_orders": "terminal.matching",
+    # the trader's diary: terminal fills relayed from the terminal's outbox; broker CSV imports
+    "terminal.diary.relay_fills": "terminal.diary",
+    "stocks.diary.record_fill": "stocks.diary",
+    "stocks.diary_imports.import_csv": "stocks.diary_imports",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -80,7 +84,8 @@ QUEUE_NAMES = (
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
-    "stream.live", "stream.notify", "terminal.matching",
+    "stream.live", "stream.notify", "terminal.matching", "terminal.diary",
+    "stocks.diary", "stocks.diary_imports",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -93,7 +98,8 @@ imports = (
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live", "axa.tasks.stream.notify",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
-    "axa.tasks.terminal.matching",
+    "axa.tasks.terminal.matching", "axa.tasks.terminal.diary", "axa.tasks.stocks.diary",
+    "axa.tasks.stocks.diary_imports",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
@@ -172,6 +178,8 @@ beat_schedule = {
                              "options": {"expires": 55}},
     "terminal-expire-orders": {"task": "terminal.matching.expire_orders", "schedule": 60.0,
                                "options": {"expires": 55}},
+    "terminal-relay-diary-fills": {"task": "terminal.diary.relay_fills", "schedule": 30.0,
+                                   "options": {"expires": 28}},
 }
 beat_max_loop_interval = 5
 beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

@@ -5,6 +5,7 @@ db = make_db()
 
 from axa.models.ingest import IngestBatchTable, IngestRunTable, QuarantineTable  # noqa: E402
 from axa.models.stocks.diary import DiaryAccount, DiaryExecution  # noqa: E402
+from axa.models.stocks.diary_sources import DiaryImport, DiaryTerminalLink  # noqa: E402
 from axa.models.stocks.instruments import BondTerms, DailyBar, Instrument, LatestQuote  # noqa: E402
 from axa.models.stocks.users import User  # noqa: E402
 
@@ -26,6 +27,8 @@ __all__ = [
            "DailyBar",
            "DiaryAccount",
            "DiaryExecution",
+           "DiaryImport",
+           "DiaryTerminalLink",
            "IngestBatch",
            "IngestRun",
            "Instrument",

@@ -1,0 +1,48 @@
+"""The diary's outbox: each fill, as the trader's diary (stocks subsystem, another database) will
+record it, written in the fill's own transaction (axa/models/terminal/fills.py), so a fill that
+commits is never lost to the diary and one rolled back never reaches it.
+
+The relay (axa/tasks/terminal/diary.py) publishes rows to the ``stocks.diary`` queue and deletes
+them only once the broker confirmed; a relay that dies in between publishes a row again, and the
+diary records a fill once by its id (the fill's execution fingerprint)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, DateTime, delete, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from axa.models.terminal import db
+
+
+class DiaryOutbox(db.Model):
+    __tablename__ = "diary_outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    fill_id: Mapped[int] = mapped_column(BigInteger, unique=True)  # the order's id: it fills once, in full
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    @staticmethod
+    def row(account, order, qty, price, fee, at: datetime) -> dict:
+        """A fill as a row to insert, its payload what ``stocks.diary.record_fill`` takes."""
+        return {"fill_id": order.id, "payload": {
+            "fill_id": order.id, "user_id": account.user_id, "account_id": account.id,
+            "account_name": account.name, "symbol": order.symbol, "side": order.side,
+            "quantity": f"{qty.normalize():f}", "price": f"{price.normalize():f}",
+            "fee": f"{fee.normalize():f}", "executed_at": at.isoformat()}}
+
+    @classmethod
+    def claim(cls, limit: int) -> list[DiaryOutbox]:
+        """The oldest rows no other relay holds, locked until the caller's commit."""
+        return list(db.session.scalars(select(cls).order_by(cls.id).limit(limit)
+                                       .with_for_update(skip_locked=True)))
+
+    @classmethod
+    def drop(cls, ids: list[int]) -> None:
+        if ids:
+            db.session.execute(delete(cls).where(cls.id.in_(ids)))
+
+    @classmethod
+    def pending(cls) -> int:
+        return db.session.scalar(select(func.count()).select_from(cls))
