@@ -38,15 +38,15 @@ MAPPING = ('{"symbol": "what", "side": "way", "quantity": "how many", "price": "
            '"time": "when", "time_format": "%Y-%m-%d %H:%M"}')
 
 
-def upload(trader, account: int, text: str | bytes, preset: str = "ibkr", **fields):
+def upload(who, account: int, text: str | bytes, preset: str = "ibkr", **fields):
     data = text.encode() if isinstance(text, str) else text
-    return trader.call("post", f"/accounts/{account}/imports", content_type="multipart/form-data",
+    return who.call("post", f"/accounts/{account}/imports", content_type="multipart/form-data",
                        data={"file": (io.BytesIO(data), "trades.csv"), "preset": preset, **fields})
 
 
-def finished(trader, account: int, answer) -> dict:
+def finished(who, account: int, answer) -> dict:
     assert answer.status_code == 202, answer.get_json()
-    job = trader.call("get", f"/accounts/{account}/imports/{answer.get_json()['id']}")
+    job = who.call("get", f"/accounts/{account}/imports/{answer.get_json()['id']}")
     assert job.status_code == 200
     return job.get_json()
 
