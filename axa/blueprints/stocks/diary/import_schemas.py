@@ -80,13 +80,15 @@ class ImportUploadSchema(Schema):
     preset = fields.String(required=True, validate=validate.OneOf([*PRESETS, GENERIC]), metadata=described(
         "`ibkr` (Interactive Brokers Flex trades), `thinkorswim` (TD Ameritrade / Schwab account trade "
         "history), `webull` (orders export), or `generic` with a `mapping`; the columns each preset "
-        "reads are in the endpoint's description"))
+        "reads are in the endpoint's description (another name: 422)"))
     mapping = MappingField(metadata=described(
         "With `generic` only (else 422): a JSON object naming the file's columns: `symbol`, `side`, "
         "`quantity`, `price`, `time` (required), `fee` (optional), `time_format` (a Python strptime "
-        "format; default ISO 8601), `timezone` (of times without an offset; default UTC)"))
+        "format; default ISO 8601), `timezone` (of times without an offset; default UTC). Not such a "
+        "JSON object: 422"))
     timezone = fields.String(validate=checked_zone, metadata=described(
-        "The IANA time zone of times written without an offset (overrides the preset's or mapping's)"))
+        "The IANA time zone of times written without an offset (overrides the preset's or mapping's; "
+        "not one: 422)"))
 
     @validates_schema
     def mapped(self, data: dict, **_) -> None:
