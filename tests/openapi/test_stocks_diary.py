@@ -65,3 +65,7 @@ def test_every_import_operation_holds_its_spec(diarist):
                 path_parameters={"account_id": created["id"], "import_id": job["id"]}).json()
     assert (done["status"], done["imported"]) == ("done", 1)  # London time: not the first line again
     assert len(call("GET", f"{ONE}/imports", 200, diarist, **on_it).json()) == 3
+    body = {"symbol": "rt", "direction": "long", "quantity": "1", "entry_price": "10", "exit_price": "11",
+            "entry_at": "2026-03-02T15:00:00Z", "exit_at": "2026-03-02T16:00:00Z"}
+    assert len(call("POST", f"{ONE}/round-trips", 201, diarist, body=body, **on_it).json()["executions"]) == 2
+    call("POST", f"{ONE}/round-trips", 409, diarist, body=body, **on_it)

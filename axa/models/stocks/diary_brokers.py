@@ -34,6 +34,7 @@ SIDES = {"buy": "buy", "b": "buy", "bot": "buy", "bought": "buy",
          "sell": "sell", "s": "sell", "sld": "sell", "sold": "sell"}
 LIMIT = Decimal(10) ** 20
 NEW_YORK = "America/New_York"
+ZERO = Decimal(0)
 
 
 class BadLine(ValueError):
@@ -60,6 +61,10 @@ class Layout:
     timezone: str = "UTC"  # of times written without an offset
     drop_suffix: bool = False  # the time ends with a zone abbreviation to drop ("EST")
     checks: tuple = field(default=())
+
+    @property
+    def columns_needed(self) -> tuple:
+        return self.symbol, self.side, self.quantity, self.price, self.time
 
     @property
     def columns(self) -> list[str]:
@@ -95,17 +100,20 @@ def layout_of(preset: str, mapping: dict | None) -> Layout:
 
 
 def number(text: str, what: str) -> Decimal:
-    cleaned = text.strip().replace(",", "").replace("$", "").replace(" ", "")
-    if cleaned.startswith("(") and cleaned.endswith(")"):
-        cleaned = "-" + cleaned[1:-1]
     try:
-        value = Decimal(cleaned)
+        value = Decimal(text)  # the common case: a plain number
     except InvalidOperation:
-        raise BadLine(f"{what}: not a number ({text[:40]!r}).") from None
+        cleaned = text.strip().replace(",", "").replace("$", "").replace(" ", "")
+        if cleaned.startswith("(") and cleaned.endswith(")"):
+            cleaned = "-" + cleaned[1:-1]
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise BadLine(f"{what}: not a number ({text[:40]!r}).") from None
     if not value.is_finite():
         raise BadLine(f"{what}: not a number ({text[:40]!r}).")
     value = abs(value)
-    if value.as_tuple().exponent < -18 or value >= LIMIT:
+    if (len(text) > 19 or "e" in text or "E" in text) and (value.as_tuple().exponent < -18 or value >= LIMIT):
         raise BadLine(f"{what}: use at most 20 digits before the point and 18 after it.")
     return value
 
@@ -133,21 +141,20 @@ def execution(row: dict, layout: Layout, zone: ZoneInfo, now: datetime) -> tuple
     for check in layout.checks:
         check(row)
 
-    def cell(column: str | None) -> str:
-        return (row.get(column) or "").strip() if column else ""
-    needed = (layout.symbol, layout.side, layout.quantity, layout.price, layout.time)
-    missing = [c for c in needed if not cell(c)]
-    if missing:
-        raise BadLine("Empty: " + ", ".join(missing) + ".")
-    symbol = cell(layout.symbol).upper()
+    get = row.get
+    symbol, side, quantity, price, when = cells = [(get(c) or "").strip() for c in layout.columns_needed]
+    if not all(cells):
+        raise BadLine("Empty: " + ", ".join(c for c, v in zip(layout.columns_needed, cells, strict=True)
+                                            if not v) + ".")
+    symbol = symbol.upper()
     if len(symbol) > SYMBOL_MAX or not SYMBOL.match(symbol):
         raise BadLine(f"symbol: 1 to {SYMBOL_MAX} letters, digits or . - _ / : ^ = ({symbol[:40]!r}).")
-    side = SIDES.get(cell(layout.side).lower())
-    if side is None:
-        raise BadLine(f"side: {cell(layout.side)[:40]!r} is neither a buy nor a sell.")
-    quantity = number(cell(layout.quantity), "quantity")
-    if not quantity:
+    sided = SIDES.get(side.lower())
+    if sided is None:
+        raise BadLine(f"side: {side[:40]!r} is neither a buy nor a sell.")
+    units = number(quantity, "quantity")
+    if not units:
         raise BadLine("quantity: must be more than 0.")
-    price = number(cell(layout.price), "price")
-    fee = number(cell(layout.fee), "fee") if cell(layout.fee) else Decimal(0)
-    return symbol, side, quantity, price, fee, moment(cell(layout.time), layout, zone, now)
+    charged = (get(layout.fee) or "").strip() if layout.fee else ""
+    fee = number(charged, "fee") if charged else ZERO
+    return symbol, sided, units, number(price, "price"), fee, moment(when, layout, zone, now)

@@ -148,3 +148,21 @@ def test_a_terminal_account_takes_no_import_nor_manual_entry(trader, market):  #
     assert refused.status_code == 409 and refused.get_json()["reason"] == "read_only_account"
     entered = trader.fill(account, "buy", "1", "1", datetime(2026, 3, 2, tzinfo=UTC))
     assert entered.status_code == 409 and entered.get_json()["reason"] == "read_only_account"
+
+
+def test_a_round_trip_entered_by_hand_is_two_executions_and_one_trade(trader):  # noqa: F811
+    account = trader.new()
+    body = {"symbol": "amd", "direction": "short", "quantity": "20", "entry_price": "150", "exit_price": "140",
+            "entry_fee": "1", "exit_fee": "1", "entry_at": "2026-03-02T15:00:00Z", "exit_at": "2026-03-04T15:00:00Z",
+            "initial_risk": "100"}
+    made = trader.call("post", f"/accounts/{account}/round-trips", json=body)
+    assert made.status_code == 201, made.get_json()
+    assert [(e["side"], e["price"]) for e in made.get_json()["executions"]] == [("sell", "150"), ("buy", "140")]
+    [trade] = trader.call("get", f"/accounts/{account}/trades").get_json()["trades"]
+    assert (trade["direction"], trade["net_pnl"], trade["r_multiple"], trade["holding_seconds"]) == \
+        ("short", "198", "1.98", 2 * 86400)
+    again = trader.call("post", f"/accounts/{account}/round-trips", json={**body, "exit_price": "139"})
+    assert again.status_code == 409 and again.get_json()["reason"] == "duplicate_execution"  # the entry is held
+    assert len(trader.call("get", f"/accounts/{account}/executions").get_json()) == 2  # its exit was not kept
+    backwards = trader.call("post", f"/accounts/{account}/round-trips", json={**body, "exit_at": "2026-03-01T00:00:00Z"})
+    assert backwards.status_code == 422
