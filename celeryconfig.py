@@ -83,6 +83,10 @@ TASK_QUEUES = {
     # the diary's journal: each trade's MFE/MAE and best exit from the price history
     "stocks.journal.compute_excursions": "stocks.journal",
     "terminal.matching.snapshot_equity": "terminal.matching",  # the portfolio history's snapshots
+    # the trader's diary: terminal fills relayed from the terminal's outbox; broker CSV imports
+    "terminal.diary.relay_fills": "terminal.diary",
+    "stocks.diary.record_fill": "stocks.diary",
+    "stocks.diary_imports.import_csv": "stocks.diary_imports",
 }
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
@@ -93,6 +97,7 @@ QUEUE_NAMES = (
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
     "stream.live", "stream.notify", "stream.viewers", "stream.recommend", "terminal.matching", "cmc.paper",
     "terminal.paper", "stocks.journal",
+    "terminal.diary", "stocks.diary", "stocks.diary_imports",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -108,6 +113,7 @@ imports = (
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
     "axa.tasks.terminal.matching", "axa.tasks.cmc.paper", "axa.tasks.terminal.paper",
     "axa.tasks.stocks.journal", "axa.tasks.terminal.history",
+    "axa.tasks.terminal.diary", "axa.tasks.stocks.diary", "axa.tasks.stocks.diary_imports",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)
 flask_app_factory = "axa.apps:create_app"
@@ -196,6 +202,8 @@ beat_schedule = {
     # portfolio history: each account's equity every AXA_TERMINAL_HISTORY_EVERY_MINUTES and at the close
     "terminal-snapshot-equity": {"task": "terminal.matching.snapshot_equity", "schedule": 60.0,
                                  "options": {"expires": 55}},
+    "terminal-relay-diary-fills": {"task": "terminal.diary.relay_fills", "schedule": 30.0,
+                                   "options": {"expires": 28}},
 }
 beat_max_loop_interval = 5
 beat_scheduler = "axa.platform.beat:LockedScheduler"  # a second beat stands by (security.md T7)

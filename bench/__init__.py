@@ -4,4 +4,4 @@ and prints ratios, ending with one ``RESULT <name> ...`` line. ``python -m bench
 BENCHMARKS = ("auth_me", "login", "ingest", "quotes_read", "socweb_feed", "socweb_fanout", "socweb_notify",
               "conduit_articles", "socweb_search", "media", "stream_hook", "stream_golive",
               "stream_heartbeat", "cmc_listings", "alerts_eval", "terminal_matching", "terminal_orders",
-              "footprint")
+              "diary_import", "footprint")

@@ -62,7 +62,8 @@ def dsn() -> str:
 def seed(conn, orders: int, symbols: int, crossing: int) -> None:
     """Accounts and open orders: order i is on coin i % symbols, a buy at 90 or a sell at 110; the
     first ``crossing`` are buys at 100, which every timed batch (at 99) crosses."""
-    conn.execute("TRUNCATE accounts, orders, positions, activities, order_events RESTART IDENTITY CASCADE")
+    conn.execute("TRUNCATE accounts, orders, positions, activities, order_events, diary_outbox "
+                 "RESTART IDENTITY CASCADE")
     with conn.cursor().copy("COPY accounts (user_id, name, currency, account_type, fill_model, "
                             "starting_cash, cash, last_equity, status) FROM STDIN") as copy:
         for n in range(ACCOUNTS):
@@ -98,6 +99,7 @@ def undo_fills(conn) -> None:
     conn.execute("DELETE FROM positions")
     conn.execute("DELETE FROM activities")
     conn.execute("DELETE FROM order_events")
+    conn.execute("DELETE FROM diary_outbox")
     conn.execute("UPDATE accounts SET cash = starting_cash")
 
 

@@ -61,9 +61,10 @@ def json_headers_conform(ctx, response, case) -> None:
 def _descriptions(case, location: str) -> dict[str, str]:
     """Field name -> its description in the spec, for one error location of the 422 body."""
     spec = case.operation.schema.raw_schema
-    if location == "json":
+    if location in ("json", "multipart"):
+        media = "application/json" if location == "json" else "multipart/form-data"
         body = case.operation.definition.raw.get("requestBody", {})
-        schema = _resolve(spec, body.get("content", {}).get("application/json", {}).get("schema", {}))
+        schema = _resolve(spec, body.get("content", {}).get(media, {}).get("schema", {}))
         return {name: _resolve(spec, prop).get("description", "")
                 for name, prop in schema.get("properties", {}).items()}
     path_level = spec["paths"][case.operation.path].get("parameters", [])

@@ -46,3 +46,26 @@ def test_every_diary_operation_on_a_real_account_holds_its_spec(diarist):
     call("GET", ONE, 200, diarist, **on_it)
     call("PATCH", ONE, 200, diarist, body={"name": "Spec 2"}, **on_it)
     call("DELETE", ONE, 204, diarist, **on_it)
+
+
+def test_every_import_operation_holds_its_spec(diarist):
+    created = call("POST", "/api/v1/diary/accounts", 201, diarist, body={"name": "Imports"}).json()
+    on_it = {"path_parameters": {"account_id": created["id"]}}
+    text = "Symbol,Buy/Sell,Quantity,TradePrice,IBCommission,DateTime\nAAPL,BUY,1,1,0,20260302;093000\n"
+    for preset, extra in (("ibkr", {}), ("ibkr", {"timezone": "Europe/London"})):
+        job = call("POST", f"{ONE}/imports", 202, diarist, media_type="multipart/form-data",
+                   body={"file": text.encode(), "preset": preset, **extra}, **on_it).json()
+    mapping = ('{"symbol": "Symbol", "side": "Buy/Sell", "quantity": "Quantity", "price": "TradePrice", '
+               '"time": "DateTime", "time_format": "%Y%m%d;%H%M%S"}')
+    call("POST", f"{ONE}/imports", 202, diarist, media_type="multipart/form-data",
+         body={"file": text.encode(), "preset": "generic", "mapping": mapping}, **on_it)
+    call("POST", f"{ONE}/imports", 422, diarist, media_type="multipart/form-data",
+         body={"file": b"a,b\n1,2\n", "preset": "ibkr"}, **on_it)
+    done = call("GET", f"{ONE}/imports/{{import_id}}", 200, diarist,
+                path_parameters={"account_id": created["id"], "import_id": job["id"]}).json()
+    assert (done["status"], done["imported"]) == ("done", 1)  # London time: not the first line again
+    assert len(call("GET", f"{ONE}/imports", 200, diarist, **on_it).json()) == 3
+    body = {"symbol": "rt", "direction": "long", "quantity": "1", "entry_price": "10", "exit_price": "11",
+            "entry_at": "2026-03-02T15:00:00Z", "exit_at": "2026-03-02T16:00:00Z"}
+    assert len(call("POST", f"{ONE}/round-trips", 201, diarist, body=body, **on_it).json()["executions"]) == 2
+    call("POST", f"{ONE}/round-trips", 409, diarist, body=body, **on_it)

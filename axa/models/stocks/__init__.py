@@ -5,6 +5,7 @@ db = make_db()
 
 from axa.models.ingest import IngestBatchTable, IngestRunTable, QuarantineTable  # noqa: E402
 from axa.models.stocks.diary import DiaryAccount, DiaryExecution  # noqa: E402
+from axa.models.stocks.diary_sources import DiaryImport, DiaryTerminalLink  # noqa: E402
 from axa.models.stocks.instruments import BondTerms, DailyBar, Instrument, LatestQuote  # noqa: E402
 from axa.models.stocks.journal import (  # noqa: E402
     DiaryDayNote,
@@ -36,8 +37,10 @@ __all__ = [
            "DiaryDayNote",
            "DiaryExcursion",
            "DiaryExecution",
+           "DiaryImport",
            "DiaryTag",
            "DiaryTagGroup",
+           "DiaryTerminalLink",
            "DiaryTradeNote",
            "DiaryTradeTag",
            "IngestBatch",

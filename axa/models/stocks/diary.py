@@ -1,11 +1,12 @@
-"""The trader's diary: accounts (several per user, named, unique per user; ``source`` says where
-their executions come from: ``manual`` for now) and their executions (buy or sell of a symbol, with
-quantity, price, fee and time, and an optional initial risk). Trades are not stored: they are
+"""The trader's diary: accounts (several per user, named, unique per user; ``source`` says where their
+executions come from: ``manual`` (entered or imported through the API) or ``terminal`` (a paper
+account's fills, axa/models/stocks/diary_sources.py)) and their executions (buy or sell of a symbol,
+with quantity, price, fee and time, and an optional initial risk). Trades are not stored: they are
 grouped from the executions by FIFO (axa/blueprints/stocks/diary/fifo.py).
 
 An execution's ``fingerprint`` (sha256 of its normalized fields, ``fingerprint_of``) is unique per
-account, so the same fill entered or imported twice is stored once. Quantities, prices and money
-are Numeric, never float."""
+account, so the same fill entered or imported twice is stored once. Quantities, prices and money are
+Numeric, never float."""
 from __future__ import annotations
 
 import hashlib
@@ -31,7 +32,7 @@ from axa.models.stocks import db
 
 NAME_MAX = 100
 SYMBOL_MAX = 32
-SOURCES = ("manual",)
+SOURCES = ("manual", "terminal")
 SIDES = ("buy", "sell")
 NUMBER = Numeric(38, 18)
 
@@ -48,7 +49,7 @@ class DiaryAccount(UserOwnedTable, db.Model):
     __tablename__ = "diary_accounts"
     __table_args__ = (
         UniqueConstraint("user_id", "name", name="uq_diary_accounts_user_name"),
-        CheckConstraint("source IN ('manual')", name="source"),
+        CheckConstraint("source IN ('manual', 'terminal')", name="source"),
         Index("ix_diary_accounts_user_id_id", "user_id", "id"),
     )
 

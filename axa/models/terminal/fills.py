@@ -1,12 +1,13 @@
-"""A fill applied to an account: the order filled, the cash and the position changed, and a
-``FILL`` activity, all in the caller's transaction, which holds the account's row lock and the
-order's (taken in that order everywhere: placement, replace, cancel, expiry, matching; the foreign
-keys of the rows a fill or a cancel inserts take a share lock on the account, so any other order
-could deadlock), so a fill is applied once however many matchers race over the same order.
+"""A fill applied to an account: the order filled, the cash and the position changed, a ``FILL``
+activity, and the fill in the diary's outbox (axa/models/terminal/diary_outbox.py), all in the
+caller's transaction, which holds the account's row lock and the order's (taken in that order
+everywhere: placement, replace, cancel, expiry, matching; the foreign keys of the rows a fill or a
+cancel inserts take a share lock on the account, so any other order could deadlock), so a fill is
+applied once however many matchers race over the same order.
 
-A cash account cannot spend cash it does not have nor sell what it does not hold: a fill that
-would (the price moved since the order was placed, another order sold the position first) rejects
-the order instead, with ``insufficient_buying_power`` or ``insufficient_qty``."""
+A cash account cannot spend cash it does not have nor sell what it does not hold: a fill that would
+(the price moved since the order was placed, another order sold the position first) rejects the
+order instead, with ``insufficient_buying_power`` or ``insufficient_qty``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from sqlalchemy import insert, inspect
 from axa.models.terminal import db
 from axa.models.terminal.accounts import Account
 from axa.models.terminal.activities import Activity
+from axa.models.terminal.diary_outbox import DiaryOutbox
 from axa.models.terminal.events import OrderEvent
 from axa.models.terminal.market_hours import CRYPTO, trading_date
 from axa.models.terminal.orders import Order
@@ -45,6 +47,7 @@ class Ledger:
     positions: dict[tuple[int, str], Position]
     activities: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    diary: list[dict] = field(default_factory=list)  # the fills for the diary's outbox
 
     def write(self) -> None:
         """Positions back to zero leave the table (one opened and closed in this chunk is never
@@ -55,7 +58,8 @@ class Ledger:
                     db.session.expunge(position)
                 else:
                     db.session.delete(position)
-        for model, rows in ((Activity, self.activities), (OrderEvent, self.events)):
+        written = ((Activity, self.activities), (OrderEvent, self.events), (DiaryOutbox, self.diary))
+        for model, rows in written:
             if rows:
                 db.session.execute(insert(model.__table__), rows)
 
@@ -94,6 +98,7 @@ def apply_fill(account: Account, order: Order, price: Decimal, at: datetime, led
                           "qty": qty, "price": price, "position_qty": position.qty})
     ledger.activities.append(Activity.fill_row(account.id, cash_change, account.cash, order, qty, price,
                                                realized.quantize(CENT, ROUND_HALF_EVEN), at, day_trade))
+    ledger.diary.append(DiaryOutbox.row(account, order, qty, price, charge, at))
     return True
 
 

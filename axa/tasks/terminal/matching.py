@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from axa.models.terminal import matching
 from axa.platform import clock
 from axa.platform.redis_client import get_redis
+from axa.tasks.terminal import diary
 
 log = logging.getLogger(__name__)
 REFS_PER_TASK = 1000
@@ -29,8 +30,12 @@ TRANSIENT = {"autoretry_for": (OperationalError, RedisError), "retry_backoff": T
 
 @shared_task(name="terminal.matching.match_quotes", soft_time_limit=50, time_limit=60, **TRANSIENT)
 def match_quotes(refs: list[str]) -> dict:
-    """Evaluate the open orders of the quote refs ``refs`` ("<source>:<id>") on their latest quotes."""
-    return dict(matching.match(get_redis(), refs, clock.now()))
+    """Evaluate the open orders of the quote refs ``refs`` ("<source>:<id>") on their latest quotes;
+    the fills go on to the diary at once (axa/tasks/terminal/diary.py)."""
+    counts = matching.match(get_redis(), refs, clock.now())
+    if counts.get("filled"):
+        diary.relay()
+    return dict(counts)
 
 
 @shared_task(name="terminal.matching.expire_orders", soft_time_limit=25, time_limit=30, **TRANSIENT)

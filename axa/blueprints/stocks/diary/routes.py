@@ -106,7 +106,8 @@ class Executions(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description="The account already holds this execution (`duplicate_execution`: "
                                        "same symbol, side, quantity, price, fee and time), or as many "
-                                       "executions as allowed (`execution_limit`)")
+                                       "executions as allowed (`execution_limit`), or it mirrors a paper "
+                                       "account (`read_only_account`)")
     def post(self, data, account_id):
         """Enter an execution by hand"""
         account = service.owned_or_404(me(), account_id, lock=True)

@@ -24,8 +24,9 @@ RANGE_DAYS = 3660
 class AccountCreateSchema(Schema):
     name = fields.String(required=True, validate=[validate.Length(min=1, max=NAME_MAX), PLAIN, unicode_text],
                          metadata=described(NAME_RULE))
-    source = fields.String(load_default="manual", validate=validate.OneOf(SOURCES), metadata=described(
-        "Where the executions come from: `manual` (entered through the API; default)"))
+    source = fields.String(load_default="manual", validate=validate.OneOf(SOURCES[:1]), metadata=described(
+        "Where the executions come from: `manual` (entered or imported through the API; default). "
+        "Accounts of source `terminal` appear with a paper account's first fill"))
 
     @post_load
     def trim(self, data: dict, **_) -> dict:
@@ -44,7 +45,8 @@ class AccountPatchSchema(Schema):
 class AccountSchema(Schema):
     id = fields.Integer()
     name = fields.String()
-    source = fields.String()
+    source = fields.String(metadata=described("`manual`, or `terminal`: a paper account's fills (read-only "
+                                              "to entry and imports: 409 `read_only_account`)"))
     executions_count = fields.Integer()
     created_at = Timestamp()
     updated_at = Timestamp()

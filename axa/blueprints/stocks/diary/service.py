@@ -41,9 +41,17 @@ def rename(account: DiaryAccount, name: str) -> DiaryAccount:
     return account
 
 
+def writable(account: DiaryAccount) -> None:
+    """409 ``read_only_account`` for an account mirroring a paper account (its fills only)."""
+    if account.source == "terminal":
+        abort(409, message="This account mirrors a paper account of the terminal: its executions are "
+                           "the terminal's fills, not entered nor imported.", reason="read_only_account")
+
+
 def record(account: DiaryAccount, data: dict) -> DiaryExecution:
     """Store an execution unless the account holds one with the same fingerprint (409); the account
     must be locked (the limit stays exact)."""
+    writable(account)
     if DiaryExecution.count_in(account.id) >= EXECUTIONS_MAX:
         abort(409, message=f"This account holds {EXECUTIONS_MAX} executions, the most allowed.",
               reason="execution_limit")
