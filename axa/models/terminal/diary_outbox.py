@@ -30,7 +30,8 @@ class DiaryOutbox(db.Model):
         ``stocks.diary.record_fill`` takes."""
         return {"order_id": order.id, "payload": {
             "fill_id": f"{order.id}:{order.filled_qty.normalize():f}", "user_id": account.user_id,
-            "account_id": account.id, "account_name": account.name, "symbol": order.symbol, "side": order.side,
+            "account_id": account.id, "account_name": account.name, "symbol": order.symbol,
+            "side": order.side,
             "quantity": f"{qty.normalize():f}", "price": f"{price.normalize():f}",
             "fee": f"{fee.normalize():f}", "executed_at": at.isoformat()}}
 
