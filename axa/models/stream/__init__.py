@@ -5,6 +5,8 @@ db = make_db()
 
 from axa.models.stream import golive  # noqa: E402
 from axa.models.stream.channels import Channel  # noqa: E402
+from axa.models.stream.chat import ChatDeletion, ChatMessage  # noqa: E402
+from axa.models.stream.chat_moderation import ChatAudit, ChatBan, ChatModerator, ChatRules  # noqa: E402
 from axa.models.stream.golive import GoLiveFanout, SentMail  # noqa: E402
 from axa.models.stream.keys import StreamKey  # noqa: E402
 from axa.models.stream.live import LiveSession  # noqa: E402
@@ -12,5 +14,6 @@ from axa.models.stream.notifications import Inbox, Notification  # noqa: E402
 from axa.models.stream.subscriptions import Subscription  # noqa: E402
 from axa.models.stream.users import User  # noqa: E402
 
-__all__ = ["Channel", "GoLiveFanout", "Inbox", "LiveSession", "Notification", "SentMail", "StreamKey",
+__all__ = ["Channel", "ChatAudit", "ChatBan", "ChatDeletion", "ChatMessage", "ChatModerator", "ChatRules",
+           "GoLiveFanout", "Inbox", "LiveSession", "Notification", "SentMail", "StreamKey",
            "Subscription", "User", "db", "golive"]
