@@ -65,6 +65,7 @@ class ChatClient:
     """A chat socket: ``say`` sends a message, ``next`` reads the next frame of a type."""
 
     def __init__(self, server: str, slug: str, headers: dict | None = None):
+        self.address = server
         self.ws = Client.connect(f"ws://{server}/api/v1/channels/{slug}/chat", headers=headers or {})
         self.welcome = self.next("welcome")
 
@@ -100,3 +101,13 @@ class ChatClient:
             self.ws.close()
         except Exception:  # noqa: BLE001,S110 - closed already
             pass
+
+
+def persist(stream_app) -> int:
+    """Run the ``stream.chat`` batch in this process (eager) until the buffer is empty."""
+    from axa.tasks.stream.chat import persist_messages
+    written = 0
+    with stream_app.app_context():
+        while (taken := persist_messages.apply().get()):
+            written += taken
+    return written
