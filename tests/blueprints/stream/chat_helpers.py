@@ -34,7 +34,9 @@ def stream_server(threads: int = 16, **env):
             _wait(proc, port, Path(log.name))
             yield f"127.0.0.1:{port}"
         finally:
-            proc.send_signal(signal.SIGTERM)
+            if os.environ.get("AXA_CHAT_TEST_LOG"):
+                Path(os.environ["AXA_CHAT_TEST_LOG"]).write_text(Path(log.name).read_text())
+            proc.send_signal(signal.SIGINT)  # quick shutdown: no grace for open sockets
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -67,7 +69,7 @@ class ChatClient:
     def __init__(self, server: str, slug: str, headers: dict | None = None):
         self.address = server
         self.ws = Client.connect(f"ws://{server}/api/v1/channels/{slug}/chat", headers=headers or {})
-        self.welcome = self.next("welcome")
+        self.welcome = self.next("welcome", timeout=15.0)
 
     def say(self, text: str) -> None:
         self.ws.send(json.dumps({"type": "send", "text": text}))
@@ -75,7 +77,7 @@ class ChatClient:
     def raw(self, data) -> None:
         self.ws.send(data)
 
-    def next(self, *types: str, timeout: float = 5.0) -> dict:
+    def next(self, *types: str, timeout: float = 10.0) -> dict:
         """The next frame of one of ``types`` (others skipped); AssertionError after ``timeout``."""
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
