@@ -101,7 +101,7 @@ class ChatClient:
     def close(self) -> None:
         try:
             self.ws.close()
-        except Exception:  # noqa: BLE001,S110 - closed already
+        except Exception:
             pass
 
 
