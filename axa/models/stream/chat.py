@@ -62,8 +62,9 @@ class ChatMessage(db.Model):
         rows = [r for r in rows if r["id"] not in deleted and r["channel_id"] in channels]
         if not rows:
             return 0
-        result = db.session.execute(insert(cls).values(rows).on_conflict_do_nothing(index_elements=["id"]))
-        return result.rowcount
+        written = db.session.scalars(insert(cls).values(rows).on_conflict_do_nothing(index_elements=["id"])
+                                     .returning(cls.id))
+        return len(list(written))
 
 
 class ChatDeletion(db.Model):

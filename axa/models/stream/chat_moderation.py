@@ -54,9 +54,9 @@ class ChatModerator(db.Model):
     @classmethod
     def appoint(cls, channel_id: int, user_id: int) -> bool:
         """True when the user was not a moderator yet."""
-        done = db.session.execute(insert(cls).values(channel_id=channel_id, user_id=user_id)
-                                  .on_conflict_do_nothing())
-        return done.rowcount == 1
+        added = db.session.scalar(insert(cls).values(channel_id=channel_id, user_id=user_id)
+                                  .on_conflict_do_nothing().returning(cls.user_id))
+        return added is not None
 
     @classmethod
     def remove(cls, channel_id: int, user_id: int) -> bool:
