@@ -4,7 +4,6 @@ the audit log (keyset pages, owner and moderators only); the history is keyset-p
 deleted messages out, even one deleted before its batch was written."""
 from __future__ import annotations
 
-
 import pytest
 
 from axa.models.stream import Channel, db
