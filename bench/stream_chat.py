@@ -79,10 +79,10 @@ def run(port: int, path: str, args, headers: dict) -> dict:
         if not pipe.poll(300) or pipe.recv() != "ready":
             raise SystemExit("the receivers did not connect")
     started, sent = send(port, path, args, headers)
-    time.sleep(0.5)
+    for pipe in pipes:
+        pipe.send(sent)
     latencies, last = [], 0
     for pipe in pipes:
-        pipe.send("stop")
         got, when = pipe.recv()
         latencies += got
         last = max(last, when)

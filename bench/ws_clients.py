@@ -16,6 +16,7 @@ import struct
 import time
 
 STAMP = re.compile(rb"bench (\d+) (\d+)")
+IDLE = 10.0  # s without a frame: the rest is not coming
 
 
 def connect(port: int, path: str, headers: dict | None = None) -> tuple[socket.socket, bytes]:
@@ -73,7 +74,9 @@ def frames(buffer: bytearray):
 
 
 def receive(port: int, path: str, count: int, pipe) -> None:
-    """A receiver process: ``count`` sockets; sends "ready", then on "stop" its results."""
+    """A receiver process: ``count`` sockets; sends "ready"; told how many messages were sent,
+    reads until every socket has them all (or nothing came for ``IDLE`` seconds), then sends
+    its results."""
     selector, buffers = selectors.DefaultSelector(), {}
     for _ in range(count):
         sock, rest = connect(port, path)
@@ -87,9 +90,12 @@ def receive(port: int, path: str, count: int, pipe) -> None:
     for buffer in buffers.values():
         buffer.clear()
     pipe.send("ready")
-    latencies, last = [], 0
-    while not pipe.poll():
+    latencies, last, expected, heard = [], 0, None, time.monotonic()
+    while expected is None or (len(latencies) < expected and time.monotonic() - heard < IDLE):
+        if expected is None and pipe.poll():
+            expected = pipe.recv() * count
         for ready, _ in selector.select(0.05):
+            heard = time.monotonic()
             buffer = buffers[ready.fileobj]
             chunk = ready.fileobj.recv(262144)
             if not chunk:
@@ -102,7 +108,6 @@ def receive(port: int, path: str, count: int, pipe) -> None:
                 if found:
                     latencies.append(now - int(found.group(2)))
                     last = now
-    pipe.recv()
     pipe.send((latencies, last))
     for sock in buffers:
         sock.close()
