@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
 import sys
 import time
 from contextlib import ExitStack
@@ -152,10 +151,11 @@ def main(argv=None) -> int:
 
 def purge() -> None:
     from axa.platform.celery_app import celery
+    from axa.platform.config import load_settings
     from axa.platform.redis_client import client_for
     with celery.connection_for_write() as conn:
         celery.amqp.queues["stream.chat"](conn.default_channel).purge()
-    client_for(os.environ["AXA_REDIS_URL"]).delete("axa:stream:chat:buffer")
+    client_for(load_settings().redis_url).delete("axa:stream:chat:buffer")
 
 
 def report(results: dict[str, list[dict]], clients: int) -> None:
