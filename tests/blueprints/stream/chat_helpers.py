@@ -69,7 +69,8 @@ class ChatClient:
     def __init__(self, server: str, slug: str, headers: dict | None = None):
         self.address = server
         self.ws = Client.connect(f"ws://{server}/api/v1/channels/{slug}/chat", headers=headers or {})
-        self.welcome = self.next("welcome", timeout=15.0)
+        self.welcome = self.next("welcome", "error", timeout=15.0)
+        assert self.welcome["type"] == "welcome", f"refused at connect: {self.welcome}"  # e.g. hub not ready
 
     def say(self, text: str) -> None:
         self.ws.send(json.dumps({"type": "send", "text": text}))
