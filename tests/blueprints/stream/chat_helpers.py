@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @contextmanager
-def stream_server(threads: int = 16, **env):
+def stream_server(threads: int = 64, **env):
     """One gunicorn master with one gthread worker serving the stream app; yields its base URL."""
     port = free_port()
     with tempfile.NamedTemporaryFile("w+", prefix="axa-chat-gunicorn-", suffix=".log") as log:
