@@ -9,6 +9,7 @@ import pytest
 
 from axa.models.cmc.alert_settings import AlertSettings
 from axa.models.socweb.media_settings import MediaSettings
+from axa.models.stream.chat_settings import ChatSettings, load_chat_settings
 from axa.models.stream.settings import StreamSettings, load_stream_settings
 from axa.models.stream.viewer_settings import ViewerSettings, load_viewer_settings
 from axa.models.terminal.settings import TerminalSettings
@@ -75,7 +76,8 @@ def test_env_example_lists_every_variable():
     names |= {f"AXA_{vendor.upper()}_BASE_URL" for vendor in VENDORS}
     names |= {name for credentials in VENDOR_CREDENTIALS.values() for name, _ in credentials.values()}
     names |= {f.metadata["env"] for cls in (OpsSettings, SandboxConfig, StreamSettings, RtmpSettings, AlertSettings,
-                                            MediaSettings, ViewerSettings, TerminalSettings)
+                                            MediaSettings, ViewerSettings, TerminalSettings,
+                                            ChatSettings)
               for f in fields(cls) if "env" in f.metadata}
     names |= {f"AXA_SANDBOX_{vendor.upper()}_RPM" for vendor in DEFAULT_RPM}
     assert names - listed == set()
@@ -159,3 +161,12 @@ def test_viewer_settings_keep_the_heartbeat_inside_the_expiry():
             load_viewer_settings(bad)
     with pytest.raises(ConfigError, match="positive"):
         load_viewer_settings({"AXA_STREAM_HEARTBEAT_LIMIT": "0"})
+
+
+def test_chat_settings_are_positive():
+    assert load_chat_settings({}) == ChatSettings()
+    assert load_chat_settings({"AXA_STREAM_CHAT_RATE_MESSAGES": "10"}).rate_messages == 10
+    for bad in ({"AXA_STREAM_CHAT_RATE_MESSAGES": "0"}, {"AXA_STREAM_CHAT_RATE_SECONDS": "0"},
+                {"AXA_STREAM_CHAT_FRAME_BYTES": "100"}):
+        with pytest.raises(ConfigError):
+            load_chat_settings(bad)

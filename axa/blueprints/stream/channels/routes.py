@@ -25,7 +25,8 @@ from axa.platform.auth_hook import current_session
 from axa.platform.keyset import LINK_HEADER, KeysetQuerySchema, keyset_page, link_header
 
 blp = Blueprint("channels", __name__, url_prefix="/api/v1",
-                description="Channels: create, edit and delete your own; read anyone's")
+                description="Channels: create, edit and delete your own; read anyone's. Each channel's "
+                            "live chat is a WebSocket at `/api/v1/channels/{slug}/chat` (tag `channel_chat`)")
 SLUG = {"in": "path", "name": "slug", "description": "The channel's address (unknown: 404)",
         "schema": {"type": "string", "pattern": "^[a-z0-9-]{3,40}$"}}
 NOT_YOURS = "The channel is another user's (`not_owner`)"
