@@ -69,6 +69,10 @@ TASK_QUEUES = {
     "stream.notify.fan_out_go_live": "stream.notify",
     "stream.notify.sweep_fanouts": "stream.notify",
     "stream.notify.send_go_live_mail": "mail",
+    # stream: a recording -> VOD (register, remux/thumbnail/store), and the retention sweep
+    "stream.vod.register_recording": "stream.vod",
+    "stream.vod.process_recording": "stream.vod",
+    "stream.vod.sweep_vods": "stream.vod",
     # the paper terminal's matching: each quote batch written -> its open orders (and beat expiry)
     "terminal.matching.match_quotes": "terminal.matching",
     "terminal.matching.expire_orders": "terminal.matching",
@@ -80,7 +84,7 @@ QUEUE_NAMES = (
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
-    "stream.live", "stream.notify", "terminal.matching",
+    "stream.live", "stream.notify", "stream.vod", "terminal.matching",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
 
@@ -91,7 +95,7 @@ imports = (
     "axa.tasks.socweb.mail",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
-    "axa.tasks.stream.live", "axa.tasks.stream.notify",
+    "axa.tasks.stream.live", "axa.tasks.stream.notify", "axa.tasks.stream.vods",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
     "axa.tasks.terminal.matching",
 )
@@ -170,6 +174,8 @@ beat_schedule = {
     # go-live fan-outs whose chain broke resume from their last batch
     "stream-sweep-fanouts": {"task": "stream.notify.sweep_fanouts", "schedule": 60.0,
                              "options": {"expires": 55}},
+    # VODs past their channel's retention (and of deleted channels) go, files first
+    "stream-sweep-vods": {"task": "stream.vod.sweep_vods", "schedule": 600.0, "options": {"expires": 300}},
     "terminal-expire-orders": {"task": "terminal.matching.expire_orders", "schedule": 60.0,
                                "options": {"expires": 55}},
 }

@@ -8,9 +8,14 @@ from axa.blueprints.stream.keys.routes import blp as keys_blp
 from axa.blueprints.stream.notifications.routes import blp as notifications_blp
 from axa.blueprints.stream.sessions.routes import blp as sessions_blp
 from axa.blueprints.stream.subscriptions.routes import blp as subscriptions_blp
+from axa.blueprints.stream.vods.routes import blp as vods_blp
 from axa.models.stream.settings import load_stream_settings
+from axa.models.stream.vod_settings import load_vod_settings
+from axa.platform.errors import handle_unavailable
+from axa.platform.storage import StorageUnavailable
 
-BLUEPRINTS = [me_blp, channels_blp, keys_blp, sessions_blp, subscriptions_blp, notifications_blp]
+BLUEPRINTS = [me_blp, channels_blp, keys_blp, sessions_blp, subscriptions_blp, notifications_blp,
+              vods_blp]
 
 
 def init_app(app):
@@ -18,4 +23,6 @@ def init_app(app):
     checked now) and the ingest hooks."""
     settings = app.config.setdefault("AXA_STREAM", load_stream_settings())
     ingest_service.networks(settings.hook_addresses)
+    app.config.setdefault("AXA_VOD", load_vod_settings())  # recordings (item 9); storage down: 503
+    app.register_error_handler(StorageUnavailable, handle_unavailable)
     app.register_blueprint(ingest_blp)

@@ -11,6 +11,7 @@ from axa.models.stream.live import LiveSession  # noqa: E402
 from axa.models.stream.notifications import Inbox, Notification  # noqa: E402
 from axa.models.stream.subscriptions import Subscription  # noqa: E402
 from axa.models.stream.users import User  # noqa: E402
+from axa.models.stream.vods import ChannelRecording, Vod  # noqa: E402
 
-__all__ = ["Channel", "GoLiveFanout", "Inbox", "LiveSession", "Notification", "SentMail", "StreamKey",
-           "Subscription", "User", "db", "golive"]
+__all__ = ["Channel", "ChannelRecording", "GoLiveFanout", "Inbox", "LiveSession", "Notification", "SentMail",
+           "StreamKey", "Subscription", "User", "Vod", "db", "golive"]
