@@ -10,6 +10,7 @@ import pytest
 from axa.models.cmc.alert_settings import AlertSettings
 from axa.models.socweb.media_settings import MediaSettings
 from axa.models.stream.settings import StreamSettings, load_stream_settings
+from axa.models.stream.vod_settings import VodSettings
 from axa.platform.config import (
     DEV_ORIGINS,
     VENDOR_CREDENTIALS,
@@ -73,7 +74,7 @@ def test_env_example_lists_every_variable():
     names |= {f"AXA_{vendor.upper()}_BASE_URL" for vendor in VENDORS}
     names |= {name for credentials in VENDOR_CREDENTIALS.values() for name, _ in credentials.values()}
     names |= {f.metadata["env"] for cls in (OpsSettings, SandboxConfig, StreamSettings, RtmpSettings, AlertSettings,
-                                            MediaSettings)
+                                            MediaSettings, VodSettings)
               for f in fields(cls) if "env" in f.metadata}
     names |= {f"AXA_SANDBOX_{vendor.upper()}_RPM" for vendor in DEFAULT_RPM}
     assert names - listed == set()
