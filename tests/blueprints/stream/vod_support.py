@@ -40,9 +40,9 @@ def use_vods(app, tmp_path: Path, **changes) -> dict:
     ``changes`` say otherwise); the folders."""
     folders = {"recordings": tmp_path / "recordings", "vods": tmp_path / "vods"}
     folders["recordings"].mkdir(parents=True, exist_ok=True)
-    app.config["AXA_VOD"] = dataclasses.replace(
-        app.config["AXA_VOD"], recordings_dir=str(folders["recordings"]),
-        storage_url=f"file://{folders['vods']}", **changes)
+    changes = {"recordings_dir": str(folders["recordings"]), "storage_url": f"file://{folders['vods']}",
+               **changes}
+    app.config["AXA_VOD"] = dataclasses.replace(app.config["AXA_VOD"], **changes)
     return folders
 
 
