@@ -75,6 +75,10 @@ TASK_QUEUES = {
     "stream.recommend.recommend_users": "stream.recommend",
     # stream: chat messages buffered in Redis, written in batches
     "stream.chat.persist_messages": "stream.chat",
+    # stream: a recording -> VOD (register, remux/thumbnail/store), and the retention sweep
+    "stream.vod.register_recording": "stream.vod",
+    "stream.vod.process_recording": "stream.vod",
+    "stream.vod.sweep_vods": "stream.vod",
     # the paper terminal's matching: each quote batch written -> its open orders (and beat expiry)
     "terminal.matching.match_quotes": "terminal.matching",
     "terminal.matching.expire_orders": "terminal.matching",
@@ -97,7 +101,8 @@ QUEUE_NAMES = (
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
-    "stream.live", "stream.notify", "stream.viewers", "stream.recommend", "stream.chat", "terminal.matching",
+    "stream.live", "stream.notify", "stream.viewers", "stream.recommend", "stream.chat", "stream.vod",
+    "terminal.matching",
     "cmc.paper", "terminal.paper", "stocks.journal", "terminal.diary", "stocks.diary", "stocks.diary_imports",
 )
 UNROUTED_QUEUE = "axa.unrouted"  # must stay empty: every task is routed explicitly
@@ -110,7 +115,7 @@ imports = (
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live", "axa.tasks.stream.notify", "axa.tasks.stream.viewers",
-    "axa.tasks.stream.recommend", "axa.tasks.stream.chat",
+    "axa.tasks.stream.recommend", "axa.tasks.stream.chat", "axa.tasks.stream.vods",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
     "axa.tasks.terminal.matching", "axa.tasks.cmc.paper", "axa.tasks.terminal.paper",
     "axa.tasks.stocks.journal", "axa.tasks.terminal.history",
@@ -199,6 +204,8 @@ beat_schedule = {
     # chat messages whose batch kick was lost (broker down) are written anyway
     "stream-chat-persist": {"task": "stream.chat.persist_messages", "schedule": 10.0,
                             "options": {"expires": 9}},
+    # VODs past their channel's retention (and of deleted channels) go, files first
+    "stream-sweep-vods": {"task": "stream.vod.sweep_vods", "schedule": 600.0, "options": {"expires": 300}},
     "terminal-expire-orders": {"task": "terminal.matching.expire_orders", "schedule": 60.0,
                                "options": {"expires": 55}},
     # portfolios linked to a paper account catch up with its fills (a lost message costs a minute)

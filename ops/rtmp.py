@@ -65,6 +65,7 @@ def render(settings: RtmpSettings, folder: Path, hooks: str, host: str = "127.0.
     """The configuration of a server keeping its files under ``folder`` and calling ``hooks``."""
     return ConfigTemplate(TEMPLATE.read_text()).substitute(
         user=user_directive(), module=settings.module, dir=folder, hls_dir=folder / "hls", host=host,
+        recordings_dir=folder / "recordings",
         hooks=hooks,
         query=f"?secret={quote(secret, safe='')}" if secret else "",
         rtmp_port=settings.port + offset, hls_port=settings.hls_port + offset)
@@ -73,7 +74,7 @@ def render(settings: RtmpSettings, folder: Path, hooks: str, host: str = "127.0.
 def write(settings: RtmpSettings, folder: Path, hooks: str, **kwargs) -> Path:
     """Render the configuration into ``folder/nginx.conf`` (its folders made, 0600: it may hold
     the hook secret)."""
-    for sub in ("hls", "tmp"):
+    for sub in ("hls", "tmp", "recordings"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     conf = folder / "nginx.conf"
     conf.touch(mode=0o600)
@@ -90,11 +91,14 @@ def process(settings: RtmpSettings, conf: Path) -> Proc:
     return Proc("nginx-rtmp", "exec " + shlex.join(command(settings, conf)))
 
 
-def app_env(settings: RtmpSettings, offset: int = 0, public_host: str = "localhost") -> dict[str, str]:
-    """What the stream app must know of this server: its relay target and its playback URL."""
+def app_env(settings: RtmpSettings, offset: int = 0, public_host: str = "localhost",
+            folder: Path | None = None) -> dict[str, str]:
+    """What the stream app must know of this server: its relay target and its playback URL (and,
+    given the server's folder, where it records)."""
     hls = f"http://{public_host}:{settings.hls_port + offset}/hls"
+    recordings = {"AXA_VOD_RECORDINGS_DIR": str(folder / "recordings")} if folder is not None else {}
     return {"AXA_STREAM_RELAY_URL": f"rtmp://127.0.0.1:{settings.port + offset}/hls/{{slug}}",
-            "AXA_STREAM_PLAYBACK_URL": hls + "/{slug}/index.m3u8"}
+            "AXA_STREAM_PLAYBACK_URL": hls + "/{slug}/index.m3u8", **recordings}
 
 
 def hooks_url(offset: int = 0) -> str:
@@ -120,7 +124,7 @@ def prepare_run(var_dir: Path, offset: int, host: str, say) -> bool:
     from axa.models.stream.settings import load_stream_settings
     write(settings, folder_of(var_dir), hooks_url(offset), host=host, offset=offset,
           secret=load_stream_settings().hook_secret)
-    for name, value in app_env(settings, offset).items():
+    for name, value in app_env(settings, offset, folder=folder_of(var_dir)).items():
         if env_value(name) is None:
             os.environ[name] = value
     return True

@@ -16,11 +16,13 @@ from __future__ import annotations
 import functools
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import boto3
+from boto3.exceptions import S3UploadFailedError
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -55,6 +57,22 @@ class FolderStorage:
             os.replace(tmp, path)
         except OSError as exc:
             raise StorageUnavailable(f"media folder: {exc}") from exc
+
+    def put_file(self, key: str, source: str | os.PathLike, content_type: str) -> None:
+        """A file's content under ``key``, copied whole (a large file never sits in memory)."""
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as data:
+                shutil.copyfileobj(data, out, 1024 * 1024)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise StorageUnavailable(f"media folder: {exc}") from exc
+
+    def local_path(self, key: str) -> Path:
+        """Where the object of ``key`` lies (for the app serving it, with byte ranges)."""
+        return self._path(key)
 
     def get(self, key: str) -> bytes:
         try:
@@ -107,6 +125,15 @@ class S3Storage:
     def put(self, key: str, data: bytes, content_type: str) -> None:
         self._call("put_object", Key=check_key(key), Body=data, ContentType=content_type,
                    ContentDisposition="inline", CacheControl="public, max-age=31536000, immutable")
+
+    def put_file(self, key: str, source: str | os.PathLike, content_type: str) -> None:
+        """A file's content under ``key``, streamed (multipart when large)."""
+        try:
+            self.client.upload_file(str(source), self.bucket, check_key(key), ExtraArgs={
+                "ContentType": content_type, "ContentDisposition": "inline",
+                "CacheControl": "public, max-age=31536000, immutable"})
+        except (ClientError, BotoCoreError, S3UploadFailedError) as exc:
+            raise StorageUnavailable(f"S3 upload_file: {type(exc).__name__}") from exc
 
     def get(self, key: str) -> bytes:
         return self._call("get_object", Key=check_key(key))["Body"].read()

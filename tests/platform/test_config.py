@@ -12,6 +12,7 @@ from axa.models.socweb.media_settings import MediaSettings
 from axa.models.stream.chat_settings import ChatSettings, load_chat_settings
 from axa.models.stream.settings import StreamSettings, load_stream_settings
 from axa.models.stream.viewer_settings import ViewerSettings, load_viewer_settings
+from axa.models.stream.vod_settings import VodSettings
 from axa.models.terminal.settings import TerminalSettings
 from axa.platform.config import (
     DEV_ORIGINS,
@@ -77,7 +78,7 @@ def test_env_example_lists_every_variable():
     names |= {name for credentials in VENDOR_CREDENTIALS.values() for name, _ in credentials.values()}
     names |= {f.metadata["env"] for cls in (OpsSettings, SandboxConfig, StreamSettings, RtmpSettings, AlertSettings,
                                             MediaSettings, ViewerSettings, TerminalSettings,
-                                            ChatSettings)
+                                            ChatSettings, VodSettings)
               for f in fields(cls) if "env" in f.metadata}
     names |= {f"AXA_SANDBOX_{vendor.upper()}_RPM" for vendor in DEFAULT_RPM}
     assert names - listed == set()

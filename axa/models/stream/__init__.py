@@ -15,7 +15,9 @@ from axa.models.stream.notifications import Inbox, Notification  # noqa: E402
 from axa.models.stream.recommendations import Recommendation  # noqa: E402
 from axa.models.stream.subscriptions import Subscription  # noqa: E402
 from axa.models.stream.users import User  # noqa: E402
+from axa.models.stream.vods import ChannelRecording, Vod  # noqa: E402
 
-__all__ = ["Channel", "ChatAudit", "ChatBan", "ChatDeletion", "ChatMessage", "ChatModerator", "ChatRules",
-           "GoLiveFanout", "Inbox", "LiveSession", "Notification", "Recommendation", "SentMail",
-           "SessionViewers", "StreamKey", "Subscription", "User", "WatchHistory", "db", "golive"]
+__all__ = ["Channel", "ChannelRecording", "ChatAudit", "ChatBan", "ChatDeletion", "ChatMessage",
+           "ChatModerator", "ChatRules", "GoLiveFanout", "Inbox", "LiveSession", "Notification", "Recommendation",
+           "SentMail",
+           "SessionViewers", "StreamKey", "Subscription", "User", "Vod", "WatchHistory", "db", "golive"]

@@ -11,8 +11,10 @@ nginx-rtmp (ops/nginx-rtmp.conf.template; form POSTs, ``name`` is the stream key
   the key is still allowed, and the channel marked publishing again (a heartbeat: a lost publish
   event, or a second encoder's publish done, cannot take a streaming channel offline); 403 once
   the key is revoked or expired (nginx-rtmp then drops the stream).
-* ``POST /internal/ingest/nginx/publish-done`` (``on_publish_done``) and ``.../record-done``
-  (``on_record_done``): 204.
+* ``POST /internal/ingest/nginx/publish-done`` (``on_publish_done``): 204.
+* ``POST /internal/ingest/nginx/record-done`` (``on_record_done`` of the ``hls`` application): the
+  recording goes to the ``stream.vod`` graph (ingest/recordings.py); 204, or 400 when the form
+  names no recording of the recordings folder.
 
 MediaMTX (``authMethod: http``, ``authHTTPAddress: http://<stream app>/internal/ingest/mediamtx/auth``;
 JSON ``user``, ``password``, ``token``, ``ip``, ``action``, ``path``, ``protocol``, ``id``,
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from axa.blueprints.stream.ingest import service
+from axa.blueprints.stream.ingest import recordings, service
 
 blp = Blueprint("ingest_hooks", __name__, url_prefix="/internal/ingest")
 NO_CONTENT = ("", 204)
@@ -59,7 +61,8 @@ def nginx_publish_done():
 
 @blp.post("/nginx/record-done")
 def nginx_record_done():
-    return NO_CONTENT  # recordings become VODs in a later part of issue 11 (item 9)
+    recordings.hand_over(request.form.get("name", ""), request.form.get("path", ""))
+    return NO_CONTENT
 
 
 @blp.post("/mediamtx/auth")
