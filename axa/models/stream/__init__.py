@@ -18,6 +18,6 @@ from axa.models.stream.users import User  # noqa: E402
 from axa.models.stream.vods import ChannelRecording, Vod  # noqa: E402
 
 __all__ = ["Channel", "ChannelRecording", "ChatAudit", "ChatBan", "ChatDeletion", "ChatMessage",
-           "ChatModerator", "ChatRules", "GoLiveFanout", "Inbox", "LiveSession", "Notification", "Recommendation",
-           "SentMail",
-           "SessionViewers", "StreamKey", "Subscription", "User", "Vod", "WatchHistory", "db", "golive"]
+           "ChatModerator", "ChatRules", "GoLiveFanout", "Inbox", "LiveSession", "Notification",
+           "Recommendation", "SentMail", "SessionViewers", "StreamKey", "Subscription", "User", "Vod",
+           "WatchHistory", "db", "golive"]
