@@ -48,6 +48,7 @@ DOCS_PATH = "/api/v1/docs/all"
 CELERY = "-m celery -A axa.platform.celery_app"
 REDIS_URLS = ("AXA_REDIS_URL", "AXA_RESULT_URL", "AXA_BROKER_URL")
 DEV_WEB = {"AXA_WEB_WORKERS": "1", "AXA_WEB_THREADS": "8"}  # one process per app, threads for the rest
+STREAM_THREADS = "64"  # each open chat WebSocket holds one of the stream app's threads
 
 
 # --- settings of the run ------------------------------------------------------------------------
@@ -120,7 +121,8 @@ def pool_options(group: str, concurrency: int) -> list[str]:
 def web_processes(host: str, offset: int) -> list[Proc]:
     py = shlex.quote(sys.executable)
     return [Proc(f"web.{sub}", f"exec {py} -m gunicorn -c ops/gunicorn.conf.py "
-                               f"--bind {host}:{PORTS[sub] + offset} wsgi:app", {"AXA_SUBSYSTEM": sub})
+                               f"--bind {host}:{PORTS[sub] + offset} wsgi:app",
+                 {"AXA_SUBSYSTEM": sub, **({"AXA_WEB_THREADS": STREAM_THREADS} if sub == "stream" else {})})
             for sub in SUBSYSTEMS]
 
 
