@@ -21,13 +21,16 @@ as its callback, which marks the (zone, local day) done in ``digest_dispatches``
 (the log and Flower show them too). A beat or broker down at the hour catches up later that local
 day.
 
-The chord is a convenience, not the record. Its header keeps results (``ignore_result=False`` on
-``send_digest``; the platform ignores them otherwise) in the Redis result backend, which joins
-it; a batch lost for good (a worker killed past the redelivery cap, retries exhausted) never
-completes the chord, so the callback never runs. So the per-user row (``notification_digests``,
-user and local day, written under an advisory lock with the mail's ledger) decides who is owed
-a digest, and a zone's day not done within ``STALE`` is dispatched again to those still owed:
-nothing lost, nothing doubled.
+The chord is a convenience, not the record. Celery's canvas documents that a chord's header tasks
+must keep their results, so ``send_digest`` sets ``ignore_result=False`` (the platform ignores
+results otherwise); the Redis result backend (``AXA_RESULT_URL``) joins the header itself (in
+Celery 5.7 it counts the parts even for tasks that ignore results: checked with a real worker). A
+worker killed inside the header is redelivered (late acks), so the chord still completes; but a
+batch lost for good (past the redelivery cap, retries exhausted, a failure) never completes it
+and the callback never runs, and a batch run twice can fire it early. So the per-user row
+(``notification_digests``, user and local day, written under an advisory lock with the mail's
+ledger) decides who is owed a digest, and a zone's day not done within ``STALE`` is dispatched
+again to those still owed: nothing lost, nothing doubled.
 """
 from __future__ import annotations
 

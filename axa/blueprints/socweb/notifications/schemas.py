@@ -81,11 +81,14 @@ def _known_zone(name: str) -> None:
         raise ValidationError("Not an IANA time zone name (such as Europe/Paris).")
 
 
+ZONE_DOC = (f"Your time zone, an IANA name (default `{DEFAULT_ZONE}`): the daily digest goes at its "
+            "hour there, for your local day")
+
+
 def _zone(required: bool = False):
+    description = ZONE_DOC if required else ZONE_DOC + "; a name the time zone database does not know: 422"
     return fields.String(required=required, validate=[validate.Length(min=1, max=ZONE_MAX), _known_zone],
-                         metadata={"description": f"Your time zone, an IANA name (default `{DEFAULT_ZONE}`): "
-                                                  "the daily digest goes at its hour there, for your "
-                                                  "local day", "example": "Europe/Paris"})
+                         metadata={"description": description, "example": "Europe/Paris"})
 
 
 class PreferencesPatchSchema(Schema):
