@@ -46,7 +46,7 @@ from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 
 from axa.models.socweb import DigestDispatch, NotificationDigest, NotificationSetting, OutboxEntry, db
 from axa.models.socweb import notifications as made_by
-from axa.models.socweb.digests import zone_of_column
+from axa.models.socweb.digests import STALE, zone_of_column
 from axa.models.socweb.notifications import Notification
 from axa.models.socweb.notify_mail import mode_of
 from axa.platform import clock
@@ -141,7 +141,8 @@ def zones_due(now: datetime) -> list[tuple[str, date]]:
 
 def dispatch_zone(zone: str, day: date, now: datetime) -> int:
     """A chord: ``send_digest`` batches of the zone's users owed their ``day``'s digest, then
-    ``record_digests``. The dispatch row is committed before publishing; nobody owed: done now."""
+    ``record_digests``; nobody owed: done now. The dispatch row is committed before publishing; a
+    publish that fails (broker down) marks it stale at once, so the next tick tries again."""
     users = digest_due(zone, day, now)
     if not users:
         DigestDispatch.done(zone, day, now)
@@ -151,7 +152,13 @@ def dispatch_zone(zone: str, day: date, now: datetime) -> int:
     DigestDispatch.dispatched(zone, day, len(users), len(batches), now)
     db.session.commit()
     header = group(send_digest.s(batch, day.isoformat()) for batch in batches)
-    chord(header)(record_digests.s(zone, day.isoformat()))
+    try:
+        chord(header)(record_digests.s(zone, day.isoformat()))
+    except Exception:
+        db.session.rollback()
+        DigestDispatch.dispatched(zone, day, len(users), len(batches), now - STALE)
+        db.session.commit()
+        raise
     log.info("digest: %s %s dispatched, %d users in %d batches", zone, day, len(users), len(batches))
     return len(users)
 

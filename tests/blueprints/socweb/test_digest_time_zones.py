@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from kombu.exceptions import OperationalError
 from sqlalchemy import select, update
 
 from axa.models.socweb import DigestDispatch, NotificationDigest, db
@@ -144,3 +145,20 @@ def test_the_time_zone_preference_is_an_iana_name(socweb, sign_up):
         assert set(refused.get_json()["errors"]["json"]) == {"time_zone"}, bad
     final = socweb.get("/api/v1/notifications/preferences", headers=ada.headers).get_json()
     assert final["time_zone"] == "Asia/Kolkata"
+
+
+def test_a_broker_down_at_the_hour_is_caught_up_at_the_next_tick(socweb, apps, people, monkeypatch):
+    _, bob, _ = people
+    app = apps["socweb"]
+    moment = JAN_14.replace(hour=16)  # Los Angeles 08:00
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(notify, "chord", broker_down)
+        with pytest.raises(OperationalError):
+            dispatch(app, moment)
+    assert digest_days(app, bob) == [] and mails(to=bob.email) == []
+    assert dispatch(app, moment + timedelta(minutes=15)) == 1  # the next tick, not an hour later
+    assert digest_days(app, bob) == [date(2026, 1, 14)] and len(mails(to=bob.email)) == 1
