@@ -36,6 +36,7 @@ TASK_QUEUES = {
     "socweb.notify.notify_mentions": "socweb.notify",
     "socweb.notify.notify_comment": "socweb.notify",
     "socweb.notify.dispatch_digests": "socweb.notify",
+    "socweb.notify.record_digests": "socweb.notify",  # the callback of a time zone's digest chord
     "socweb.mail.send_notifications": "mail",
     "socweb.mail.send_digest": "mail",
     # market data: beat -> dispatch -> poll (one queue per vendor) -> format (bulk upserts)

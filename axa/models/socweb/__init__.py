@@ -18,7 +18,9 @@ from axa.models.socweb.notify_mail import (  # noqa: E402
     NotificationMail,
     NotificationPreference,
 )
+from axa.models.socweb.digests import DigestDispatch, NotificationSetting  # noqa: E402
 
-__all__ = ["Block", "Comment", "Favorite", "Like", "Media", "Mute", "Notification", "NotificationDigest",
-           "NotificationMail", "NotificationMarker", "NotificationPreference", "OutboxEntry", "Post",
-           "PostEdit", "PostTag", "Profile", "Report", "Subscription", "User", "db"]
+__all__ = ["Block", "Comment", "DigestDispatch", "Favorite", "Like", "Media", "Mute", "Notification",
+           "NotificationDigest", "NotificationMail", "NotificationMarker", "NotificationPreference",
+           "NotificationSetting", "OutboxEntry", "Post", "PostEdit", "PostTag", "Profile", "Report",
+           "Subscription", "User", "db"]

@@ -167,9 +167,8 @@ def _digest_context(user: User, items: list[Notification]) -> dict:
             "unsubscribe": [(kind, unsubscribe_link(user.id, kind)) for kind in kinds]}
 
 
-@shared_task(name="socweb.mail.send_digest", soft_time_limit=55, time_limit=60, **RETRY)
-def send_digest(user_id: int, day: str) -> str:
-    """The user's digest for ``day`` (ISO date): once per user and day."""
+def digest_for(user_id: int, day: str) -> str:
+    """The user's digest for ``day`` (ISO date, the user's local day): once per user and day."""
     _lock(LOCK_DIGEST, user_id)
     user = _recipient(user_id)
     if user is None or db.session.get(NotificationDigest, (user_id, date.fromisoformat(day))) is not None:
@@ -186,3 +185,15 @@ def send_digest(user_id: int, day: str) -> str:
     db.session.add(NotificationDigest(user_id=user_id, day=date.fromisoformat(day), through_id=items[-1].id))
     db.session.commit()
     return "sent"
+
+
+@shared_task(name="socweb.mail.send_digest", soft_time_limit=280, time_limit=300, ignore_result=False,
+             **RETRY)
+def send_digest(user_ids: list[int] | int, day: str) -> dict[str, int]:
+    """A batch of digests for one local day (a chord's header: its result is kept, so the chord's
+    callback runs). A retried batch skips the users it already mailed."""
+    outcomes = {"sent": 0, "empty": 0, "skipped": 0}
+    for user_id in [user_ids] if isinstance(user_ids, int) else user_ids:  # an int: a message of before
+        outcome = digest_for(user_id, day)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes

@@ -38,7 +38,7 @@ def test_preferences_have_defaults_and_change_per_type(socweb, pair):
     ada, _ = pair
     got = socweb.get("/api/v1/notifications/preferences", headers=ada.headers)
     assert got.get_json() == {"subscription": "digest", "like": "digest", "comment": "instant",
-                              "mention": "instant", "reply": "instant"}
+                              "mention": "instant", "reply": "instant", "time_zone": "UTC"}
     changed = socweb.patch("/api/v1/notifications/preferences", json={"like": "instant", "reply": "none"},
                            headers=ada.headers)
     assert changed.status_code == 200
@@ -87,7 +87,7 @@ def test_the_daily_digest_goes_once_per_day_with_its_unsubscribe_links(socweb, p
     with apps["socweb"].app_context():
         assert notify.dispatch_digests() == 1
         assert notify.dispatch_digests() == 0  # sent today
-        assert mail.send_digest(ada.id, datetime.now(UTC).date().isoformat()) == "skipped"
+        assert mail.digest_for(ada.id, datetime.now(UTC).date().isoformat()) == "skipped"
         db.session.remove()
     [digest] = mails(to=ada.email)
     text = digest.get_body(preferencelist=("plain",)).get_content()

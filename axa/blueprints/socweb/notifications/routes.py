@@ -19,7 +19,6 @@ from axa.blueprints.socweb.notifications.schemas import (
     UnsubscribedSchema,
     UnsubscribeQuerySchema,
 )
-from axa.models.socweb import NotificationPreference
 from axa.platform.api import Blueprint
 from axa.platform.auth_hook import current_session
 from axa.platform.keyset import LINK_HEADER, link_header
@@ -80,14 +79,16 @@ class Preferences(MethodView):
     @blp.login_required
     @blp.response(200, PreferencesSchema)
     def get(self):
-        """Your mail preference per notification type"""
-        return NotificationPreference.of(current_session().user_id)
+        """Your mail preference per notification type, and your time zone for the daily digest"""
+        return service.preferences(current_session().user_id)
 
     @blp.login_required
     @blp.arguments(PreferencesPatchSchema)
     @blp.response(200, PreferencesSchema)
     def patch(self, data):
-        """Change your mail preferences: `instant`, `digest` (daily) or `none` per type"""
+        """Change your mail preferences: `instant`, `digest` (daily) or `none` per type; your time zone
+
+        The daily digest goes at the same local hour in your time zone, and covers your local day."""
         return service.choose(current_session().user_id, data)
 
 

@@ -2,9 +2,10 @@
 preferences."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from axa.blueprints.socweb.posts.schemas import AuthorSchema
+from axa.models.socweb.digests import DEFAULT_ZONE, ZONE_MAX, known_zones
 from axa.models.socweb.notifications import TYPES
 from axa.models.socweb.notify_mail import DEFAULTS, MODES
 from axa.platform.fields import Timestamp
@@ -75,13 +76,30 @@ def _mode(kind: str, required: bool = False):
                          metadata={"description": f"Default `{DEFAULTS[kind]}`", "enum": list(MODES)})
 
 
+def _known_zone(name: str) -> None:
+    if name not in known_zones():
+        raise ValidationError("Not an IANA time zone name (such as Europe/Paris).")
+
+
+ZONE_DOC = (f"Your time zone, an IANA name (default `{DEFAULT_ZONE}`): the daily digest goes at its "
+            "hour there, for your local day")
+
+
+def _zone(required: bool = False):
+    description = ZONE_DOC if required else ZONE_DOC + "; a name the time zone database does not know: 422"
+    return fields.String(required=required, validate=[validate.Length(min=1, max=ZONE_MAX), _known_zone],
+                         metadata={"description": description, "example": "Europe/Paris"})
+
+
 class PreferencesPatchSchema(Schema):
-    """Mail for each type: `instant`, `digest` (daily) or `none`; the types left out keep theirs."""
+    """Mail for each type: `instant`, `digest` (daily) or `none`, and your time zone; what is left
+    out keeps its value."""
     subscription = _mode("subscription")
     like = _mode("like")
     comment = _mode("comment")
     mention = _mode("mention")
     reply = _mode("reply")
+    time_zone = _zone()
 
 
 class PreferencesSchema(Schema):
@@ -90,6 +108,7 @@ class PreferencesSchema(Schema):
     comment = _mode("comment", True)
     mention = _mode("mention", True)
     reply = _mode("reply", True)
+    time_zone = _zone(True)
 
 
 class UnsubscribeQuerySchema(Schema):

@@ -8,7 +8,15 @@ from sqlalchemy import Select, and_, case, delete, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
 from axa.blueprints.socweb.posts.presenter import author_card
-from axa.models.socweb import Comment, Notification, NotificationMarker, NotificationPreference, Post, db
+from axa.models.socweb import (
+    Comment,
+    Notification,
+    NotificationMarker,
+    NotificationPreference,
+    NotificationSetting,
+    Post,
+    db,
+)
 from axa.models.socweb.notifications import may_see, visible_clause
 from axa.models.socweb.reading import active, authors
 from axa.platform.keyset import LIMIT_DEFAULT, Page, keyset_page
@@ -128,6 +136,14 @@ def dismiss(user_id: int, notification_id: int) -> None:
 
 
 def choose(user_id: int, changes: dict[str, str]) -> dict[str, str]:
+    """Set modes per type and the time zone; the preferences after."""
+    zone = changes.pop("time_zone", None)
     NotificationPreference.choose(user_id, changes)
+    if zone is not None:
+        NotificationSetting.set_zone(user_id, zone)
     db.session.commit()
-    return NotificationPreference.of(user_id)
+    return preferences(user_id)
+
+
+def preferences(user_id: int) -> dict[str, str]:
+    return {**NotificationPreference.of(user_id), "time_zone": NotificationSetting.zone_of(user_id)}
