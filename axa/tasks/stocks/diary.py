@@ -64,6 +64,9 @@ def record(fill: dict) -> bool:
     if added:
         db.session.get(DiaryAccount, account_id).touch()
     db.session.commit()
+    if added:  # its trade's MFE/MAE counted again (stocks.journal)
+        from axa.tasks.stocks.journal import trades_changed  # it imports the blueprints, which import this
+        trades_changed(account_id, [fill["symbol"].upper()[:SYMBOL_MAX]])
     return added
 
 

@@ -162,4 +162,7 @@ def import_csv(import_id: int) -> str:
         db.session.get(DiaryAccount, job.account_id).touch()
     db.session.commit()
     get_redis().delete(progress_key(import_id))
+    if report.imported:  # the trades' MFE/MAE counted again (stocks.journal)
+        from axa.tasks.stocks.journal import trades_changed  # it imports the blueprint, which imports this
+        trades_changed(job.account_id)
     return "done"

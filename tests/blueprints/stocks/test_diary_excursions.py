@@ -14,6 +14,7 @@ Short: sell 5 @ 118 03-03, buy 5 @ 105 03-04: highest 130, lowest 90: MFE (118 -
 MAE (118 - 130) x 5 = -60, best exit 90, its P&L 140."""
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -123,3 +124,18 @@ def test_the_task_called_directly_is_idempotent_and_drops_what_no_trade_opens(ma
         db.session.remove()
     assert [(r[0], r[1]) for r in rows] == [(opening, Decimal(40))]  # (120 - 100) x 2
     assert compute_excursions(10**12) == {}
+
+
+def test_an_import_has_its_trades_excursions_computed(trader, history):
+    account = trader.new()
+    csv_text = ("when,what,way,how many,at,cost\n2026-03-02 15:00,jrnlx,b,10,100,1\n"
+                "2026-03-03 16:00,jrnlx,s,10,112,2\n")
+    mapping = ('{"symbol": "what", "side": "way", "quantity": "how many", "price": "at", "fee": "cost", '
+               '"time": "when", "time_format": "%Y-%m-%d %H:%M"}')
+    answer = trader.call("post", f"/accounts/{account}/imports", content_type="multipart/form-data",
+                         data={"file": (io.BytesIO(csv_text.encode()), "t.csv"), "preset": "generic",
+                               "mapping": mapping})
+    assert answer.status_code == 202, answer.get_json()
+    [trade] = trader.call("get", f"/accounts/{account}/trades").get_json()["trades"]
+    excursion = excursion_of(trader, account, trade["id"])
+    assert (excursion["status"], excursion["mfe"], excursion["mae"]) == ("computed", "200", "-50")
