@@ -24,12 +24,13 @@ from datetime import UTC, datetime
 
 from celery import shared_task
 from marshmallow import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from axa.blueprints.cmc.portfolios import service
 from axa.blueprints.cmc.portfolios.schemas import TransactionCreateSchema
 from axa.blueprints.cmc.watchlists.service import checked_target
+from axa.models import import_jobs
 from axa.models.cmc import Portfolio, PortfolioImport, PortfolioTransaction, db
 from axa.models.cmc.imports import REJECTED_KEPT
 from axa.platform.redis_client import get_redis
@@ -122,33 +123,11 @@ def _apply(portfolio: Portfolio, lines: list[tuple[int, dict]], report: Report) 
     return kept
 
 
-def _claim(import_id: int) -> PortfolioImport | None:
-    """The import row, marked running (committed, for its page) then locked for this run; None when
-    it is finished or another copy of the job holds it."""
-    started = db.session.execute(update(PortfolioImport).where(
-        PortfolioImport.id == import_id, PortfolioImport.status.in_(("queued", "running")))
-        .values(status="running")).rowcount
-    db.session.commit()
-    job = db.session.scalar(select(PortfolioImport).where(PortfolioImport.id == import_id)
-                            .with_for_update(skip_locked=True)) if started else None
-    if job is None or job.status != "running":
-        db.session.rollback()
-        return None
-    return job
-
-
-def _fail(import_id: int, exc: Exception) -> None:
-    db.session.rollback()
-    log.exception("portfolio import %s failed", import_id)
-    failed = {"status": "failed", "error": f"The import stopped: {type(exc).__name__}.",
-              "finished_at": datetime.now(UTC)}
-    db.session.execute(update(PortfolioImport).where(PortfolioImport.id == import_id).values(**failed))
-    db.session.commit()
 
 
 @shared_task(name="cmc.imports.import_csv", soft_time_limit=240, time_limit=300)
 def import_csv(import_id: int) -> str:
-    job = _claim(import_id)
+    job = import_jobs.claim(db.session, PortfolioImport, import_id)
     if job is None:
         return "skipped"  # finished before, or running in another worker
     portfolio = db.session.scalar(select(Portfolio).where(Portfolio.id == job.portfolio_id).with_for_update())
@@ -156,7 +135,7 @@ def import_csv(import_id: int) -> str:
     try:
         job.imported = _apply(portfolio, _checked_lines(job.csv_text, report, import_id), report)
     except Exception as exc:
-        _fail(import_id, exc)
+        import_jobs.fail(db.session, PortfolioImport, import_id, exc)
         return "failed"
     job.duplicates, job.rejected_count = report.duplicates, report.count
     job.rejected = sorted(report.rejected, key=lambda entry: entry["line"])

@@ -22,8 +22,9 @@ import logging
 from datetime import UTC, datetime
 
 from celery import shared_task
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
+from axa.models import import_jobs
 from axa.models.stocks import DiaryAccount, DiaryExecution, DiaryImport, db
 from axa.models.stocks import diary_brokers as brokers
 from axa.models.stocks.diary import fingerprint_of
@@ -110,28 +111,6 @@ def store(account_id: int, rows: list[tuple], report: Report, limit: int | None)
     db.session.execute(text("DROP TABLE diary_import_rows"))
 
 
-def _claim(import_id: int) -> DiaryImport | None:
-    """The import row, marked running (committed, for its page) then locked for this run; None when
-    it is finished or another copy of the job holds it."""
-    started = db.session.execute(update(DiaryImport).where(
-        DiaryImport.id == import_id, DiaryImport.status.in_(("queued", "running")))
-        .values(status="running")).rowcount
-    db.session.commit()
-    job = db.session.scalar(select(DiaryImport).where(DiaryImport.id == import_id)
-                            .with_for_update(skip_locked=True)) if started else None
-    if job is None or job.status != "running":
-        db.session.rollback()
-        return None
-    return job
-
-
-def _fail(import_id: int, exc: Exception) -> None:
-    db.session.rollback()
-    log.exception("diary import %s failed", import_id)
-    failed = {"status": "failed", "error": f"The import stopped: {type(exc).__name__}.",
-              "finished_at": datetime.now(UTC)}
-    db.session.execute(update(DiaryImport).where(DiaryImport.id == import_id).values(**failed))
-    db.session.commit()
 
 
 def run(job: DiaryImport) -> Report:
@@ -147,13 +126,13 @@ def run(job: DiaryImport) -> Report:
 
 @shared_task(name="stocks.diary_imports.import_csv", soft_time_limit=240, time_limit=300)
 def import_csv(import_id: int) -> str:
-    job = _claim(import_id)
+    job = import_jobs.claim(db.session, DiaryImport, import_id)
     if job is None:
         return "skipped"  # finished before, or running in another worker
     try:
         report = run(job)
     except Exception as exc:
-        _fail(import_id, exc)
+        import_jobs.fail(db.session, DiaryImport, import_id, exc)
         return "failed"
     job.imported, job.duplicates, job.rejected_count = report.imported, report.duplicates, report.count
     job.rejected = sorted(report.rejected, key=lambda entry: entry["line"])
