@@ -116,10 +116,10 @@ imports = (
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live", "axa.tasks.stream.notify", "axa.tasks.stream.viewers",
-    "axa.tasks.stream.recommend", "axa.tasks.stream.chat", "axa.tasks.stream.vods",
+    "axa.tasks.stream.recommend", "axa.tasks.stream.chat", "axa.tasks.stream.vod",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
     "axa.tasks.terminal.matching", "axa.tasks.cmc.paper", "axa.tasks.terminal.paper",
-    "axa.tasks.stocks.journal", "axa.tasks.terminal.history",
+    "axa.tasks.stocks.journal",
     "axa.tasks.terminal.diary", "axa.tasks.stocks.diary", "axa.tasks.stocks.diary_imports",
 )
 # the Flask app each task runs in: the composition root builds it (the platform imports no layer above)

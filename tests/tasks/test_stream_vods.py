@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from axa.models.stream import Vod, db
 from axa.models.stream import live as state
-from axa.tasks.stream import vods
+from axa.tasks.stream import vod as vod_tasks
 from tests.blueprints.stream.helpers import new_channel, signed_in
 from tests.blueprints.stream.vod_support import NEEDS_FFMPEG, probe_seconds, recording, stored, use_vods
 
@@ -43,7 +43,7 @@ def rows() -> list[Vod]:
 
 def test_a_recording_becomes_a_ready_vod_with_a_playable_mp4(ada):
     source = recording(ada["recordings"], "ada-live", T0 + 1)
-    assert vods.recording_graph("ada-live", str(source)).apply().get() == "ready"
+    assert vod_tasks.recording_graph("ada-live", str(source)).apply().get() == "ready"
     [vod] = rows()
     assert (vod.state, vod.session_id, vod.part, vod.reason) == ("ready", ada["session_id"], 1, None)
     assert 1900 <= vod.duration_ms <= 2200 and vod.recorded_at == datetime.fromtimestamp(T0 + 1, UTC)
@@ -59,7 +59,7 @@ def test_a_recording_becomes_a_ready_vod_with_a_playable_mp4(ada):
 
 def test_a_corrupt_recording_fails_with_a_reason_and_is_removed(ada):
     source = recording(ada["recordings"], "ada-live", T0 + 1, data=b"FLV\x01" + b"not a video" * 200)
-    assert vods.recording_graph("ada-live", str(source)).apply().get() == "failed"
+    assert vod_tasks.recording_graph("ada-live", str(source)).apply().get() == "failed"
     [vod] = rows()
     assert vod.reason == "unreadable_recording" and "Invalid data" in vod.detail
     assert str(ada["recordings"]) not in vod.detail  # no server paths in what the owner reads
@@ -68,12 +68,12 @@ def test_a_corrupt_recording_fails_with_a_reason_and_is_removed(ada):
 
 def test_a_redelivered_hand_over_stores_once(ada):
     source = recording(ada["recordings"], "ada-live", T0 + 1)
-    first = vods.register_recording("ada-live", str(source))
-    assert vods.register_recording("ada-live", str(source)) == first  # delivered twice before processing
-    assert vods.process_recording(first) == "ready"
+    first = vod_tasks.register_recording("ada-live", str(source))
+    assert vod_tasks.register_recording("ada-live", str(source)) == first  # delivered twice before processing
+    assert vod_tasks.process_recording(first) == "ready"
     before = {key: (ada["vods"] / key).stat().st_mtime_ns for key in stored(ada["vods"])}
-    assert vods.process_recording(first) is None  # the same message again: nothing to do
-    assert vods.register_recording("ada-live", str(source)) is None  # the file is gone: nothing
+    assert vod_tasks.process_recording(first) is None  # the same message again: nothing to do
+    assert vod_tasks.register_recording("ada-live", str(source)) is None  # the file is gone: nothing
     assert len(rows()) == 1 and len(before) == 2
     assert {key: (ada["vods"] / key).stat().st_mtime_ns for key in stored(ada["vods"])} == before
 
@@ -83,19 +83,19 @@ def test_a_channel_that_does_not_record_keeps_nothing(ada):
                             json={"recording": False, "retention_days": 7})
     assert off.get_json() == {"recording": False, "retention_days": 7}
     source = recording(ada["recordings"], "ada-live", T0 + 1)
-    assert vods.recording_graph("ada-live", str(source)).apply().get() is None
+    assert vod_tasks.recording_graph("ada-live", str(source)).apply().get() is None
     assert rows() == [] and not source.exists()
     gone = recording(ada["recordings"], "gone-live", T0 + 1)  # a channel deleted while streaming
-    assert vods.register_recording("gone-live", str(gone)) is None and not gone.exists()
+    assert vod_tasks.register_recording("gone-live", str(gone)) is None and not gone.exists()
 
 
 def test_files_outside_the_recordings_folder_are_never_touched(ada, tmp_path):
     outside = recording(tmp_path / "elsewhere", "ada-live", T0 + 1)
     for path in (str(outside), str(ada["recordings"] / ".." / "elsewhere" / outside.name), "", "\x00"):
-        assert vods.register_recording("ada-live", path) is None
+        assert vod_tasks.register_recording("ada-live", path) is None
     odd = ada["recordings"] / "notes.txt"
     odd.write_text("x")
-    assert vods.register_recording("ada-live", str(odd)) is None
+    assert vod_tasks.register_recording("ada-live", str(odd)) is None
     assert outside.exists() and odd.exists() and rows() == []
 
 
@@ -105,7 +105,7 @@ def test_a_reconnect_inside_the_window_makes_part_two_of_the_same_session(ada):
     state.published(channel_id, state.at(T0 + 10), 30.0)  # back within the window
     db.session.commit()
     for epoch in (T0 + 10, T0 + 1):  # the second part may well be handled first
-        vods.recording_graph("ada-live", str(recording(ada["recordings"], "ada-live", epoch))).apply()
+        vod_tasks.recording_graph("ada-live", str(recording(ada["recordings"], "ada-live", epoch))).apply()
     assert sorted((v.session_id, v.part, v.recorded_at.timestamp()) for v in rows()) == [
         (ada["session_id"], 1, T0 + 1), (ada["session_id"], 2, T0 + 10)]
 
@@ -116,12 +116,12 @@ def test_the_sweep_deletes_vods_past_retention_and_of_deleted_channels(ada):
     def sweep() -> int:
         app.config["AXA_CLOCK"] = lambda: later
         try:
-            return vods.sweep_vods()
+            return vod_tasks.sweep_vods()
         finally:
             del app.config["AXA_CLOCK"]
 
     for epoch in (T0 + 1, T0 + 2 * 86400):  # 8 days old (past the 7 of the channel), 6 days old
-        vods.recording_graph("ada-live", str(recording(ada["recordings"], "ada-live", epoch))).apply()
+        vod_tasks.recording_graph("ada-live", str(recording(ada["recordings"], "ada-live", epoch))).apply()
     _, young = rows()
     assert sweep() == 1
     assert [v.id for v in rows()] == [young.id]

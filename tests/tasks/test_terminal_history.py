@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from axa.models.terminal import Account, db
 from axa.models.terminal.settings import TerminalSettings
-from axa.tasks.terminal.history import due, snapshot_equity
+from axa.tasks.terminal.matching import due, snapshot_equity
 from tests.blueprints.terminal.market import Market
 from tests.blueprints.terminal.test_accounts import Trader
 from tests.blueprints.terminal.test_orders import place

@@ -4,7 +4,7 @@
 without a row does not record and would keep VODs AXA_VOD_RETENTION_DAYS.
 
 A ``Vod`` is one recording of one live session, made by the ``stream.vod`` graph
-(axa/tasks/stream/vods.py): ``processing`` from the moment the media server handed the file over,
+(axa/tasks/stream/vod.py): ``processing`` from the moment the media server handed the file over,
 then ``ready`` (MP4 and thumbnail stored, duration and size known) or ``failed`` with a reason.
 Its natural key is ``source``, the recording's file name (nginx-rtmp's ``<slug>-<epoch>.flv``): a
 redelivered hand-over finds the row and stores nothing twice. A reconnect inside the window makes

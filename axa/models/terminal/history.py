@@ -1,4 +1,4 @@
-"""Portfolio history: each open account's equity snapshotted by beat (axa/tasks/terminal/history.py),
+"""Portfolio history: each open account's equity snapshotted by beat (axa/tasks/terminal/matching.py),
 ``intraday`` every AXA_TERMINAL_HISTORY_EVERY_MINUTES (stamped at the start of its slot, crypto
 trades around the clock) and ``daily`` at each US session's close (an early close too), when the
 account's ``last_equity`` becomes that close's equity. A snapshot is valued on the latest quotes

@@ -13,7 +13,7 @@ from celery.exceptions import Retry
 
 from axa.models.stream import db
 from axa.models.stream import live as state
-from axa.tasks.stream import vods
+from axa.tasks.stream import vod as vod_tasks
 from tests.blueprints.stream.helpers import new_channel, signed_in
 from tests.blueprints.stream.vod_support import NEEDS_FFMPEG, recording, use_vods
 from tests.platform.s3_server import CREDENTIALS, down_endpoint, s3_server  # noqa: F401
@@ -71,11 +71,11 @@ def test_with_the_storage_down_the_vod_is_retried_then_failed_and_the_recording_
     ada = on_storage(clients, tmp_path, f"s3://vods?endpoint={down_endpoint}")
     source = recording(ada["recordings"], "ada-live", T0 + 1)
     with ada["stream"].application.app_context():
-        vod_id = vods.register_recording("ada-live", str(source))
+        vod_id = vod_tasks.register_recording("ada-live", str(source))
         with pytest.raises(Retry):  # the worker tries again later, with backoff
-            vods.process_recording.apply((vod_id,))
-        monkeypatch.setattr(vods, "STORAGE_TRIES", 0)  # the last try
-        assert vods.process_recording(vod_id) == "failed"
+            vod_tasks.process_recording.apply((vod_id,))
+        monkeypatch.setattr(vod_tasks, "STORAGE_TRIES", 0)  # the last try
+        assert vod_tasks.process_recording(vod_id) == "failed"
     [vod] = ada["stream"].get(VODS, headers=ada["headers"]).get_json()
     assert (vod["state"], vod["reason"]) == ("failed", "storage_unavailable")
     assert source.exists()  # kept for the operator to hand over again

@@ -1,5 +1,5 @@
 """nginx-rtmp's ``on_record_done``: a finished recording handed to the ``stream.vod`` graph
-(axa/tasks/stream/vods.py), which makes it a VOD when its channel records, and deletes it when not.
+(axa/tasks/stream/vod.py), which makes it a VOD when its channel records, and deletes it when not.
 
 nginx-rtmp records every stream of its ``hls`` application (named by channel slug, never by key) into
 AXA_VOD_RECORDINGS_DIR; the form names the stream (``name``) and the file (``path``). Only a file
@@ -15,7 +15,7 @@ from flask_smorest import abort
 from kombu.exceptions import OperationalError
 
 from axa.models.stream import vod_files
-from axa.tasks.stream.vods import recording_graph
+from axa.tasks.stream.vod import recording_graph
 
 log = logging.getLogger(__name__)
 QUICK_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
