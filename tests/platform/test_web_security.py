@@ -1,6 +1,7 @@
 """JSON errors everywhere, CSRF and CORS, security headers, size limit, trusted hosts, docs."""
 import pytest
 
+from axa.apps import FACTORIES
 from axa.platform.config import SUBSYSTEMS
 from tests.conftest import bearer, login, register, set_settings
 
@@ -26,7 +27,9 @@ def test_malformed_json_is_4xx_json(client):
     assert response.status_code in (400, 422) and response.is_json
 
 
-def test_unexpected_error_is_generic_500_json_without_trace(auth_app):
+def test_unexpected_error_is_generic_500_json_without_trace(databases):
+    auth_app = FACTORIES["auth"]({"TESTING": True})  # its own: the shared test apps take no new routes
+
     @auth_app.get("/boom")
     def boom():
         raise RuntimeError("secret internals")

@@ -7,6 +7,7 @@ import pytest
 from redis import ConnectionError as RedisConnectionError
 from sqlalchemy import select
 
+from axa.apps import FACTORIES
 from axa.models.socweb import OutboxEntry, db, feeds
 from axa.platform.redis_client import get_redis
 from axa.tasks.socweb.feeds import fan_out_post, merge_author, publish_added, relay_outbox, unmerge_author
@@ -205,10 +206,13 @@ def test_a_request_publishes_the_outbox_rows_it_committed(socweb, people):
             db.session.commit()
         return {"ok": True}
 
-    socweb.add_url_rule("/test/write", "test_write", lambda: write(True), methods=["POST"])
-    socweb.add_url_rule("/test/forget", "test_forget", lambda: write(False), methods=["POST"])
-    client = socweb.test_client()
+    own = FACTORIES["socweb"]({"TESTING": True})  # the shared test apps take no new routes
+    own.add_url_rule("/test/write", "test_write", lambda: write(True), methods=["POST"])
+    own.add_url_rule("/test/forget", "test_forget", lambda: write(False), methods=["POST"])
+    client = own.test_client()
     assert client.post("/test/forget").status_code == 200
     assert feed_of(socweb, bob) == []
     assert client.post("/test/write").status_code == 200
     assert len(feed_of(socweb, bob)) == 1 and unpublished(socweb) == []
+    with own.app_context():
+        db.engine.dispose()
