@@ -18,10 +18,11 @@ A redelivery counter in Redis caps how often a message that kills its worker com
 """
 from __future__ import annotations
 
+import gc
 import logging
 
 from celery import Celery, Task
-from celery.signals import worker_process_init
+from celery.signals import worker_before_create_process, worker_process_init
 from celery.utils.imports import symbol_by_name
 from flask import Flask, current_app, has_app_context
 
@@ -89,6 +90,24 @@ celery = Celery("axa", task_cls=AppTask)
 celery.config_from_object("celeryconfig")
 celery.add_defaults(broker_settings)  # a promise: evaluated when the configuration is first read
 celery.set_default()  # shared_task proxies resolve to this app in every thread, not Celery's default
+
+
+def subsystems_served() -> list[str]:
+    """The subsystems whose tasks the queues this worker consumes (``-Q``) carry."""
+    queues = set(celery.amqp.queues.consume_from or celery.amqp.queues)
+    return sorted({task.split(".", 1)[0] for task, route in celery.conf.task_routes.items()
+                   if route["queue"] in queues})
+
+
+@worker_before_create_process.connect
+def _before_fork(**_):
+    """The prefork pool's parent builds the Flask apps of the worker's subsystems and moves every
+    object it holds out of the garbage collector's reach (``gc.freeze``) before it forks a child:
+    the children then share those pages with it instead of each building its own apps and copying
+    every page the collector touches (bench/footprint.py: the workers' PSS)."""
+    for subsystem in subsystems_served():
+        flask_app_for(subsystem)
+    gc.freeze()
 
 
 @worker_process_init.connect
