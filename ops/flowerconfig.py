@@ -1,4 +1,4 @@
-"""Flower settings (``celery -A axa.platform.celery_app flower --conf=ops/flowerconfig.py``).
+"""Flower settings (``celery -A axa.platform.celery_sender flower --conf=ops/flowerconfig.py``).
 
 Tornado executes this file and applies every module-level name that is a Flower option, so helpers
 start with an underscore. Never public (security.md decision 13): basic auth on every page and API,

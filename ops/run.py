@@ -46,6 +46,7 @@ SANDBOX_MODULE = "ops.sandbox"
 VENDORS = ("fmp", "cmc", "cbonds", "terrapin")
 DOCS_PATH = "/api/v1/docs/all"
 CELERY = "-m celery -A axa.platform.celery_app"
+SENDER = "-m celery -A axa.platform.celery_sender"  # beat and Flower: they run no task
 REDIS_URLS = ("AXA_REDIS_URL", "AXA_RESULT_URL", "AXA_BROKER_URL")
 DEV_WEB = {"AXA_WEB_WORKERS": "1", "AXA_WEB_THREADS": "8"}  # one process per app, threads for the rest
 STREAM_THREADS = "64"  # each open chat WebSocket holds one of the stream app's threads
@@ -134,9 +135,9 @@ def celery_processes(var: Path, host: str, offset: int) -> list[Proc]:
     procs = [Proc(f"worker.{name}", f"exec {py} {CELERY} worker -Q {','.join(queues)} -n {name}@%h "
                                     f"{' '.join(pool_options(name, concurrency))} -E -l INFO")
              for name, queues in worker_groups(QUEUE_NAMES).items()]
-    procs.append(Proc("beat", f"exec {py} {CELERY} beat -l INFO -s {q(str(var / 'celerybeat-schedule'))} "
+    procs.append(Proc("beat", f"exec {py} {SENDER} beat -l INFO -s {q(str(var / 'celerybeat-schedule'))} "
                               f"--pidfile {q(str(var / 'celerybeat.pid'))}"))
-    procs.append(Proc("flower", f"exec {py} {CELERY} flower --conf=ops/flowerconfig.py",
+    procs.append(Proc("flower", f"exec {py} {SENDER} flower --conf=ops/flowerconfig.py",
                       {"AXA_FLOWER_PORT": str(FLOWER_PORT + offset), "AXA_FLOWER_ADDRESS": host,
                        "AXA_FLOWER_DB": str(var / "flower.db")}))
     return procs

@@ -6,7 +6,7 @@ beat sends only while it holds the lock, renewing it on every tick; another beat
 over within ``lock_seconds`` of the first one's death. Its first tick after taking over sends the
 entries that fell due meanwhile (each has an ``expires``, so stale ones are dropped by workers).
 
-    celery -A axa.platform.celery_app beat -S axa.platform.beat:LockedScheduler
+    celery -A axa.platform.celery_sender beat -S axa.platform.beat:LockedScheduler
 """
 from __future__ import annotations
 

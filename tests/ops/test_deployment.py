@@ -23,7 +23,7 @@ def test_compose_workers_consume_every_queue_exactly_once():
 
 
 def test_compose_runs_exactly_one_unscalable_beat():
-    assert len(re.findall(r'"axa\.platform\.celery_app", "beat"', COMPOSE)) == 1
+    assert len(re.findall(r'"axa\.platform\.celery_sender", "beat"', COMPOSE)) == 1
     beat = COMPOSE[COMPOSE.index("\n  beat:"):]
     beat = beat[:beat.index("\n\n")]
     assert "container_name:" in beat  # compose refuses `--scale beat=2`

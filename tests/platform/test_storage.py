@@ -10,7 +10,8 @@ import uuid
 
 import pytest
 
-from axa.platform.storage import FolderStorage, S3Storage, StorageUnavailable, check_key, storage_for
+from axa.platform.storage import FolderStorage, StorageUnavailable, check_key, storage_for
+from axa.platform.storage_s3 import S3Storage
 from tests.platform.s3_server import CREDENTIALS, down_endpoint, s3_server  # noqa: F401
 
 

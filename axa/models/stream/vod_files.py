@@ -11,13 +11,17 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app, url_for
 
 from axa.models.stream.vod_settings import VodSettings
 from axa.models.stream.vods import SOURCE_MAX, Vod
 from axa.platform import video
-from axa.platform.storage import FolderStorage, S3Storage, storage_for
+from axa.platform.storage import FolderStorage, storage_for
+
+if TYPE_CHECKING:
+    from axa.platform.storage_s3 import S3Storage
 
 RECORDING_NAME = re.compile(r"^([a-z0-9-]{3,40})-(\d{9,11})\.flv$")
 VIDEO_TYPE, THUMBNAIL_TYPE = "video/mp4", "image/jpeg"
