@@ -24,7 +24,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
-from axa.blueprints.stocks.diary import fifo
+from axa.blueprints.stocks.diary import fifo, rekey
 from axa.blueprints.stocks.diary.fifo import ZERO, quantized
 from axa.models.stocks import DailyBar, DiaryAccount, DiaryExcursion, DiaryExecution, Instrument, db
 
@@ -142,6 +142,7 @@ def refresh(account_id: int, symbols: list[str] | None = None, today: date | Non
         return {}
     today = today or datetime.now(UTC).date()
     trades = account_trades(account_id, symbols)
+    rekey.follow(account_id, trades)  # tags and notes of a trade grouped anew go with it
     prices = dict(db.session.execute(select(DiaryExecution.id, DiaryExecution.price)
                                      .where(DiaryExecution.account_id == account_id)).all())
     known = {} if not symbols else dict(db.session.execute(
