@@ -53,6 +53,27 @@ def create_tag(user_id: int, group_id: int, name: str) -> DiaryTag:
     return tag
 
 
+def rename_group(user_id: int, group_id: int, name: str) -> DiaryTagGroup:
+    group = owned.owned_or_404(DiaryTagGroup, user_id, group_id, "No such tag group of yours.")
+    if owned.new_name_free(DiaryTagGroup, group, name, "a tag group"):
+        group.name = name
+        db.session.commit()
+    return group
+
+
+def rename_tag(user_id: int, tag_id: int, name: str) -> DiaryTag:
+    """The tag's new name, on every trade it is on (and in the reports) at once."""
+    tag = owned.owned_or_404(DiaryTag, user_id, tag_id, "No such tag of yours.")
+    if name != tag.name:
+        DiaryTag.lock_user(user_id)
+        if db.session.scalar(select(DiaryTag.id).where(DiaryTag.group_id == tag.group_id,
+                                                       DiaryTag.name == name, DiaryTag.id != tag.id)):
+            abort(409, message="This group already has a tag with this name.", reason="duplicate_name")
+        tag.name = name
+        db.session.commit()
+    return tag
+
+
 def group_names(ids) -> dict[int, str]:
     ids = set(ids)
     return dict(db.session.execute(select(DiaryTagGroup.id, DiaryTagGroup.name)

@@ -1,4 +1,4 @@
-"""The diary's journal: tag groups and tags (yours, for all your diary accounts), tags and notes on
+"""The diary's journal: tags (made in axa/blueprints/stocks/diary/tag_routes.py) and notes on
 trades, notes per day, each trade's MFE/MAE and best exit (``stocks.journal`` job), and the reports
 over several accounts with their groups by tag, symbol, weekday, hour and month.
 
@@ -17,7 +17,7 @@ from axa.blueprints import owned
 from axa.blueprints.market.schemas import ID
 from axa.blueprints.stocks.diary import excursions, journal, presenter, report_cache, report_groups, service
 from axa.blueprints.stocks.diary import journal_schemas as s
-from axa.models.stocks import DiaryAccount, DiaryDayNote, DiaryTag, DiaryTagGroup, DiaryTradeNote, db
+from axa.models.stocks import DiaryAccount, DiaryDayNote, DiaryTag, DiaryTradeNote, db
 from axa.platform.api import Blueprint
 from axa.platform.auth_hook import current_session
 from axa.platform.keyset import LINK_HEADER, KeysetQuerySchema, keyset_page, link_header
@@ -42,76 +42,6 @@ def _day(text: str) -> date:
     except ValueError:
         pass
     abort(404, message="Not a day (YYYY-MM-DD).")
-
-
-@blp.route("/tag-groups")
-class TagGroups(MethodView):
-    @blp.login_required
-    @blp.arguments(KeysetQuerySchema, location="query")
-    @blp.response(200, s.TagGroupSchema(many=True), headers=LINK_HEADER)
-    def get(self, args):
-        """My tag groups, newest first"""
-        page = keyset_page(db.session, DiaryTagGroup.of_user(me()), DiaryTagGroup.id, args)
-        return page.items, link_header(page)
-
-    @blp.login_required
-    @blp.idempotent
-    @blp.arguments(s.TagGroupCreateSchema)
-    @blp.response(201, s.TagGroupSchema)
-    @blp.alt_response(409, description="The name is taken (`duplicate_name`), or too many groups "
-                                       "(`group_limit`)")
-    def post(self, data):
-        """Create a tag group (`setup`, `mistake`, or any of yours)"""
-        return journal.create_group(me(), data["name"])
-
-
-@blp.route(f"/tag-groups/<{ID}:group_id>")
-class TagGroupById(MethodView):
-    @blp.login_required
-    @blp.response(204)
-    @blp.alt_response(404, description="No such tag group of yours")
-    def delete(self, group_id):
-        """Delete a tag group, its tags, and their use on trades"""
-        db.session.delete(owned.owned_or_404(DiaryTagGroup, me(), group_id, "No such tag group of yours."))
-        db.session.commit()
-
-
-@blp.route("/tags")
-class Tags(MethodView):
-    @blp.login_required
-    @blp.arguments(s.TagQuerySchema, location="query")
-    @blp.response(200, s.TagSchema(many=True), headers=LINK_HEADER)
-    def get(self, args):
-        """My tags, newest first, of one group or all"""
-        stmt = DiaryTag.of_user(me())
-        if "group_id" in args:
-            stmt = stmt.where(DiaryTag.group_id == args["group_id"])
-        page = keyset_page(db.session, stmt, DiaryTag.id, args)
-        groups = journal.group_names(t.group_id for t in page.items)
-        return [journal.tag_dict(t, groups) for t in page.items], link_header(page)
-
-    @blp.login_required
-    @blp.idempotent
-    @blp.arguments(s.TagCreateSchema)
-    @blp.response(201, s.TagSchema)
-    @blp.alt_response(404, description="No such tag group of yours")
-    @blp.alt_response(409, description="The name is taken in the group (`duplicate_name`), or too many "
-                                       "tags (`tag_limit`)")
-    def post(self, data):
-        """Create a tag in one of my groups"""
-        tag = journal.create_tag(me(), data["group_id"], data["name"])
-        return journal.tag_dict(tag, journal.group_names([tag.group_id]))
-
-
-@blp.route(f"/tags/<{ID}:tag_id>")
-class TagById(MethodView):
-    @blp.login_required
-    @blp.response(204)
-    @blp.alt_response(404, description=NO_TAG)
-    def delete(self, tag_id):
-        """Delete a tag and its use on trades"""
-        db.session.delete(owned.owned_or_404(DiaryTag, me(), tag_id, NO_TAG))
-        db.session.commit()
 
 
 def _trade(account_id: int, trade_id: int, lock: bool = False):

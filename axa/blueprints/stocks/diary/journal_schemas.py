@@ -44,6 +44,10 @@ class TagCreateSchema(TagGroupCreateSchema):
     name = _name("in its group, e.g. `breakout`")
 
 
+class TagRenameSchema(TagGroupCreateSchema):
+    name = _name("in its group")
+
+
 class TagQuerySchema(KeysetQuerySchema):
     group_id = fields.Integer(validate=validate.Range(min=1, max=ID_MAX),
                               metadata=described("Only the tags of this group"))

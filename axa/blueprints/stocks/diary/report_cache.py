@@ -2,9 +2,11 @@
 
 A report is a function of its accounts' executions, the tags on their trades and the query. The
 key holds the query and that state, read by one small SQL statement (per account set: the count and
-the highest id of the executions, the count and the newest time of the trade tags), so a new
-execution, however it arrived (by hand, an import, a terminal fill), or a tag put on or taken off,
-makes a new key: the next read computes afresh. Nothing to invalidate, nothing stale; old keys expire.
+the highest id of the executions, the count and the newest time of the trade tags, a digest of
+the names of the tags in use), so a new
+execution, however it arrived (by hand, an import, a terminal fill), a tag put on or taken off, or
+a tag renamed makes a new key: the next read computes afresh. Nothing to invalidate, nothing stale;
+old keys expire.
 Redis not answering: the report is computed, as without a cache."""
 from __future__ import annotations
 
@@ -16,8 +18,9 @@ from decimal import Decimal
 
 from redis import RedisError
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from axa.models.stocks import DiaryExecution, DiaryTradeTag, db
+from axa.models.stocks import DiaryExecution, DiaryTag, DiaryTagGroup, DiaryTradeTag, db
 from axa.platform.redis_client import get_redis
 
 log = logging.getLogger(__name__)
@@ -25,12 +28,16 @@ TTL = 3600  # seconds
 
 
 def state(account_ids: list[int]) -> list:
-    e, t = DiaryExecution, DiaryTradeTag
+    e, t, tag, group = DiaryExecution, DiaryTradeTag, DiaryTag, DiaryTagGroup
     mine, tagged = e.account_id.in_(account_ids), t.account_id.in_(account_ids)
+    labels = (select(func.md5(func.string_agg(group.name + "/" + tag.name, aggregate_order_by(",", tag.id))))
+              .select_from(tag).join(group, group.id == tag.group_id)
+              .where(tag.id.in_(select(t.tag_id).where(tagged))))  # a renamed tag or group: a new key
     row = db.session.execute(select(select(func.count()).select_from(e).where(mine).scalar_subquery(),
                                     select(func.max(e.id)).where(mine).scalar_subquery(),
                                     select(func.count()).select_from(t).where(tagged).scalar_subquery(),
-                                    select(func.max(t.created_at)).where(tagged).scalar_subquery())).one()
+                                    select(func.max(t.created_at)).where(tagged).scalar_subquery(),
+                                    labels.scalar_subquery())).one()
     return [str(v) for v in row]
 
 
