@@ -71,7 +71,8 @@ def cache_put(rows) -> int:
 
 
 def from_cache(fields: list | None) -> dict | None:
-    """The ``to_dict`` shape from the raw hash fields the session check returned, or None."""
+    """The ``to_dict`` shape as JSON types from the raw hash fields the session check returned, or
+    None."""
     if not fields:
         return None
     row = dict(zip(fields[::2], fields[1::2], strict=True))
@@ -79,7 +80,7 @@ def from_cache(fields: list | None) -> dict | None:
         return None
     return {"id": int(row["id"]), "email": row["email"], "display_name": row["display_name"],
             "status": row["status"], "version": int(row["version"]),
-            "synced_at": datetime.fromisoformat(row["synced_at"])}
+            "synced_at": row["synced_at"]}  # the ISO text to_dict's datetime is cached as
 
 
 class UserReplicaTable:
