@@ -38,3 +38,10 @@ def test_load_counts_every_status_over_keep_alive_and_reconnects(worker_class):
     assert ok.ok > 10 and ok.unexpected == 0 and set(ok.statuses) == {200}
     assert missing.ok == 0 and missing.unexpected > 10 and set(missing.statuses) == {404}
     assert missing.rate == 0
+
+
+def test_the_runner_refuses_an_unknown_benchmark_and_names_the_known_ones():
+    proc = subprocess.run([sys.executable, "-m", "bench", "auth_me", "no_such_bench", "--quick"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "unknown benchmark(s): no_such_bench" in proc.stdout and "footprint" in proc.stdout
