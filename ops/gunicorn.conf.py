@@ -16,6 +16,7 @@ proc_name = f"axa-{_subsystem}"
 workers = _ops.web_workers
 worker_class = "gthread"
 threads = _ops.web_threads
+worker_connections = max(1000, threads)  # gthread: a connection past this waits; never below the threads
 timeout = 30
 graceful_timeout = 10
 keepalive = 5

@@ -41,12 +41,28 @@ def test_apps_behind_traefik_trust_exactly_one_proxy_hop():
     limits, sessions and the audit trail see clients, not Traefik (issue 14, finding 1)."""
     apps = {name: service for name, service in SERVICES.items()
             if "AXA_SUBSYSTEM" in service.get("environment", {})}
-    assert set(apps) == set(PORTS)
+    assert set(apps) == {*PORTS, "stream-chat"}
     for name, service in apps.items():
         assert service["labels"]["traefik.enable"] == "true", name
         assert str(service["environment"]["AXA_PROXY_HOPS"]) == "1", name
     others = [name for name, service in SERVICES.items() if name not in apps]
     assert all("AXA_PROXY_HOPS" not in (SERVICES[name].get("environment") or {}) for name in others)
+
+
+def test_chat_sockets_have_an_app_service_of_their_own_with_a_thread_each():
+    """Each chat WebSocket holds a gunicorn thread: they go to ``stream-chat`` (1,000 threads and as
+    many connections per worker), routed before ``stream``, whose threads stay the REST API's."""
+    chat, rest = SERVICES["stream-chat"], SERVICES["stream"]
+    assert chat["environment"]["AXA_SUBSYSTEM"] == "stream" and int(chat["environment"]["AXA_WEB_THREADS"]) >= 1000
+    assert rest["environment"]["AXA_WEB_THREADS"] == "${AXA_WEB_THREADS:-4}"  # every app's (x-web-env)
+    rule = chat["labels"]["traefik.http.routers.stream-chat.rule"]
+    pattern = re.search(r"PathRegexp\(`([^`]+)`\)", rule).group(1)
+    assert re.match(pattern, "/stream/api/v1/channels/ada-live/chat")
+    assert not re.match(pattern, "/stream/api/v1/channels/ada-live/chat/messages")
+    assert int(chat["labels"]["traefik.http.routers.stream-chat.priority"]) > len(
+        rest["labels"]["traefik.http.routers.stream.rule"])  # Traefik's default priority: the rule's length
+    gunicorn = runpy.run_path(str(ROOT / "ops" / "gunicorn.conf.py"))
+    assert gunicorn["worker_connections"] >= gunicorn["threads"]
 
 
 def test_every_head_traefik_forwards_reaches_the_apps_limits():
