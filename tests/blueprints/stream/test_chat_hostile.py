@@ -6,6 +6,8 @@ socket server keeps serving everyone else."""
 from __future__ import annotations
 
 import json
+import socket
+import time
 
 import pytest
 import requests
@@ -99,3 +101,33 @@ def test_the_sockets_address_without_an_upgrade_or_an_unknown_channel_is_a_json_
                            headers={"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
                                     "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
     assert unknown.status_code == 404 and unknown.json()["code"] == 404
+
+
+def silent_socket(address: str) -> socket.socket:
+    """A client that completes the WebSocket handshake and then never reads or answers again (a
+    dropped network: no close frame, no FIN, no pong)."""
+    host, port = address.split(":")
+    sock = socket.create_connection((host, int(port)), timeout=5)
+    sock.sendall((f"GET /api/v1/channels/ada-live/chat HTTP/1.1\r\nHost: {address}\r\nUpgrade: websocket\r\n"
+                  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    assert sock.recv(4096).startswith(b"HTTP/1.1 101")
+    return sock
+
+
+def test_sockets_of_silent_clients_give_their_threads_back_after_two_missed_pings(clients):
+    """Each open socket holds one of the server's threads; one whose client went silent holds it
+    only until two pings go unanswered, then the server closes it and the next client gets it."""
+    new_channel(clients["stream"], signed_in(clients, "ada@example.com"))
+    with stream_server(threads=2, AXA_STREAM_CHAT_PING_SECONDS="1") as address:
+        silent = [silent_socket(address) for _ in range(2)]
+        with pytest.raises(requests.Timeout):  # both threads held: no one else is answered
+            requests.get(f"http://{address}/health/", timeout=0.5)
+        started = time.monotonic()
+        assert requests.get(f"http://{address}/health/", timeout=10).status_code == 200
+        assert time.monotonic() - started < 5  # two missed pings: about 2 s
+        fresh = ChatClient(address, "ada-live")
+        still_serving(fresh)
+        fresh.close()
+        for sock in silent:
+            sock.close()
