@@ -62,22 +62,29 @@ def seed(user) -> None:
         db.engine.dispose()
 
 
-def run(port: int, path: str, args, headers: dict) -> dict:
-    """One run: N sockets connected over the receiver processes, the sender's messages, timings."""
+def chat_frame(text: str) -> str:
+    return json.dumps({"type": "send", "text": text})
+
+
+def run(port: int, path: str, args, headers: dict, frame=chat_frame, hello: str | None = None,
+        joined: bytes = b"") -> dict:
+    """One run: N sockets connected over the receiver processes, the sender's messages (each
+    ``frame(text)``), timings. ``hello`` and ``joined``: see ws_clients.receive."""
     context = multiprocessing.get_context("spawn")
     pipes, procs = [], []
     shares = [args.clients // RECEIVER_PROCESSES + (i < args.clients % RECEIVER_PROCESSES)
               for i in range(RECEIVER_PROCESSES)]
     for share in shares:
         ours, theirs = context.Pipe()
-        proc = context.Process(target=ws_clients.receive, args=(port, path, share, theirs), daemon=True)
+        proc = context.Process(target=ws_clients.receive, args=(port, path, share, theirs, hello, joined),
+                               daemon=True)
         proc.start()
         pipes.append(ours)
         procs.append(proc)
     for pipe in pipes:
         if not pipe.poll(300) or pipe.recv() != "ready":
             raise SystemExit("the receivers did not connect")
-    started, sent = send(port, path, args, headers)
+    started, sent = send(port, path, args, headers, frame, hello)
     for pipe in pipes:
         pipe.send(sent)
     latencies, last = [], 0
@@ -91,10 +98,15 @@ def run(port: int, path: str, args, headers: dict) -> dict:
             "seconds": (last - started) / 1e9, "latencies": latencies}
 
 
-def send(port: int, path: str, args, headers: dict) -> tuple[int, int]:
+def send(port: int, path: str, args, headers: dict, frame=chat_frame,
+         hello: str | None = None) -> tuple[int, int]:
     """The sender: ``--messages`` messages, at most ``--window`` not yet echoed back."""
     import selectors
     sock, rest = ws_clients.connect(port, path, headers)
+    if hello is not None:
+        sock.setblocking(True)
+        sock.sendall(ws_clients.text_frame(hello))
+        sock.setblocking(False)
     buffer, echoed, sent = bytearray(rest), 0, 0
     selector = selectors.DefaultSelector()
     selector.register(sock, selectors.EVENT_READ)
@@ -104,7 +116,7 @@ def send(port: int, path: str, args, headers: dict) -> tuple[int, int]:
         while sent < args.messages and sent - echoed < args.window:
             text = f"bench {sent} {time.time_ns()}"
             sock.setblocking(True)
-            sock.sendall(ws_clients.text_frame(json.dumps({"type": "send", "text": text})))
+            sock.sendall(ws_clients.text_frame(frame(text)))
             sock.setblocking(False)
             sent += 1
         for _ in selector.select(1):

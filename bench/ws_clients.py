@@ -73,20 +73,26 @@ def frames(buffer: bytearray):
         yield payload
 
 
-def receive(port: int, path: str, count: int, pipe) -> None:
-    """A receiver process: ``count`` sockets; sends "ready"; told how many messages were sent,
-    reads until every socket has them all (or nothing came for ``IDLE`` seconds), then sends
-    its results."""
+def receive(port: int, path: str, count: int, pipe, hello: str | None = None, joined: bytes = b"") -> None:
+    """A receiver process: ``count`` sockets, each sending ``hello`` once connected (Socket.IO's
+    namespace connect) and waiting for ``joined`` (its ``welcome``; empty: any frame); sends
+    "ready"; told how many messages were sent, reads until every socket has them all (or nothing
+    came for ``IDLE`` seconds), then sends its results."""
     selector, buffers = selectors.DefaultSelector(), {}
     for _ in range(count):
         sock, rest = connect(port, path)
+        if hello is not None:
+            sock.setblocking(True)
+            sock.sendall(text_frame(hello))
+            sock.setblocking(False)
         buffers[sock] = bytearray(rest)
         selector.register(sock, selectors.EVENT_READ)
-    waiting = {s for s, b in buffers.items() if not b}
+    waiting = {s for s, b in buffers.items() if not b or joined not in b}
     while waiting:
         for ready, _ in selector.select(30):
             buffers[ready.fileobj] += ready.fileobj.recv(65536)
-            waiting.discard(ready.fileobj)
+            if joined in buffers[ready.fileobj]:
+                waiting.discard(ready.fileobj)
     for buffer in buffers.values():
         buffer.clear()
     pipe.send("ready")
