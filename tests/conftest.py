@@ -140,9 +140,10 @@ def live_apps(databases):
     for path in MAIL_DIR.glob("*"):
         path.unlink()
     yield built
-    for app in built.values():
-        with app.app_context():
+    for app in built.values():  # no connection of a test outlives it (one left in a transaction
+        with app.app_context():  # would hold its locks against the next test and its servers)
             app.extensions["sqlalchemy"].session.remove()
+            app.extensions["sqlalchemy"].engine.dispose()
 
 
 @pytest.fixture
