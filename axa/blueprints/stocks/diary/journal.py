@@ -41,12 +41,17 @@ def create_group(user_id: int, name: str) -> DiaryTagGroup:
     return group
 
 
+def tag_name_free(group_id: int, name: str) -> None:
+    """409 ``duplicate_name`` when the group has a tag of that name (under the user's lock)."""
+    if db.session.scalar(select(DiaryTag.id).where(DiaryTag.group_id == group_id, DiaryTag.name == name)):
+        abort(409, message="This group already has a tag with this name.", reason="duplicate_name")
+
+
 def create_tag(user_id: int, group_id: int, name: str) -> DiaryTag:
     owned.within_limit(DiaryTag, user_id, lambda: DiaryTag.count_of(user_id), TAGS_MAX,
                        f"You have {TAGS_MAX} tags, the most allowed; delete one first.", "tag_limit")
     group = owned.owned_or_404(DiaryTagGroup, user_id, group_id, "No such tag group of yours.")
-    if db.session.scalar(select(DiaryTag.id).where(DiaryTag.group_id == group.id, DiaryTag.name == name)):
-        abort(409, message="This group already has a tag with this name.", reason="duplicate_name")
+    tag_name_free(group.id, name)
     tag = DiaryTag(user_id=user_id, group_id=group.id, name=name)
     db.session.add(tag)
     db.session.commit()
@@ -66,9 +71,7 @@ def rename_tag(user_id: int, tag_id: int, name: str) -> DiaryTag:
     tag = owned.owned_or_404(DiaryTag, user_id, tag_id, "No such tag of yours.")
     if name != tag.name:
         DiaryTag.lock_user(user_id)
-        if db.session.scalar(select(DiaryTag.id).where(DiaryTag.group_id == tag.group_id,
-                                                       DiaryTag.name == name, DiaryTag.id != tag.id)):
-            abort(409, message="This group already has a tag with this name.", reason="duplicate_name")
+        tag_name_free(tag.group_id, name)
         tag.name = name
         db.session.commit()
     return tag
