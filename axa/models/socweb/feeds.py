@@ -16,8 +16,8 @@ Redis key contract (the app Redis, ``AXA_REDIS_URL``):
 - Both expire when nobody reads the feed for ``Settings.socweb_feed_days`` (Mastodon keeps only
   active users' feeds): each read pushes the marker's expiry that far and the feed's an hour
   further, so the marker always goes first and the next read rebuilds; fan-out into a feed that
-  had expired starts a partial one with the same expiry (``EXPIRE … NX``), which is rebuilt on
-  read, as its marker is gone.
+  had expired starts a partial one with the same expiry (feed_push.lua, which leaves a live
+  feed's expiry alone), which is rebuilt on read, as its marker is gone.
 - ``axa:socweb:big_authors``: SET of the authors who had more than
   ``Settings.socweb_fanout_threshold`` subscribers when they posted. Their posts are not fanned
   out (one post would queue that many writes): each page merges them from PostgreSQL at read
@@ -40,10 +40,12 @@ from axa.models.socweb.posts import Post
 from axa.models.socweb.reading import active, any_of
 from axa.models.socweb.subscriptions import Subscription
 from axa.platform.keyset import LIMIT_DEFAULT, Page, keyset_page
+from axa.platform.lua import LuaScript, in_one_round_trip
 from axa.platform.redis_client import get_redis
 
 FEED_PREFIX = "axa:socweb:feed:"
 BIG_AUTHORS = "axa:socweb:big_authors"
+PUSH = LuaScript(__file__, "feed_push")
 
 
 def feed_key(user_id: int) -> str:
@@ -115,17 +117,19 @@ def recent_posts_of(author_id: int, limit: int) -> list[int]:
 # --- writes: what the socweb.feeds tasks do -------------------------------------------------------
 def push(user_ids: Iterable[int], post_ids: list[int]) -> None:
     """Add the posts to each user's feed and trim it to the newest ``socweb_feed_size``: one
-    pipeline (a post already there stays once: ZADD of a member is idempotent)."""
+    pipeline of feed_push.lua (a post already there stays once: ZADD of a member is
+    idempotent, so the pipeline is safe to send again)."""
     if not post_ids:
         return
-    size, scores = _settings().socweb_feed_size, {pid: pid for pid in post_ids}
-    lifetime = _lifetimes()[1]
-    with get_redis().pipeline(transaction=False) as pipe:
-        for user_id in user_ids:
-            pipe.zadd(feed_key(user_id), scores)
-            pipe.zremrangebyrank(feed_key(user_id), 0, -(size + 1))
-            pipe.expire(feed_key(user_id), lifetime, nx=True)  # a feed read keeps its own expiry
-        pipe.execute()
+    size, lifetime = _settings().socweb_feed_size, _lifetimes()[1]
+    args = [size, lifetime, *post_ids]
+    users = list(user_ids)
+
+    def queue(pipe):
+        for user_id in users:
+            PUSH.queue(pipe, keys=[feed_key(user_id)], args=args)
+
+    in_one_round_trip(get_redis(), queue)
 
 
 def pull(user_ids: Iterable[int], post_ids: list[int]) -> None:
