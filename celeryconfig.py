@@ -31,6 +31,7 @@ TASK_QUEUES = {
     "socweb.media.make_derivatives": "socweb.media",
     "socweb.media.sweep_media": "socweb.media",
     # socweb's notifications (from the same outbox), their mail and the daily digest's dispatch
+    "socweb.search.index_posts": "socweb.search",  # the Elasticsearch post index (AXA_SEARCH_URL)
     "socweb.notify.notify_subscription": "socweb.notify",
     "socweb.notify.notify_like": "socweb.notify",
     "socweb.notify.notify_mentions": "socweb.notify",
@@ -98,7 +99,7 @@ TASK_QUEUES = {
 QUEUE_NAMES = (
     "auth.sync", "auth.sessions", "mail",
     "socweb.sync", "stocks.sync", "cmc.sync", "stream.sync", "terminal.sync",
-    "socweb.feeds", "socweb.media", "socweb.notify",
+    "socweb.feeds", "socweb.media", "socweb.notify", "socweb.search",
     "stocks.dispatch", "stocks.poll.fmp", "stocks.poll.fmp_bulk", "stocks.poll.cbonds",
     "stocks.poll.terrapin", "stocks.format",
     "cmc.dispatch", "cmc.poll.cmc", "cmc.format", "cmc.alerts", "cmc.snapshots", "cmc.imports",
@@ -112,7 +113,7 @@ imports = (
     "axa.tasks.auth.sync", "axa.tasks.auth.sessions", "axa.tasks.auth.mail",
     "axa.tasks.socweb.sync", "axa.tasks.stocks.sync", "axa.tasks.cmc.sync", "axa.tasks.stream.sync",
     "axa.tasks.terminal.sync", "axa.tasks.socweb.feeds", "axa.tasks.socweb.media", "axa.tasks.socweb.notify",
-    "axa.tasks.socweb.mail",
+    "axa.tasks.socweb.mail", "axa.tasks.socweb.search",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
     "axa.tasks.stream.live", "axa.tasks.stream.notify", "axa.tasks.stream.viewers",

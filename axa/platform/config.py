@@ -117,6 +117,7 @@ class Settings:
     socweb_feed_days: int = var("AXA_SOCWEB_FEED_DAYS", 14)  # a home feed unread this long leaves Redis
     socweb_fanout_threshold: int = var("AXA_SOCWEB_FANOUT_THRESHOLD", 20000)  # more: read-merged
     socweb_fanout_batch: int = var("AXA_SOCWEB_FANOUT_BATCH", 1000)  # feeds written per fan-out task
+    search_url: str = var("AXA_SEARCH_URL", "")  # Elasticsearch for post search; empty: PostgreSQL's
     cmc_public_reads: bool = var("AXA_CMC_PUBLIC_READS", True)  # market pages readable without signing in
     cmc_anon_limits: str = var("AXA_CMC_ANON_LIMITS", "120 per minute")  # per client address, anonymous
     cmc_public_max_age: int = var("AXA_CMC_PUBLIC_MAX_AGE", 30)  # Cache-Control max-age of anonymous answers

@@ -12,6 +12,7 @@ from axa.blueprints.socweb.moderation.routes import blp as moderation_blp
 from axa.blueprints.socweb.notifications.routes import blp as notifications_blp
 from axa.blueprints.socweb.posts.routes import blp as posts_blp
 from axa.blueprints.socweb.profiles.routes import blp as profiles_blp
+from axa.blueprints.socweb.search.cli import search_reindex
 from axa.blueprints.socweb.search.routes import blp as search_blp
 from axa.blueprints.socweb.subscriptions.routes import blp as subscriptions_blp
 from axa.blueprints.socweb.tags.routes import blp as tags_blp
@@ -34,8 +35,9 @@ def init_app(app: Flask) -> None:
     """Outbox rows a request wrote are published once it is done, those that committed
     (axa/tasks/socweb/feeds.py); the rest wait for the beat sweep. The media settings
     (``AXA_MEDIA``, unless the overrides gave them) and a storage that does not answer as 503. Then
-    the Conduit face's set-up."""
+    the Conduit face's set-up. The ``search-reindex`` command (Elasticsearch)."""
     app.after_request(_publish_outbox)
     app.config.setdefault("AXA_MEDIA", load_media_settings())
     app.register_error_handler(StorageUnavailable, handle_unavailable)
+    app.cli.add_command(search_reindex)
     conduit.init_app(app)

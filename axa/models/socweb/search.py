@@ -10,6 +10,9 @@ prefix (``drag*``). The query text only ever travels as a bound parameter; a pre
 reduced to word characters, so nothing in it can be tsquery syntax. Ranked by ``ts_rank_cd``,
 then newest first.
 
+With ``AXA_SEARCH_URL`` set, posts are searched in Elasticsearch instead (search_es.py), with
+the same syntax, cursors and visibility.
+
 Profiles: a username starting with the query, or a display name containing it (exact-prefix
 usernames first). Tags: tags starting with the query, by how many posts the viewer may see carry
 them. Each list is keyset paged by its own order: ``Cursor`` is the last item's (order key, id).
@@ -22,10 +25,11 @@ import re
 from dataclasses import dataclass
 from functools import reduce
 
+from flask import current_app
 from sqlalchemy import Float, and_, case, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import REGCONFIG
 
-from axa.models.socweb import db
+from axa.models.socweb import OutboxEntry, db
 from axa.models.socweb.blocks import blocked_between
 from axa.models.socweb.posts import Post, PostTag
 from axa.models.socweb.profiles import Profile
@@ -35,10 +39,15 @@ from axa.models.socweb.users import User
 CONFIG = "english"
 PREFIX_WORD = re.compile(r"(\w+)\*")
 PREFIXES_MAX = 8
+INDEX_TOPIC = "search.posts"  # socweb's outbox topic of the Elasticsearch index (search_index.py)
 
 
 class BadCursor(ValueError):
     """A cursor this search did not make."""
+
+
+class Unavailable(RuntimeError):
+    """The search server (Elasticsearch) did not answer, answered an error, or has no index yet."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,14 @@ class Found:
     next: Cursor | None  # where the next page starts; None on the last page
 
 
+def post_changed(post_id: int) -> None:
+    """Note, in the caller's transaction, that the post was written or deleted, for the
+    Elasticsearch index to follow after commit (nothing when posts are searched in PostgreSQL,
+    whose index is the table's own)."""
+    if current_app.config["AXA"].search_url:
+        OutboxEntry.add(INDEX_TOPIC, {"post_ids": [post_id]})
+
+
 def _query(text: str):
     """The tsquery of ``text`` (None when it holds no word to look for)."""
     prefixes = PREFIX_WORD.findall(text)[:PREFIXES_MAX]
@@ -85,6 +102,10 @@ def _page(rows: list, limit: int, cursor_of) -> Found:
 
 def posts(text: str, viewer_id: int | None, limit: int, after: Cursor | None = None) -> Found:
     """Posts matching ``text`` the viewer may see, best first; ``items`` are ``Post`` rows."""
+    url = current_app.config["AXA"].search_url
+    if url:
+        from axa.models.socweb import search_es  # its client is loaded only where it is used
+        return search_es.posts(url, text, viewer_id, limit, after)
     query = _query(text)
     if query is None:
         return Found([], None)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from axa.models.socweb import OutboxEntry, db, feeds
 from axa.tasks.socweb.media import process_upload
 from axa.tasks.socweb.notify import NOTIFY_TOPICS
+from axa.tasks.socweb.search import index_posts
 
 log = logging.getLogger(__name__)
 SWEEP_GRACE = timedelta(seconds=5)  # younger rows are their request's to publish
@@ -118,4 +119,4 @@ def unmerge_author(subscriber_id: int, author_id: int) -> int:
 # the outbox topics and the task each is published to, with the row's payload as keyword arguments
 TOPIC_TASKS = {"feed.post_created": fan_out_post, "feed.post_deleted": remove_post,
                "feed.subscribed": merge_author, "feed.unsubscribed": unmerge_author,
-               "media.uploaded": process_upload, **NOTIFY_TOPICS}
+               "media.uploaded": process_upload, "search.posts": index_posts, **NOTIFY_TOPICS}

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from axa.models.socweb import Comment, Like, OutboxEntry, Post, PostEdit, Subscription, db
 from axa.models.socweb.posts import TAG_MAX, TAGS_MAX, tags_of
+from axa.models.socweb.search import post_changed as search_changed
 
 SLUG_TRIES = 3  # two posts of one author with one title at once: the loser takes the next slug
 
@@ -43,6 +44,7 @@ def _save(post: Post, tags: list[str], slug: bool = True, tries: int = 1, create
             OutboxEntry.add("feed.post_created", {"post_id": post.id, "author_id": post.author_id})
         if created or mentions:
             OutboxEntry.add("notify.posted", {"post_id": post.id})
+        search_changed(post.id)
         try:
             db.session.commit()
             return post
@@ -84,6 +86,7 @@ def update_article(post: Post, changes: dict) -> Post:
 
 def delete_article(post: Post) -> None:
     OutboxEntry.add("feed.post_deleted", {"post_id": post.id, "author_id": post.author_id})
+    search_changed(post.id)
     db.session.delete(post)  # comments, likes, favorites, tags and edits go with it (ON DELETE CASCADE)
     db.session.commit()
 

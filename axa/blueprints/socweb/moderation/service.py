@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from axa.models.socweb import Block, Mute, OutboxEntry, Post, Profile, Report, Subscription, User, db
 from axa.models.socweb.reading import visible_post
+from axa.models.socweb.search import post_changed as search_changed
 from axa.platform.keyset import Page, keyset_page
 
 YOURSELF = "The username is your own."
@@ -113,6 +114,7 @@ def close(found: Report, admin_id: int, action: str, note: str | None) -> Report
                   errors={"json": {"action": ["No post to remove."]}})
         if post is not None:
             OutboxEntry.add("feed.post_deleted", {"post_id": post.id, "author_id": post.author_id})
+            search_changed(post.id)
             db.session.delete(post)
     found.status = "dismissed" if action == "dismiss" else "resolved"
     found.action, found.note, found.resolved_by = action, note or None, admin_id

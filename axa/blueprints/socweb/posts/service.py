@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from axa.models.socweb import Media, OutboxEntry, Post, PostEdit, db
 from axa.models.socweb.posts import HASHTAG, TAG_MAX, TAGS_MAX, normalize_tag, tags_of
 from axa.models.socweb.reading import visible_posts
+from axa.models.socweb.search import post_changed as search_changed
 
 EDITABLE = ("title", "description", "body", "visibility")
 
@@ -65,6 +66,7 @@ def create(author_id: int, data: dict) -> Post:
     # its @mentions first: published in this order, the notifications do not wait behind the fan-out
     OutboxEntry.add("notify.posted", {"post_id": post.id})
     OutboxEntry.add("feed.post_created", {"post_id": post.id, "author_id": author_id})
+    search_changed(post.id)
     db.session.commit()
     return post
 
@@ -96,12 +98,14 @@ def edit(post: Post, changes: dict) -> Post:
     post.edited_at = post.updated_at = func.now()
     if "body" in changed:  # the newly @mentioned are notified (the others were before)
         OutboxEntry.add("notify.posted", {"post_id": post.id})
+    search_changed(post.id)
     db.session.commit()
     return post
 
 
 def delete(post: Post) -> None:
     OutboxEntry.add("feed.post_deleted", {"post_id": post.id, "author_id": post.author_id})
+    search_changed(post.id)
     db.session.delete(post)
     db.session.commit()
 

@@ -10,7 +10,7 @@ from axa.blueprints.socweb.posts.presenter import json_response, present
 from axa.blueprints.socweb.profiles.service import profiles_of
 from axa.blueprints.socweb.search.schemas import TYPES, SearchQuerySchema, SearchResultSchema
 from axa.blueprints.socweb.viewer import SIGNED_IN_OR_NOT, viewer_id
-from axa.models.socweb import search
+from axa.models.socweb import db, search
 from axa.platform.api import Blueprint
 
 blp = Blueprint("search", __name__, url_prefix="/api/v1/search", description="Full-text search")
@@ -28,6 +28,10 @@ def _find(kind: str, q: str, viewer: int | None, limit: int, after) -> search.Fo
     except search.BadCursor:
         abort(422, errors={"query": {"cursor": ["Not a cursor of this type of search."]}},
               message="Unprocessable Entity")
+    except search.Unavailable:
+        db.session.rollback()
+        abort(503, message="Post search is unavailable; try again shortly.", reason="search_unavailable",
+              headers={"Retry-After": "5"})
 
 
 def _present(kind: str, found: search.Found, viewer: int | None) -> list:
@@ -43,6 +47,7 @@ class Search(MethodView):
     @blp.doc(security=SIGNED_IN_OR_NOT)
     @blp.arguments(SearchQuerySchema, location="query")
     @blp.response(200, SearchResultSchema, headers=NEXT_LINK)
+    @blp.alt_response(503, description="The post search server (Elasticsearch) is unavailable")
     def get(self, args):
         """Search posts, profiles and tags
 
