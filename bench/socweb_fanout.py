@@ -97,13 +97,15 @@ def held_by_all(redis, post_id: int, users: list[int], prefix: str) -> bool:
 
 def raw_pipeline(redis, post_id: int, users: list[int], size: int, lifetime: int = 15 * 86400) -> float:
     """The reference: the post into each user's raw feed, trimmed to ``size``, given the feed's
-    lifetime when it has none (as ``feeds.push`` does); seconds."""
+    lifetime when it has none (the same script ``feeds.push`` runs, feed_push.lua, through
+    redis-py's own script support: Redis 6.2, the embedded default's, has no ``EXPIRE … NX``);
+    seconds."""
+    from axa.models.socweb.feeds import PUSH
+    script = redis.register_script(PUSH.source)
     started = time.monotonic()
     with redis.pipeline(transaction=False) as pipe:
         for user in users:
-            pipe.zadd(f"{RAW_PREFIX}{user}", {post_id: post_id})
-            pipe.zremrangebyrank(f"{RAW_PREFIX}{user}", 0, -(size + 1))
-            pipe.expire(f"{RAW_PREFIX}{user}", lifetime, nx=True)
+            script(keys=[f"{RAW_PREFIX}{user}"], args=[size, lifetime, post_id], client=pipe)
         pipe.execute()
     return time.monotonic() - started
 
