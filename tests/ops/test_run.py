@@ -110,6 +110,10 @@ def test_run_brings_up_everything_and_sigint_stops_every_child(platform):
     assert _status(flower, auth=(FLOWER_USER, "wrong")) == 401
 
     assert f"http://localhost:{PORTS['auth'] + offset}/api/v1/docs/all" in output
+    # socweb's Conduit face registers through the auth server on its shifted port
+    registered = requests.post(f"http://127.0.0.1:{PORTS['socweb'] + offset}/conduit/api/users", timeout=30, json={
+        "user": {"username": "runner", "email": "runner@example.com", "password": "correct horse battery 9"}})
+    assert registered.status_code == 201, registered.text
     assert f"http://localhost:{FLOWER_PORT + offset}/" in output
     for name in ("worker.poll-fmp", "worker.pipeline", "worker.vendors", "worker.background", "beat", "flower", "sandbox",
                  *(f"web.{s}" for s in SUBSYSTEMS)):
