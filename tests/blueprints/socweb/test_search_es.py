@@ -78,3 +78,13 @@ def test_the_index_task_fails_retryably_while_the_server_is_down(down, monkeypat
 def test_or_between_words_keeps_its_meaning_and_quotes_are_left_alone():
     assert query_text('cats or dogs "salt or pepper" OR fish -cold drag*') == \
         'cats | dogs "salt or pepper" | fish -cold drag*'
+
+
+def test_the_reindex_command_says_why_it_cannot_run(apps, closed_port):  # noqa: F811
+    app = apps["socweb"]
+    set_settings(app, search_url="")
+    answer = app.test_cli_runner().invoke(args=["search-reindex"])
+    assert answer.exit_code == 1 and "AXA_SEARCH_URL is not set" in answer.output
+    set_settings(app, search_url=f"http://127.0.0.1:{closed_port}")
+    answer = app.test_cli_runner().invoke(args=["search-reindex", "--batch", "10"])
+    assert answer.exit_code == 1 and "Elasticsearch failed" in answer.output, answer.output
