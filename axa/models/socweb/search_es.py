@@ -26,7 +26,7 @@ from sqlalchemy import select
 from axa.models.socweb import db
 from axa.models.socweb.posts import Post
 from axa.models.socweb.reading import visible_to
-from axa.models.socweb.search import Cursor, Found, Unavailable
+from axa.models.socweb.search import BadCursor, Cursor, Found, Unavailable
 
 ALIAS = "axa-socweb-posts"
 TEMPLATE = "axa-socweb-posts"
@@ -90,6 +90,8 @@ def posts(url: str, text: str, viewer_id: int | None, limit: int, after=None):
     """Posts matching ``text`` the viewer may see, best first (``Found`` of ``Post``)."""
     if not re.search(r"\w", text):
         return Found([], None)
+    if after is not None and not isinstance(after.last, int):  # a cursor of another list (tags)
+        raise BadCursor(after.encode())
     client, position = client_for(url), [after.key, after.last] if after is not None else None
     kept: list[tuple[Post, Cursor]] = []
     hits: list[dict] = []

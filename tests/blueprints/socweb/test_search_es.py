@@ -88,3 +88,9 @@ def test_the_reindex_command_says_why_it_cannot_run(apps, closed_port):  # noqa:
     set_settings(app, search_url=f"http://127.0.0.1:{closed_port}")
     answer = app.test_cli_runner().invoke(args=["search-reindex", "--batch", "10"])
     assert answer.exit_code == 1 and "Elasticsearch failed" in answer.output, answer.output
+
+
+def test_a_cursor_of_another_list_is_422_before_elasticsearch_is_asked(down):
+    tag_cursor = "WzEuMCwgImFiYyJd"  # [1.0, "abc"]: a tags cursor (its last item a tag)
+    answer = down.test_client().get(SEARCH, query_string={"q": "penguin", "type": "posts", "cursor": tag_cursor})
+    assert answer.status_code == 422, answer.get_json()
