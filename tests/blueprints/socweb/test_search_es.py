@@ -13,14 +13,13 @@ from axa.models.socweb.search import Unavailable
 from axa.models.socweb.search_es import query_text
 from axa.tasks.socweb import search as search_tasks
 from tests.conftest import set_settings
-from tests.platform.test_health import closed_port  # noqa: F401 - a fixture
 from tests.tasks.feeds_helpers import add_users, sign_in
 
 SEARCH = "/api/v1/search"
 
 
 @pytest.fixture
-def down(apps, closed_port):  # noqa: F811
+def down(apps, closed_port):
     app = apps["socweb"]
     set_settings(app, search_url=f"http://127.0.0.1:{closed_port}")
     return app
@@ -80,7 +79,7 @@ def test_or_between_words_keeps_its_meaning_and_quotes_are_left_alone():
         'cats | dogs "salt or pepper" | fish -cold drag*'
 
 
-def test_the_reindex_command_says_why_it_cannot_run(apps, closed_port):  # noqa: F811
+def test_the_reindex_command_says_why_it_cannot_run(apps, closed_port):
     app = apps["socweb"]
     set_settings(app, search_url="")
     answer = app.test_cli_runner().invoke(args=["search-reindex"])
