@@ -30,8 +30,8 @@ TASK_QUEUES = {
     "socweb.media.check_upload": "socweb.media",
     "socweb.media.make_derivatives": "socweb.media",
     "socweb.media.sweep_media": "socweb.media",
-    # socweb's notifications (from the same outbox), their mail and the daily digest's dispatch
     "socweb.search.index_posts": "socweb.search",  # the Elasticsearch post index (AXA_SEARCH_URL)
+    # socweb's notifications (from the same outbox), their mail and the daily digest's dispatch
     "socweb.notify.notify_subscription": "socweb.notify",
     "socweb.notify.notify_like": "socweb.notify",
     "socweb.notify.notify_mentions": "socweb.notify",

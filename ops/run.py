@@ -251,13 +251,14 @@ def prepare(var: Path) -> list[str]:
         if started:
             stop_embedded(var)
         raise
+    offset = port_offset()
     if runnable(SANDBOX_MODULE):
-        point_clients_at_sandbox(port_offset())
+        point_clients_at_sandbox(offset)
     # socweb's Conduit face calls the auth server, and mail links point at it: on its shifted port
-    set_default("AXA_AUTH_URL", f"http://127.0.0.1:{PORTS['auth'] + port_offset()}")
-    set_default("AXA_PUBLIC_URL", f"http://localhost:{PORTS['auth'] + port_offset()}")
+    set_default("AXA_AUTH_URL", f"http://127.0.0.1:{PORTS['auth'] + offset}")
+    set_default("AXA_PUBLIC_URL", f"http://localhost:{PORTS['auth'] + offset}")
     generated = ensure_flower_password()
-    media = rtmp.prepare_run(var, port_offset(), bind_host(), say)
+    media = rtmp.prepare_run(var, offset, bind_host(), say)
     return [*(["--embedded"] if env else []), *(["--stop-embedded"] if started else []),
             *(["--random-flower-password"] if generated else []), *(["--rtmp"] if media else [])]
 

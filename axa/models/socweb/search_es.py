@@ -86,6 +86,10 @@ def _hits(client: Elasticsearch, text: str, after: list | None) -> list[dict]:
     return answer["hits"]["hits"]
 
 
+def _cursor(hit: dict) -> Cursor:
+    return Cursor(float(hit["sort"][0]), int(hit["sort"][1]))
+
+
 def posts(url: str, text: str, viewer_id: int | None, limit: int, after=None):
     """Posts matching ``text`` the viewer may see, best first (``Found`` of ``Post``)."""
     if not re.search(r"\w", text):
@@ -100,13 +104,12 @@ def posts(url: str, text: str, viewer_id: int | None, limit: int, after=None):
         ids = [int(hit["_id"]) for hit in hits]
         seen = {post.id: post for post in db.session.scalars(
             select(Post).where(Post.id.in_(ids), visible_to(viewer_id)))} if ids else {}
-        kept += [(seen[int(hit["_id"])], Cursor(float(hit["sort"][0]), int(hit["sort"][1])))
-                 for hit in hits if int(hit["_id"]) in seen]
+        kept += [(seen[int(hit["_id"])], _cursor(hit)) for hit in hits if int(hit["_id"]) in seen]
         if len(kept) > limit or len(hits) < BATCH:
             break
         position = hits[-1]["sort"]
     if len(kept) > limit:
         return Found([post for post, _ in kept[:limit]], kept[limit - 1][1])
     if len(hits) == BATCH:  # read BATCHES_MAX full batches: the next page goes on past them
-        return Found([post for post, _ in kept], Cursor(float(hits[-1]["sort"][0]), int(hits[-1]["sort"][1])))
+        return Found([post for post, _ in kept], _cursor(hits[-1]))
     return Found([post for post, _ in kept], None)

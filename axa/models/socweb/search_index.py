@@ -1,9 +1,10 @@
 """Keeping the Elasticsearch post index (search_es.py) in step with PostgreSQL, the truth.
 
-- ``search.post_changed(post_id)``: every write of a post (create, edit, delete, a moderator's removal) notes
-  it in socweb's outbox, in the write's own transaction, when posts are searched in Elasticsearch
-  (``AXA_SEARCH_URL``): a commit without its index update cannot happen, nor the reverse. The
-  relay publishes the row to ``socweb.search.index_posts`` (queue ``socweb.search``) after commit.
+- ``search.post_changed(post_id)``: every write of a post (create, edit, delete, a moderator's
+  removal) notes it in socweb's outbox, in the write's own transaction, when posts are searched
+  in Elasticsearch (``AXA_SEARCH_URL``): a commit without its index update cannot happen, nor the
+  reverse. The relay publishes the row to ``socweb.search.index_posts`` (queue ``socweb.search``)
+  after commit.
 - ``index_posts``: reads the posts from PostgreSQL and sends one bulk request: a post that exists
   is indexed whole, one that is gone is deleted (a missing document is no error). Idempotent,
   so a redelivered task (worker killed, acked late) does it again harmlessly; Elasticsearch down
