@@ -20,8 +20,9 @@ def search_reindex(batch: int) -> None:
                                    "whose index needs no rebuilding.")
     from elasticsearch import ApiError, TransportError
 
+    from axa.models.socweb.search import Unavailable
     from axa.models.socweb.search_index import reindex
     try:
         reindex(url, click.echo, batch)
-    except (ApiError, TransportError) as exc:
+    except (ApiError, TransportError, Unavailable) as exc:  # Unavailable: from its catch-up indexing
         raise click.ClickException(f"Elasticsearch failed: {exc}") from None
