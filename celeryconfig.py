@@ -116,7 +116,7 @@ imports = (
     "axa.tasks.socweb.mail", "axa.tasks.socweb.search",
     "axa.tasks.stocks.dispatch", "axa.tasks.stocks.poll", "axa.tasks.stocks.format",
     "axa.tasks.cmc.dispatch", "axa.tasks.cmc.poll", "axa.tasks.cmc.format",
-    "axa.tasks.stream.live", "axa.tasks.stream.notify", "axa.tasks.stream.viewers",
+    "axa.tasks.stream.live", "axa.tasks.stream.relay", "axa.tasks.stream.notify", "axa.tasks.stream.viewers",
     "axa.tasks.stream.recommend", "axa.tasks.stream.chat", "axa.tasks.stream.vod",
     "axa.tasks.cmc.alerts", "axa.tasks.cmc.mail", "axa.tasks.cmc.snapshots", "axa.tasks.cmc.imports",
     "axa.tasks.terminal.matching", "axa.tasks.cmc.paper", "axa.tasks.terminal.paper",

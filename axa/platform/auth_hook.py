@@ -37,9 +37,12 @@ def _store_for(app: Flask) -> SessionStore:
 
 def presented_credential() -> tuple[str | None, str | None]:
     """(session id, "bearer" | "cookie") from the request, or (None, None). No Redis."""
-    header = request.headers.get("Authorization", "")
+    environ = request.environ
+    header = environ.get("HTTP_AUTHORIZATION", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip(), "bearer"
+    if "HTTP_COOKIE" not in environ:  # no cookie at all: nothing to parse (media servers, API clients)
+        return None, None
     cookie = request.cookies.get(current_app.config["AXA"].cookie_name)
     return (cookie, "cookie") if cookie else (None, None)
 

@@ -40,16 +40,14 @@ def only_media_servers():
 
 @blp.post("/nginx/publish")
 def nginx_publish():
-    channel_id, slug = service.allowed(request.form.get("name", ""))
-    service.went_live(channel_id)
+    _, slug = service.publishing(request.form.get("name", ""))
     return Response(status=302, headers={"Location": service.relay_location(slug)})
 
 
 @blp.post("/nginx/update")
 def nginx_update():
     if request.form.get("call") == "update_publish":
-        channel_id, _ = service.allowed(request.form.get("name", ""))
-        service.went_live(channel_id)
+        service.publishing(request.form.get("name", ""))
     return NO_CONTENT
 
 
@@ -69,10 +67,9 @@ def nginx_record_done():
 def mediamtx_auth():
     body = service.json_body()
     if body.get("action") == "publish":
-        channel_id, slug = service.allowed(service.media_key(body))
-        if slug != body.get("path"):
+        if not body.get("path"):
             service.refuse()
-        service.went_live(channel_id)
+        service.publishing(service.media_key(body), slug=body["path"])
     elif body.get("action") not in ("read", "playback") or service.channel_by_slug(body.get("path")) is None:
         service.refuse()
     return NO_CONTENT

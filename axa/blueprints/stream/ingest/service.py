@@ -1,5 +1,7 @@
 """What the ingest hooks do: who may call them, which channel a presented key publishes to, and
-the live-state events they hand to Celery (``stream.live``, axa/tasks/stream/live.py).
+the live-state events they add to the live inbox (axa/models/stream/live_inbox.py), which the
+worker of ``stream.live`` relays to its tasks (axa/tasks/stream/relay.py): a publish is the key's
+lookup and its event in one Redis round trip.
 
 A caller is a media server when its address is in ``AXA_STREAM_HOOK_ADDRESSES`` (CIDR list) or it
 presents ``AXA_STREAM_HOOK_SECRET`` (header ``X-Hook-Secret`` or query ``secret``, compared in
@@ -10,24 +12,21 @@ from __future__ import annotations
 import functools
 import hmac
 import ipaddress
-import logging
 from urllib.parse import parse_qs
 
 from flask import current_app, request
 from flask_smorest import abort
-from kombu.exceptions import OperationalError
 
 from axa.models.stream import Channel, StreamKey
-from axa.models.stream.keys import channel_of_key, hash_key
+from axa.models.stream import live_inbox as inbox
+from axa.models.stream.keys import hash_key
 from axa.models.stream.settings import StreamSettings
 from axa.platform import clock
 from axa.platform.config import ConfigError
 from axa.platform.redis_client import get_redis
-from axa.tasks.stream import live
+from axa.tasks.stream import live, relay
 
-log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Hook-Secret"
-QUICK_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
 @functools.lru_cache(maxsize=8)
@@ -42,7 +41,10 @@ def settings() -> StreamSettings:
     return current_app.config["AXA_STREAM"]
 
 
+@functools.lru_cache(maxsize=1024)
 def address_allowed(address: str | None, addresses: tuple) -> bool:
+    """Whether ``address`` is in one of the configured networks (remembered per address: the
+    callers are a few media servers, asking many times a second)."""
     try:
         ip = ipaddress.ip_address(address or "")
     except ValueError:
@@ -59,15 +61,17 @@ def check_caller() -> None:
     """403 ``hook_forbidden`` unless the caller is a configured media server."""
     config = settings()
     caller = request.remote_addr
-    if not (secret_presented(config.hook_secret) or address_allowed(caller, config.hook_addresses)):
+    if not (address_allowed(caller, config.hook_addresses) or secret_presented(config.hook_secret)):
         abort(403, message="Only the media server may call this hook.", reason="hook_forbidden")
 
 
-def allowed(key: str) -> tuple[int, str]:
-    """The channel (id, slug) the key may publish to now, else 403 ``key_refused``."""
-    found = channel_of_key(get_redis(), key, clock.now())
+def publishing(key: str, slug: str = "") -> tuple[int, str]:
+    """The channel (id, slug) the key may publish to now (to ``slug`` when given), its publish
+    event in the live inbox; else 403 ``key_refused``."""
+    found = inbox.publish_allowed(get_redis(), key, clock.now(), slug)
     if found is None:
         abort(403, message="This stream key is not allowed to publish.", reason="key_refused")
+    relay_if_eager()
     return found
 
 
@@ -103,19 +107,13 @@ def relay_location(slug: str) -> str:
     return settings().relay_url.format(slug=slug)
 
 
-def went_live(channel_id: int) -> None:
-    send(live.mark_published, channel_id)
-
-
 def went_off(channel_id: int | None) -> None:
     if channel_id is not None:
-        send(live.mark_unpublished, channel_id, settings().reconnect_window)
+        inbox.record(get_redis(), "unpublished", channel_id, clock.now(), settings().reconnect_window)
+        relay_if_eager()
 
 
-def send(task, channel_id: int, *more) -> None:
-    """Hand the event to ``stream.live`` with the time the hook saw it; a broker that does not
-    answer costs the live state of this event (logged), never the publish itself."""
-    try:
-        task.apply_async((channel_id, clock.now(), *more), retry_policy=QUICK_RETRY)
-    except OperationalError as exc:
-        log.error("live event for channel %s not sent (%s): %s", channel_id, task.name, exc)
+def relay_if_eager() -> None:
+    """With Celery eager (no worker: the tests), the inbox is relayed in the request."""
+    if live.mark_published.app.conf.task_always_eager:
+        relay.relay_once(get_redis(), "eager")
