@@ -6,7 +6,7 @@ through the broker, then acknowledges and deletes it. An event whose hand-over f
 down) stays pending and is handed over again; every ``CLAIM_EVERY`` seconds the relay also takes
 the events a stopped relay left pending.
 
-With Celery eager (tests), the hook relays at once in the request (``relay_once``).
+Tests without a worker relay with ``relay_once``, as the thread does.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The media server's hooks on the stream app (issue 11 item 3): nginx-rtmp's form POSTs and
 MediaMTX's JSON auth call. An allowed key is answered from Redis (302 to the channel's relay for
 nginx-rtmp, 204 for MediaMTX); any other key, and any caller that is not a configured media
-server, 403. Celery runs eagerly: an allowed publish makes the channel live at once."""
+server, 403. The hooks queue their live events in the live inbox; ``channel()`` relays them as the
+worker would (Celery eager: an allowed publish makes the channel live at once)."""
 from __future__ import annotations
 
 import dataclasses
@@ -12,7 +13,7 @@ from axa.blueprints.stream.ingest import service
 from axa.models.stream.keys import REDIS_KEY, hash_key
 from axa.platform.config import ConfigError
 from axa.platform.redis_client import get_redis
-from tests.blueprints.stream.helpers import new_channel, signed_in
+from tests.blueprints.stream.helpers import new_channel, relay_live_events, signed_in
 
 NGINX = "/internal/ingest/nginx"
 MEDIAMTX = "/internal/ingest/mediamtx/auth"
@@ -39,6 +40,8 @@ def publish(stream, name: str, **kwargs):
 
 
 def channel(stream, slug: str = "ada-live") -> dict:
+    """The channel's public page once the worker has relayed the hooks' live events."""
+    relay_live_events(stream)
     return stream.get(f"/api/v1/channels/{slug}").get_json()
 
 

@@ -24,7 +24,6 @@ from axa.models.stream.settings import StreamSettings
 from axa.platform import clock
 from axa.platform.config import ConfigError
 from axa.platform.redis_client import get_redis
-from axa.tasks.stream import live, relay
 
 SECRET_HEADER = "X-Hook-Secret"
 
@@ -71,7 +70,6 @@ def publishing(key: str, slug: str = "") -> tuple[int, str]:
     found = inbox.publish_allowed(get_redis(), key, clock.now(), slug)
     if found is None:
         abort(403, message="This stream key is not allowed to publish.", reason="key_refused")
-    relay_if_eager()
     return found
 
 
@@ -110,10 +108,3 @@ def relay_location(slug: str) -> str:
 def went_off(channel_id: int | None) -> None:
     if channel_id is not None:
         inbox.record(get_redis(), "unpublished", channel_id, clock.now(), settings().reconnect_window)
-        relay_if_eager()
-
-
-def relay_if_eager() -> None:
-    """With Celery eager (no worker: the tests), the inbox is relayed in the request."""
-    if live.mark_published.app.conf.task_always_eager:
-        relay.relay_once(get_redis(), "eager")
