@@ -82,3 +82,29 @@ def test_the_workers_relay_thread_hands_events_over_as_they_come(channel, client
         thread.stop()
     assert [(e.kind, e.channel_id, e.at) for e in handed] == [("published", channel, 1.0), ("published", channel, 2.0)]
     assert not thread.is_alive() and get_redis().xlen(inbox.INBOX) == 0
+
+
+class _Queues(dict):
+    def __init__(self, consumed):
+        super().__init__((name, None) for name in ("stream.live", "stream.notify", "mail"))
+        self.consume_from = {name: None for name in consumed} if consumed is not None else None
+
+
+class _Worker:
+    hostname = "relay-test@localhost"
+
+    def __init__(self, consumed):
+        self.app = type("App", (), {"amqp": type("Amqp", (), {"queues": _Queues(consumed)})()})()
+
+
+@pytest.mark.parametrize(("consumed", "started"), [(["stream.live", "stream.notify"], True), (None, True),
+                                                   (["mail"], False)])
+def test_only_a_worker_consuming_stream_live_runs_the_relay(channel, clients, monkeypatch, consumed, started):
+    monkeypatch.setattr(relay, "BLOCK_MS", 100)
+    monkeypatch.setattr(relay, "load_settings", lambda: clients["stream"].application.config["AXA"])
+    relay.start_relay(sender=_Worker(consumed))
+    try:
+        assert (relay._relay is not None and relay._relay.is_alive()) is started
+    finally:
+        relay.stop_relay()
+    assert relay._relay is None
