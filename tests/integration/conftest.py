@@ -184,8 +184,11 @@ class WorkerProcess:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def celery_worker(databases, sandbox_server):  # noqa: F811
+    """One real worker for the integration tests, stopped when they end: the tests after them run
+    Celery eagerly, and a worker left running would take their work (its live inbox relay reads
+    the same Redis)."""
     log_dir = Path(tempfile.mkdtemp(prefix="axa-test-worker-"))
     worker = WorkerProcess(log_dir / "worker.log", vendor_env(sandbox_server.base_url), include=(TEST_TASKS,))
     with broker_connection() as conn:  # declare every queue, drop what earlier runs left
