@@ -147,7 +147,16 @@ def main(argv=None) -> int:
         conn.execute("TRUNCATE diary_accounts RESTART IDENTITY CASCADE")
         with app.app_context():
             app.extensions["sqlalchemy"].engine.dispose()
+    purge_excursions()
     return 0
+
+
+def purge_excursions() -> None:
+    """Drop the MFE/MAE tasks the imports announced (``stocks.journal``) for accounts the run has
+    deleted: left queued, the next benchmark's workers would spend seconds of CPU on them."""
+    from axa.platform.celery_app import celery
+    with celery.connection_for_write() as conn:
+        celery.amqp.queues["stocks.journal"](conn.default_channel).purge()
 
 
 if __name__ == "__main__":
