@@ -99,6 +99,22 @@ def test_a_stopped_relays_pending_events_are_taken_over(ada, monkeypatch):
     assert inbox.take(client, "relay-b", claim=True) == first
 
 
+def test_the_names_of_stopped_relays_are_forgotten_once_they_hold_nothing(ada, monkeypatch):
+    client = ada["redis"]
+    inbox.record(client, "published", ada["id"], NOW)
+    inbox.take(client, "relay-old")  # a relay that stopped with an event pending ...
+    inbox.take(client, "relay-idle")  # ... and one that had nothing
+    monkeypatch.setattr(inbox, "GONE_IDLE_MS", -1)
+    monkeypatch.setattr(inbox, "CLAIM_IDLE_MS", 10**9)  # relay-old's event not yet claimable
+    assert inbox.take(client, "relay-new", claim=True) == []
+    names = {c["name"] for c in client.xinfo_consumers(inbox.INBOX, inbox.GROUP)}
+    assert names == {"relay-old", "relay-new"}  # relay-old keeps its name while it holds an event
+    monkeypatch.setattr(inbox, "CLAIM_IDLE_MS", 0)
+    claimed = inbox.take(client, "relay-new", claim=True)
+    inbox.done(client, [entry_id for entry_id, _ in claimed])
+    assert inbox.forget_stopped_relays(client, "relay-new") == ["relay-old"]
+
+
 def test_an_entry_that_is_not_an_event_is_taken_as_none(ada):
     client = ada["redis"]
     inbox.ensure_group(client)

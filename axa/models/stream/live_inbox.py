@@ -27,6 +27,7 @@ INBOX = "axa:stream:live-inbox"
 GROUP = "relay"
 MAXLEN = 100_000  # about: a relay down for long keeps the newest events, not every one
 CLAIM_IDLE_MS = 30_000  # a pending event this old belongs to a relay that stopped: another takes it
+GONE_IDLE_MS = 3_600_000  # a consumer idle this long with nothing pending is a stopped relay's name
 BATCH = 100
 KEY_PUBLISH = LuaScript(__file__, "key_publish")
 KINDS = ("published", "unpublished")
@@ -117,8 +118,20 @@ def _take(client: redis.Redis, consumer: str, block_ms: int | None, claim: bool)
         stale = client.xautoclaim(INBOX, GROUP, consumer, CLAIM_IDLE_MS, count=BATCH)
         if stale[1]:
             return _events(stale[1])
+        forget_stopped_relays(client, consumer)
     new = client.xreadgroup(GROUP, consumer, {INBOX: ">"}, count=BATCH, block=block_ms)
     return _events(new[0][1]) if new else []
+
+
+def forget_stopped_relays(client: redis.Redis, keep: str) -> list[str]:
+    """Remove from the group the consumers with nothing pending that have not read for
+    ``GONE_IDLE_MS`` (each worker start names a new one; a running relay reads every few seconds,
+    and a removed name comes back with its next read); the names removed."""
+    gone = [c["name"] for c in client.xinfo_consumers(INBOX, GROUP)
+            if c["name"] != keep and c["pending"] == 0 and c["idle"] > GONE_IDLE_MS]
+    for name in gone:
+        client.xgroup_delconsumer(INBOX, GROUP, name)
+    return gone
 
 
 def done(client: redis.Redis, entry_ids: list[str]) -> None:
