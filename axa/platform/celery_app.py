@@ -92,9 +92,14 @@ celery.add_defaults(broker_settings)  # a promise: evaluated when the configurat
 celery.set_default()  # shared_task proxies resolve to this app in every thread, not Celery's default
 
 
+def consumed_queues() -> set[str]:
+    """The queues this worker consumes: those named by ``-Q``, else every queue."""
+    return set(celery.amqp.queues.consume_from or celery.amqp.queues)
+
+
 def subsystems_served() -> list[str]:
     """The subsystems whose tasks the queues this worker consumes (``-Q``) carry."""
-    queues = set(celery.amqp.queues.consume_from or celery.amqp.queues)
+    queues = consumed_queues()
     return sorted({task.split(".", 1)[0] for task, route in celery.conf.task_routes.items()
                    if route["queue"] in queues})
 

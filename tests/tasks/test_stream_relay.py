@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from axa.models.stream import LiveSession, db
 from axa.models.stream import live_inbox as inbox
+from axa.platform.celery_app import consumed_queues
 from axa.platform.redis_client import get_redis
 from axa.tasks.stream import live, relay
 from tests.blueprints.stream.helpers import new_channel, signed_in
@@ -84,25 +85,17 @@ def test_the_workers_relay_thread_hands_events_over_as_they_come(channel, client
     assert not thread.is_alive() and get_redis().xlen(inbox.INBOX) == 0
 
 
-class _Queues(dict):
-    def __init__(self, consumed):
-        super().__init__((name, None) for name in ("stream.live", "stream.notify", "mail"))
-        self.consume_from = {name: None for name in consumed} if consumed is not None else None
-
-
 class _Worker:
     hostname = "relay-test@localhost"
 
-    def __init__(self, consumed):
-        self.app = type("App", (), {"amqp": type("Amqp", (), {"queues": _Queues(consumed)})()})()
 
-
-@pytest.mark.parametrize(("consumed", "started"), [(["stream.live", "stream.notify"], True), (None, True),
-                                                   (["mail"], False)])
+@pytest.mark.parametrize(("consumed", "started"), [(consumed_queues(), True),  # no -Q: every queue
+                                                   ({"stream.live", "stream.notify"}, True), ({"mail"}, False)])
 def test_only_a_worker_consuming_stream_live_runs_the_relay(channel, clients, monkeypatch, consumed, started):
+    monkeypatch.setattr(relay, "consumed_queues", lambda: consumed)
     monkeypatch.setattr(relay, "BLOCK_MS", 100)
     monkeypatch.setattr(relay, "load_settings", lambda: clients["stream"].application.config["AXA"])
-    relay.start_relay(sender=_Worker(consumed))
+    relay.start_relay(sender=_Worker())
     try:
         assert (relay._relay is not None and relay._relay.is_alive()) is started
     finally:

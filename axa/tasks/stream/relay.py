@@ -20,6 +20,7 @@ from celery.signals import worker_ready, worker_shutdown
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from axa.models.stream import live_inbox as inbox
+from axa.platform.celery_app import consumed_queues
 from axa.platform.config import load_settings
 from axa.tasks.stream import live
 
@@ -56,6 +57,7 @@ def relay_once(client: redis.Redis, consumer: str, block_ms: int | None = None, 
 class Relay(threading.Thread):
     def __init__(self, redis_url: str, consumer: str):
         super().__init__(name="live-inbox-relay", daemon=True)
+        # its own connection, not the shared client_for one: a blocking read outlasts its 2 s timeout
         self.client = redis.Redis.from_url(redis_url, decode_responses=True, socket_connect_timeout=1.0,
                                            socket_timeout=BLOCK_MS / 1000 + 5)
         self.consumer = consumer
@@ -85,8 +87,7 @@ _relay: Relay | None = None
 @worker_ready.connect
 def start_relay(sender=None, **_) -> None:
     global _relay
-    queues = sender.app.amqp.queues
-    if QUEUE in (queues.consume_from or queues) and _relay is None:
+    if QUEUE in consumed_queues() and _relay is None:
         _relay = Relay(load_settings().redis_url, f"{sender.hostname}:{os.getpid()}")
         _relay.start()
         log.info("live inbox relay started (consumer %s)", _relay.consumer)
