@@ -6,28 +6,14 @@ from __future__ import annotations
 import pytest
 
 from axa.models.socweb import feeds
-from axa.platform.redis_client import get_redis, reset_clients
 from tests.conftest import set_settings
-from tests.platform.redis_server import EMBEDDED, RedisProcess
+from tests.platform.redis_server import app_redis
 
 
 @pytest.fixture(params=["configured", "embedded"])
 def client(request, apps, tmp_path):
-    app = apps["socweb"]
-    server = None
-    if request.param == "embedded":
-        server = RedisProcess(tmp_path, EMBEDDED)
-        server.start()
-        set_settings(app, redis_url=server.url)
-    try:
-        with app.app_context():
-            if server is not None:
-                assert get_redis().info()["redis_version"].startswith("6.")  # the version make run ships
-            yield get_redis()
-    finally:
-        if server is not None:
-            server.kill()
-            reset_clients()
+    with app_redis(apps["socweb"], tmp_path, request.param) as client:
+        yield client
 
 
 def test_a_new_feed_gets_the_lifetime_and_keeps_the_newest_entries(apps, client):

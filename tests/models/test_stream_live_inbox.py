@@ -8,10 +8,8 @@ import pytest
 
 from axa.models.stream import live_inbox as inbox
 from axa.models.stream.keys import NEGATIVE, REDIS_KEY, hash_key
-from axa.platform.redis_client import get_redis, reset_clients
 from tests.blueprints.stream.helpers import new_channel, signed_in
-from tests.conftest import set_settings
-from tests.platform.redis_server import EMBEDDED, RedisProcess
+from tests.platform.redis_server import app_redis
 
 NOW = 2_000_000_000.0
 
@@ -23,18 +21,8 @@ def ada(request, clients, tmp_path):
     headers = signed_in(clients, "ada@example.com")
     channel = new_channel(clients["stream"], headers)
     key = clients["stream"].post("/api/v1/channels/ada-live/keys", headers=headers, json={"label": "OBS"})
-    app, server = clients["stream"].application, None
-    if request.param == "embedded":
-        server = RedisProcess(tmp_path, EMBEDDED)
-        server.start()
-        set_settings(app, redis_url=server.url)
-    try:
-        with app.app_context():
-            yield {"id": channel["id"], "key": key.get_json()["key"], "redis": get_redis()}
-    finally:
-        if server is not None:
-            server.kill()
-            reset_clients()
+    with app_redis(clients["stream"].application, tmp_path, request.param) as client:
+        yield {"id": channel["id"], "key": key.get_json()["key"], "redis": client}
 
 
 def events(client) -> list[dict]:

