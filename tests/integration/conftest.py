@@ -154,6 +154,26 @@ class WorkerProcess:
     def pool_pids(self) -> set[int]:
         return set((self.inspect("stats") or {}).get("pool", {}).get("processes", ()))
 
+    def idle(self) -> bool:
+        """Nothing running, prefetched or waiting for its ETA (a retry's countdown) in the worker."""
+        return all(self.inspect(method) == [] for method in ("active", "reserved", "scheduled"))
+
+    def settle(self, timeout: float = 20.0) -> None:
+        """Wait until the work an earlier test left (a task still running, a retry counting down)
+        is over, with the queues emptied; restart the worker if it does not end in ``timeout``.
+        Such a task still writing while the next test empties the tables deadlocks the TRUNCATE
+        or leaves the next test rows it did not make."""
+        purge_queues()
+        deadline = time.monotonic() + timeout
+        while not self.idle():
+            if time.monotonic() > deadline:
+                self.stop()
+                purge_queues()
+                self.start()
+                return
+            time.sleep(0.05)
+        purge_queues()
+
     def running_task(self, name: str) -> dict | None:
         """The first task called ``name`` that a pool process is running (id, worker_pid, …)."""
         return next((t for t in self.inspect("active") or () if t["name"] == name and t["worker_pid"]), None)
@@ -200,10 +220,10 @@ def celery_worker(databases, sandbox_server):  # noqa: F811
 
 @pytest.fixture
 def worker(celery_worker):
-    """The worker running and consuming, with every queue of this vhost empty."""
+    """The worker running and consuming, idle, with every queue of this vhost empty."""
     if not celery_worker.running:
         celery_worker.start()
-    purge_queues()
+    celery_worker.settle()
     return celery_worker
 
 
