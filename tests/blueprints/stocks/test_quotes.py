@@ -69,7 +69,8 @@ def test_symbol_count_is_bounded(stocks):
     response = _quotes(stocks, too_many)
     assert response.status_code == 422 and "symbols" in json.dumps(response.get_json()["errors"])
     assert _quotes(stocks, [f"S{i}" for i in range(200)]).status_code == 200
-    for bad in ({}, {"symbols": ""}, {"symbols": ",,"}, {"symbols": "A" * 65}, {"symbols": "A," * 4001}):
+    for bad in ({}, {"symbols": ""}, {"symbols": ",,"}, {"symbols": "A" * 65}, {"symbols": "A," * 4001},
+                {"symbols": "AAPL\x01"}, {"symbols": "A\x7f,B"}):
         assert stocks.get("stocks", "/api/v1/quotes", query_string=bad).status_code == 422, bad
 
 
