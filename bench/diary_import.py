@@ -154,10 +154,7 @@ def main(argv=None) -> int:
 def purge_excursions() -> None:
     """Drop the MFE/MAE tasks the imports announced (``stocks.journal``) for accounts the run has
     deleted: left queued, the next benchmark's workers would spend seconds of CPU on them."""
-    from axa.platform.celery_app import celery
-    with celery.connection_for_write() as conn:
-        celery.amqp.queues["stocks.journal"](conn.default_channel).purge()
-
+    environment.empty_queues("stocks.journal")
 
 if __name__ == "__main__":
     sys.exit(main())

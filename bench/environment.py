@@ -134,6 +134,17 @@ def clean_up(user: BenchUser | None) -> None:
         app.extensions["sqlalchemy"].engine.dispose()
 
 
+def empty_queues(*names: str) -> None:
+    """Empty these Celery queues of the platform, declaring each first (as a worker would): on a
+    broker that never had a queue, purging it is a 404."""
+    from axa.platform.celery_app import celery
+    with celery.connection_for_write() as conn:
+        for name in names:
+            queue = celery.amqp.queues[name](conn.default_channel)
+            queue.declare()
+            queue.purge()
+
+
 def header(name: str, lines: list[str]) -> None:
     print(f"== {name} ==")
     for line in lines:

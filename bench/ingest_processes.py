@@ -14,6 +14,7 @@ import urllib.request
 import uuid
 from contextlib import suppress
 
+from bench import environment
 from bench.servers import ROOT, free_port
 
 QUEUES = ("stocks.dispatch", "stocks.poll.fmp", "stocks.format")
@@ -88,11 +89,7 @@ class PipelineWorker:
         from axa.platform.celery_app import celery
         from ops.run import pool_options, worker_groups
         self.celery, tag = celery, uuid.uuid4().hex[:8]
-        with celery.connection_for_write() as conn:
-            for queue in queues:
-                bound = celery.amqp.queues[queue](conn.default_channel)
-                bound.declare()
-                bound.purge()
+        environment.empty_queues(*queues)
         self.groups = {f"bench-{label}-{group}-{tag}@localhost": (grouped, pool_options(group, concurrency))
                        for group, grouped in worker_groups(queues).items()}
         self.log = tempfile.NamedTemporaryFile(prefix="axa-bench-worker-", suffix=".log")

@@ -162,11 +162,9 @@ def main(argv=None) -> int:
 
 
 def purge() -> None:
-    from axa.platform.celery_app import celery
     from axa.platform.config import load_settings
     from axa.platform.redis_client import client_for
-    with celery.connection_for_write() as conn:
-        celery.amqp.queues["stream.chat"](conn.default_channel).purge()
+    environment.empty_queues("stream.chat")
     client_for(load_settings().redis_url).delete("axa:stream:chat:buffer")
 
 
