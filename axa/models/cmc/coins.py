@@ -12,6 +12,9 @@ from axa.models.cmc import db
 
 PRICE = Numeric(38, 18)
 AMOUNT = Numeric(38, 4)
+# Percent changes and dominance: CMC sends 10 significant digits, so a change under 0.1 % has 11 or
+# more decimals; a scale of 18 keeps them, as the latest-quote contract in Redis does.
+PERCENT = Numeric(38, 18)
 
 
 class Coin(db.Model):
@@ -46,7 +49,7 @@ class CoinQuote(db.Model):
     price: Mapped[Decimal] = mapped_column(PRICE, index=True)
     volume_24h: Mapped[Decimal | None] = mapped_column(AMOUNT, index=True)
     market_cap: Mapped[Decimal | None] = mapped_column(AMOUNT, index=True)
-    percent_change_24h: Mapped[Decimal | None] = mapped_column(Numeric(28, 10), index=True)
+    percent_change_24h: Mapped[Decimal | None] = mapped_column(PERCENT, index=True)
     as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     raw_ref: Mapped[str] = mapped_column(String(64))
@@ -78,10 +81,10 @@ class GlobalMetrics(db.Model):
     total_volume_24h: Mapped[Decimal | None] = mapped_column(AMOUNT)
     altcoin_market_cap: Mapped[Decimal | None] = mapped_column(AMOUNT)
     altcoin_volume_24h: Mapped[Decimal | None] = mapped_column(AMOUNT)
-    total_market_cap_change_pct_24h: Mapped[Decimal | None] = mapped_column(Numeric(28, 10))
-    total_volume_change_pct_24h: Mapped[Decimal | None] = mapped_column(Numeric(28, 10))
-    btc_dominance: Mapped[Decimal | None] = mapped_column(Numeric(28, 10))
-    eth_dominance: Mapped[Decimal | None] = mapped_column(Numeric(28, 10))
+    total_market_cap_change_pct_24h: Mapped[Decimal | None] = mapped_column(PERCENT)
+    total_volume_change_pct_24h: Mapped[Decimal | None] = mapped_column(PERCENT)
+    btc_dominance: Mapped[Decimal | None] = mapped_column(PERCENT)
+    eth_dominance: Mapped[Decimal | None] = mapped_column(PERCENT)
     active_cryptocurrencies: Mapped[int | None] = mapped_column(Integer)
     total_cryptocurrencies: Mapped[int | None] = mapped_column(Integer)
     active_market_pairs: Mapped[int | None] = mapped_column(Integer)
