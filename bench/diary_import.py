@@ -156,5 +156,6 @@ def purge_excursions() -> None:
     deleted: left queued, the next benchmark's workers would spend seconds of CPU on them."""
     environment.empty_queues("stocks.journal")
 
+
 if __name__ == "__main__":
     sys.exit(main())
