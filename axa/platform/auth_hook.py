@@ -15,6 +15,9 @@ from axa.platform import clock
 from axa.platform.redis_client import client_for
 from axa.platform.sessions import Reads, Session, SessionStore
 
+_UNCHECKED = object()
+UNAUTHENTICATED = "Authentication required."
+
 
 def session_store() -> SessionStore:
     return _store_for(current_app._get_current_object())
@@ -47,33 +50,33 @@ def presented_credential() -> tuple[str | None, str | None]:
     return (cookie, "cookie") if cookie else (None, None)
 
 
-def check_session(reads: Reads | None = None) -> list:
+def check_session(reads: Reads | None = None) -> tuple[Session | None, list]:
     """Check the presented session (one Redis round trip, with the commands ``reads`` queues)
-    and remember it for the request; returns the reads' results (empty without a live session).
-    503 with Retry-After when Redis cannot answer."""
+    and remember it for the request: (the live session or None, the reads' results: empty
+    without a live session). 503 with Retry-After when Redis cannot answer."""
     session_id, _ = presented_credential()
-    g.axa_session = None
-    if not session_id:
-        return []
-    try:
-        g.axa_session, found = session_store().validate_with(session_id, reads)
-    except redis.RedisError:
-        abort(503, message="Session store unavailable, try again shortly.", headers={"Retry-After": "5"})
-    return found
+    session, found = None, []
+    if session_id:
+        try:
+            session, found = session_store().validate_with(session_id, reads)
+        except redis.RedisError:
+            g.axa_session = None
+            abort(503, message="Session store unavailable, try again shortly.", headers={"Retry-After": "5"})
+    g.axa_session = session
+    return session, found
 
 
 def optional_session() -> Session | None:
     """The live session presented with this request, or None (checked once per request)."""
-    if "axa_session" not in g:
-        check_session()
-    return g.axa_session
+    session = g.get("axa_session", _UNCHECKED)
+    return check_session()[0] if session is _UNCHECKED else session
 
 
 def current_session() -> Session:
     """The live session presented with this request; 401 without one."""
     session = optional_session()
     if session is None:
-        abort(401, message="Authentication required.")
+        abort(401, message=UNAUTHENTICATED)
     return session
 
 

@@ -17,7 +17,7 @@ from flask_smorest import Api, Blueprint
 from flask_sqlalchemy import SQLAlchemy
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from axa.platform import docs, request_limits, security
+from axa.platform import docs, security
 from axa.platform.config import PORTS, database_url, load_settings
 from axa.platform.errors import register_error_handlers
 from axa.platform.health import blp as health_blp
@@ -90,11 +90,9 @@ def register_blueprints(api: Api, blueprints: Sequence[Blueprint]) -> None:
 
 
 def install_hooks(app: Flask) -> None:
-    app.before_request(request_limits.check_request_head)  # first: 414 / 431 before any other work
-    app.before_request(security.check_host)
-    app.before_request(security.check_csrf)
+    app.before_request(security.check_request)  # limits (414 / 431), host, CSRF
     app.after_request(security.add_cors_headers)
-    app.after_request(security.add_security_headers)
+    app.wsgi_app = security.SecurityHeaders(app.wsgi_app, app)
 
 
 def trust_proxies(app: Flask) -> None:

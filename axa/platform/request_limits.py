@@ -11,7 +11,6 @@ defaults, rounded: a request that passed gunicorn before passes here.
 """
 from __future__ import annotations
 
-from flask import request
 from flask_smorest import abort
 
 MAX_URI_BYTES = 8192
@@ -42,10 +41,9 @@ def _head_too_large(environ: dict) -> bool:
     return count + len(unprefixed) > MAX_HEADER_FIELDS or max(unprefixed, default=0) > MAX_FIELD_BYTES
 
 
-def check_request_head() -> None:
-    """A before-request hook, the app's first: 414 for a too-long request target, 431 for a too-large
-    header field or too many of them."""
-    environ = request.environ
+def check_head(environ: dict) -> None:
+    """The first check of every request (security.check_request, the app's before-request hook):
+    414 for a too-long request target, 431 for a too-large header field or too many of them."""
     if _target_length(environ) > MAX_URI_BYTES:
         abort(414, message=f"The request URI is longer than {MAX_URI_BYTES} bytes.")
     if _head_too_large(environ):

@@ -1,4 +1,6 @@
-"""CSRF defence for cookie-authenticated unsafe requests, and security headers."""
+"""The checks every request passes before its view (``check_request``: the head's limits, the
+host, CSRF for cookie-authenticated unsafe requests), CORS answers, and the security headers
+(``SecurityHeaders``, a WSGI middleware)."""
 from __future__ import annotations
 
 import functools
@@ -9,6 +11,7 @@ from flask_cors.core import get_cors_options, set_cors_headers
 from flask_smorest import abort
 from werkzeug.sansio.utils import host_is_trusted
 
+from axa.platform import request_limits
 from axa.platform.auth_hook import presented_credential
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -35,50 +38,64 @@ def add_cors_headers(response):
     them: allowed origin, credentials, preflight answers) on the requests that carry an ``Origin``.
     Without one flask-cors adds nothing (``always_send`` off), but its app-wide after_request
     still cost ~24 us on every such request: auth_me went from 0.82 to 0.87 of its floor."""
-    if "Origin" in request.headers and request.path.startswith(CORS_PATHS):
+    environ = request.environ
+    if "HTTP_ORIGIN" in environ and environ.get("PATH_INFO", "").startswith(CORS_PATHS):
         set_cors_headers(response, current_app.extensions["axa_cors"])
     return response
 
 
-def check_host() -> None:
+def check_request() -> None:
+    """The app's one before-request hook, in this order: the request head's limits (414 / 431
+    before any other work), the host, CSRF: one hook, with the request and the settings looked up
+    once (each hook, and each lookup through a context-local proxy, is several Python calls in
+    Flask and werkzeug on every request)."""
+    req = request._get_current_object()  # werkzeug's documented way out of the proxy
+    request_limits.check_head(req.environ)
+    settings = current_app.config["AXA"]
+    check_host(req, settings.trusted_hosts)
+    if req.method in UNSAFE:
+        check_csrf(req, settings.cors_origins)
+
+
+def check_host(req, trusted) -> None:
     """With ``AXA_TRUSTED_HOSTS`` set (production), refuse any other Host with 400, except on
     ``/health/``: the orchestrator's health check reaches a container by its own address, and
     health answers nothing a forged Host could abuse (no links, no redirects)."""
-    trusted = current_app.config["AXA"].trusted_hosts
-    if trusted and request.path != HEALTH_PATH and not host_is_trusted(request.host, trusted):
+    if trusted and req.path != HEALTH_PATH and not host_is_trusted(req.host, trusted):
         abort(400, message="Unknown host.")
 
 
-def check_csrf() -> None:
-    """Reject unsafe requests that carry the session cookie unless they name an allowed origin
-    (``Origin``, else the origin of ``Referer``: the allowlist or this host) and are JSON, with
-    or without a body (a browser sends ``application/json`` cross-site only after a preflight).
+def check_csrf(req, cors_origins) -> None:
+    """Reject an unsafe request that carries the session cookie unless it names an allowed
+    origin (``Origin``, else the origin of ``Referer``: the allowlist or this host) and is JSON,
+    with or without a body (a browser sends ``application/json`` cross-site only after a
+    preflight).
 
     Bearer-authenticated requests need no defence: browsers never attach them on their own.
     """
-    if request.method not in UNSAFE:
-        return
     _, how = presented_credential()
     if how != "cookie":
         return
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+    if req.headers.get("Sec-Fetch-Site") == "cross-site":
         abort(403, message="Cross-site request refused.")
-    if _claimed_origin() not in _allowed_origins():
+    if not origin_allowed(req, cors_origins):
         abort(403, message="Origin not allowed.")
-    if request.mimetype != "application/json":
+    if req.mimetype != "application/json":
         abort(415, message="Send JSON (Content-Type: application/json).")
 
 
-def _claimed_origin() -> str | None:
-    origin = request.headers.get("Origin")
+def origin_allowed(req, cors_origins) -> bool:
+    """Whether ``req`` names an allowed origin: its ``Origin``, else the origin of its
+    ``Referer``, is one of ``cors_origins`` (``AXA_CORS_ORIGINS``) or this host."""
+    return _claimed_origin(req) in {*cors_origins, req.host_url.rstrip("/")}
+
+
+def _claimed_origin(req) -> str | None:
+    origin = req.headers.get("Origin")
     if origin is not None:
         return origin
-    referer = urlsplit(request.headers.get("Referer", ""))
+    referer = urlsplit(req.headers.get("Referer", ""))
     return f"{referer.scheme}://{referer.netloc}" if referer.scheme and referer.netloc else None
-
-
-def _allowed_origins() -> set[str]:
-    return {*current_app.config["AXA"].cors_origins, request.host_url.rstrip("/")}
 
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
@@ -97,11 +114,23 @@ def _wanted(docs: bool, api: bool, production: bool) -> tuple[tuple[str, str, st
     return tuple((name, value, name.lower()) for name, value in items)
 
 
-def add_security_headers(response):
-    """Add each security header the view did not set itself (one pass over the headers)."""
-    path = request.path
-    wanted = _wanted(path.startswith("/api/v1/docs"), path.startswith(API_PATHS),
-                     current_app.config["AXA"].production)
-    held = {name.lower() for name in response.headers.keys()}
-    response.headers.extend([(name, value) for name, value, low in wanted if low not in held])
-    return response
+class SecurityHeaders:
+    """WSGI middleware (Flask's documented ``app.wsgi_app`` wrapping): every answer gets each
+    security header its view did not set itself, the docs pages their own CSP, API answers
+    ``Cache-Control: no-store``, production HSTS. The headers are constants, so they join the
+    header list as it is sent, in one pass: as an after-request hook they went through werkzeug's
+    ``Headers.add`` checks one by one, some forty Python calls a request."""
+
+    def __init__(self, wsgi_app, app: Flask):
+        self.wsgi_app, self.app = wsgi_app, app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        wanted = _wanted(path.startswith("/api/v1/docs"), path.startswith(API_PATHS),
+                         self.app.config["AXA"].production)
+
+        def start(status, headers, exc_info=None):
+            held = {name.lower() for name, _ in headers}
+            headers.extend([(name, value) for name, value, low in wanted if low not in held])
+            return start_response(status, headers, exc_info)
+        return self.wsgi_app(environ, start)

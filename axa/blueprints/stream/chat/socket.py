@@ -36,7 +36,7 @@ def admit() -> None:
     """The channel and who is asking, checked before the WebSocket handshake is answered."""
     channel = channels.by_slug_or_404(flask.request.view_args.get("slug", ""))
     session_id, how = presented_credential()
-    if how == "cookie" and security._claimed_origin() not in security._allowed_origins():
+    if how == "cookie" and not security.origin_allowed(flask.request, current_app.config["AXA"].cors_origins):
         abort(403, message="Origin not allowed.")
     session = optional_session()
     user = db.session.get(User, session.user_id) if session else None
