@@ -98,9 +98,11 @@ def first_answer(target: Target, label: str) -> bytes:
 
 def add_alternating_arguments(parser) -> None:
     """The arguments of a bench measured with ``measure_alternating`` (``apply_quick`` after)."""
-    parser.add_argument("--duration", type=float, default=12.0,
-                        help="measured seconds per server, split over the rounds (default 12)")
-    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds (default 4)")
+    # 3-second rounds, 8 of them: on a shared 2-core machine the speed of every server swings by
+    # 15 % from one round to the next (printed per round), so a ratio needs several pairs
+    parser.add_argument("--duration", type=float, default=24.0,
+                        help="measured seconds per server, split over the rounds (default 24)")
+    parser.add_argument("--rounds", type=int, default=8, help="alternating rounds (default 8)")
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds per server")
     parser.add_argument("--processes", type=int, default=2, help="client processes (default 2)")
     parser.add_argument("--connections", type=int, default=CONNECTIONS,
@@ -125,6 +127,7 @@ class LoadResult:
     statuses: dict[int, int]  # status -> count; 0 counts transport errors
     seconds: float
     expected: int = 200
+    round_rates: tuple[float, ...] = ()  # req/s of each alternating round (measure_alternating)
 
     @property
     def ok(self) -> int:
@@ -221,12 +224,15 @@ def measure_alternating(pool: LoadPool, targets: dict[str, Target], warmup: floa
         pool.run(target, warmup)
     seconds = dict.fromkeys(targets, 0.0)
     statuses: dict[str, Counter] = {name: Counter() for name in targets}
+    rates: dict[str, list[float]] = {name: [] for name in targets}
     for _ in range(rounds):
         for name, target in targets.items():
             result = pool.run(target, duration / rounds)
             seconds[name] += result.seconds
             statuses[name].update(result.statuses)
-    return {name: LoadResult(dict(statuses[name]), seconds[name]) for name in targets}
+            rates[name].append(result.rate)
+    return {name: LoadResult(dict(statuses[name]), seconds[name], round_rates=tuple(rates[name]))
+            for name in targets}
 
 
 def report_against_floor(name: str, target: float, results: dict[str, LoadResult], app: str,
@@ -246,6 +252,10 @@ def report_against_floor(name: str, target: float, results: dict[str, LoadResult
     if errors:
         statuses = {label: result.statuses for label, result in results.items()}
         print(f"   {errors} responses were not 200 ({statuses}): the figures are not valid")
+    pairs = zip(results[app].round_rates, results["raw drivers"].round_rates, strict=False)
+    rounds = ", ".join(f"{a / r:.2f}" for a, r in pairs if r)
+    if rounds:
+        print(f"   rounds ({app} / raw drivers in each alternating round): {rounds}")
     print(f"   {app} / raw drivers = {floor:.2f} (target >= {target}: the platform's layers){note}")
     print(f"   {app} / bare Flask = {ratio:.2f}; raw drivers / bare Flask = {raw / bare if bare else 0:.2f} "
           "(the round trips the design requires)")
