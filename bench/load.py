@@ -252,7 +252,7 @@ def report_against_floor(name: str, target: float, results: dict[str, LoadResult
     if errors:
         statuses = {label: result.statuses for label, result in results.items()}
         print(f"   {errors} responses were not 200 ({statuses}): the figures are not valid")
-    pairs = zip(results[app].round_rates, results["raw drivers"].round_rates, strict=False)
+    pairs = zip(results[app].round_rates, results["raw drivers"].round_rates, strict=True)
     rounds = ", ".join(f"{a / r:.2f}" for a, r in pairs if r)
     if rounds:
         print(f"   rounds ({app} / raw drivers in each alternating round): {rounds}")

@@ -16,7 +16,6 @@ from axa.platform.redis_client import client_for
 from axa.platform.sessions import Reads, Session, SessionStore
 
 _UNCHECKED = object()
-UNAUTHENTICATED = "Authentication required."
 
 
 def session_store() -> SessionStore:
@@ -76,7 +75,7 @@ def current_session() -> Session:
     """The live session presented with this request; 401 without one."""
     session = optional_session()
     if session is None:
-        abort(401, message=UNAUTHENTICATED)
+        abort(401, message="Authentication required.")
     return session
 
 

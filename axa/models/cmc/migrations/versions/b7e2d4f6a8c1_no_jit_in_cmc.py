@@ -20,12 +20,12 @@ down_revision = 'a4c8e1f2b3d9'
 branch_labels = None
 depends_on = None
 
-SET_JIT = "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET jit = {}', current_database()); END $$"
+ALTER = "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I {}', current_database()); END $$"
 
 
 def upgrade():
-    op.execute(SET_JIT.format("off"))  # new connections; the apps' pools open theirs after migrating
+    op.execute(ALTER.format("SET jit = off"))  # new connections; the apps' pools open theirs after migrating
 
 
 def downgrade():
-    op.execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET jit', current_database()); END $$")
+    op.execute(ALTER.format("RESET jit"))
