@@ -20,14 +20,15 @@ from bench.servers import ROOT, free_port
 QUEUES = ("stocks.dispatch", "stocks.poll.fmp", "stocks.format")
 
 
-def serve_sandbox(port: int, start: float) -> None:
+def serve_sandbox(port: int, start: float, buckets: int) -> None:
     """The vendor sandbox as ``make run`` serves it (gunicorn, ops/sandbox/server.py), on a manual
-    clock, no per-minute windows (run in a child process, until SIGTERM)."""
+    clock, no per-minute windows, keeping ``buckets`` ticks' quotes rendered (run in a child
+    process, until SIGTERM)."""
     from ops.sandbox.__main__ import warm_up
     from ops.sandbox.app import create_sandbox_app
     from ops.sandbox.server import serve
     from ops.sandbox.state import VENDORS, ManualClock, SandboxConfig
-    config = SandboxConfig(rpm=dict.fromkeys(VENDORS, 0))
+    config = SandboxConfig(rpm=dict.fromkeys(VENDORS, 0), quote_buckets=buckets)
 
     def factory():
         warm_up(config.seed)
@@ -36,10 +37,11 @@ def serve_sandbox(port: int, start: float) -> None:
 
 
 class SandboxProcess:
-    def __init__(self, start: float):
+    def __init__(self, start: float, buckets: int = 2):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        code = f"from bench.ingest_processes import serve_sandbox; serve_sandbox({self.port}, {start!r})"
+        code = (f"from bench.ingest_processes import serve_sandbox; "
+                f"serve_sandbox({self.port}, {start!r}, {buckets})")
         self.proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.DEVNULL)
 
     def call(self, method: str, path: str, body: dict | None = None):

@@ -28,13 +28,17 @@ class SandboxConfig:
     terrapin_key: str = var("AXA_SANDBOX_TERRAPIN_KEY", "sandbox-terrapin-key")
     tick_seconds: int = var("AXA_SANDBOX_TICK_SECONDS", 60)  # at least 1
     seed: int = var("AXA_SANDBOX_SEED", 20250101)
+    # price buckets whose FMP quote JSON is kept (the current and the previous one; the ingest
+    # bench keeps a round's worth, rendered before it is timed)
+    quote_buckets: int = var("AXA_SANDBOX_QUOTE_BUCKETS", 2)
     rpm: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RPM))  # 0: not enforced
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SandboxConfig:
         config = read_settings(cls, env)
         rpm = {v: read_var(f"AXA_SANDBOX_{v.upper()}_RPM", DEFAULT_RPM[v], env) for v in VENDORS}
-        return replace(config, tick_seconds=max(1, config.tick_seconds), rpm=rpm)
+        return replace(config, tick_seconds=max(1, config.tick_seconds),
+                       quote_buckets=max(1, config.quote_buckets), rpm=rpm)
 
 
 class ManualClock:

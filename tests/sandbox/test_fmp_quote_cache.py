@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+import requests
+
+from ops.sandbox.app import start_in_thread
 from ops.sandbox.faults import dumps
-from ops.sandbox.state import SandboxConfig
+from ops.sandbox.state import VENDORS, ManualClock, SandboxConfig
 from ops.sandbox.synth.equities import equity_universe
 from ops.sandbox.vendors import fmp_data
-from tests.sandbox.conftest import START, TICK
+from tests.sandbox.conftest import FMP_KEY, START, TICK
 
 SEED = SandboxConfig().seed
 
@@ -45,3 +49,33 @@ def test_a_spoiled_answer_leaves_the_cache_intact(sandbox):
     spoiled = sandbox.fmp("/stable/batch-quote", symbols=",".join(symbols)).json()
     assert spoiled != clean
     assert sandbox.fmp("/stable/batch-quote", symbols=",".join(symbols)).json() == clean
+
+
+# ticks no other test uses: the rendered quotes are kept per (seed, bucket, tick), process-wide
+@pytest.mark.parametrize(("kept", "renders", "tick"), [(2, 6, 7), (5, 5, 11)])
+def test_the_sandbox_keeps_as_many_ticks_of_quotes_rendered_as_configured(kept, renders, tick, monkeypatch):
+    """AXA_SANDBOX_QUOTE_BUCKETS: with 5 kept, five ticks visited and the first one again render
+    five times; with the default 2, the first tick was dropped and is rendered again."""
+    rendered = []
+    real = fmp_data.quotes_json
+
+    def counting(equities, bucket, tick_seconds):
+        rendered.append(bucket)
+        return real(equities, bucket, tick_seconds)
+    monkeypatch.setattr(fmp_data, "quotes_json", counting)
+    clock = ManualClock(START)
+    server, base = start_in_thread(clock=clock, config=SandboxConfig(
+        rpm=dict.fromkeys(VENDORS, 0), tick_seconds=tick, quote_buckets=kept))
+    symbols = ",".join(e.symbol for e in equity_universe(SEED).items[:5])
+    try:
+        with requests.Session() as http:
+            answers = []
+            for ticks in (0, 1, 2, 3, 4, 0):
+                clock.now = START + ticks * tick
+                answers.append(http.get(f"{base}/fmp/stable/batch-quote", params={"symbols": symbols, **FMP_KEY},
+                                        timeout=20).json())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(rendered) == renders
+    assert answers[0] == answers[-1] != answers[1]

@@ -15,7 +15,6 @@ from ops.sandbox.web import csv_arg, json_response, sandbox_state
 
 VENDOR = "fmp"
 STRING_VALUES = False
-BUCKETS_KEPT = 2  # price buckets whose quote JSON is kept
 INVALID_KEY = ("Invalid API KEY. Feel free to create a Free API Key or visit "
                "https://site.financialmodelingprep.com/faqs?search=why-is-my-api-key-invalid "
                "for more information.")
@@ -74,9 +73,9 @@ def profile():
 def _quotes_body(state, equities) -> Response:
     """A JSON array of the quotes of ``equities`` in the current price bucket. Each quote's JSON
     is made once per bucket (the answer for a bucket is deterministic) and kept for the current
-    and the previous bucket, so a request is lookups and a join."""
+    and the buckets before it (``quote_buckets`` in all), so a request is lookups and a join."""
     bucket, tick = state.bucket(), state.config.tick_seconds
-    rows = _bucket_rows((state.config.seed, bucket, tick))
+    rows = _bucket_rows((state.config.seed, bucket, tick), state.config.quote_buckets)
     missing = [equity for equity in equities if equity.symbol not in rows]
     if missing:
         for equity, part in zip(missing, fmp_data.quotes_json(missing, bucket, tick), strict=True):
@@ -89,12 +88,12 @@ _buckets: dict[tuple[int, int, int], dict[str, bytes]] = {}
 _buckets_lock = threading.Lock()
 
 
-def _bucket_rows(key: tuple[int, int, int]) -> dict[str, bytes]:
+def _bucket_rows(key: tuple[int, int, int], kept: int) -> dict[str, bytes]:
     rows = _buckets.get(key)
     if rows is None:
         with _buckets_lock:
             rows = _buckets.setdefault(key, {})
-            while len(_buckets) > BUCKETS_KEPT:
+            while len(_buckets) > kept:
                 del _buckets[next(iter(_buckets))]
     return rows
 
