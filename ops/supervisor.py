@@ -3,11 +3,12 @@
     supervise([Proc("web", "exec gunicorn ..."), ...]) -> exit code
 
 Each child runs in its own process group (honcho starts each in a new session) with its output
-prefixed by its name. Ctrl-C / SIGTERM, or any child exiting, stops every child (SIGTERM, then
-SIGKILL after honcho's KILL_WAIT seconds). A child that exits while nobody asked it to is reported as
-a CRASH with its name and exit code, and its exit code becomes the supervisor's. Only honcho's public
-API is used: Manager.add_process / loop / terminate / kill / returncode, and a Printer subclass that
-reads honcho's own "started" and "stopped" lines through write().
+prefixed by its name. Ctrl-C / SIGTERM, or any child exiting, stops every child: SIGTERM to each
+child's own process (as ``docker stop`` does), then SIGKILL to the process groups still there
+honcho's KILL_WAIT seconds after the first child stopped. A child that exits while nobody asked it
+to is reported as a CRASH with its name and exit code, and its exit code becomes the supervisor's.
+Only honcho's public API is used: Manager.add_process / loop / terminate / kill / returncode, and a
+Printer subclass that reads honcho's own "started" and "stopped" lines through write().
 """
 from __future__ import annotations
 
@@ -42,10 +43,11 @@ def say(text: str, output=None) -> None:
 
 
 
-def _signal_group(pid: int, sig: signal.Signals, name: str, output) -> None:
+def _signal(pid: int, sig: signal.Signals, name: str, output, group: bool = True) -> None:
+    """``sig`` to the child's process group (it leads one), or to its own process only."""
     say(f"sending {sig.name} to {name} (pid {pid})", output)
     with suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, sig)
+        (os.killpg if group else os.kill)(pid, sig)
 
 
 class _Discard:
@@ -83,7 +85,10 @@ class CrashPrinter(Printer):
             return
         if started := self.STARTED.match(str(message.data)):
             self.supervisor.started(started.group(1), int(started.group(2)))
-        elif (stopped := self.STOPPED.match(str(message.data))) and not self.supervisor.stopping:
+        elif stopped := self.STOPPED.match(str(message.data)):
+            self.supervisor.exited.add(stopped.group(1))
+            if self.supervisor.stopping:
+                return
             name, code = stopped.group(1), int(stopped.group(2))
             self.supervisor.crashed.append((name, code))
             how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
@@ -94,12 +99,21 @@ class CrashPrinter(Printer):
 class Supervisor(Manager):
     """honcho's Manager through its public methods only (add_process, loop, terminate, kill,
     returncode). A stop asked for before every child has reported its start (Ctrl-C during
-    start-up) waits until the last one has: honcho can only signal children whose pid it knows."""
+    start-up) waits until the last one has: honcho can only signal children whose pid it knows.
+
+    ``terminate`` sends SIGTERM to each child's own process, not to its process group as honcho's
+    does: a Celery worker then makes its warm shutdown (the task in hand finishes, then its pool
+    stops) and a gunicorn master its graceful one. Signalled as a group, a Celery pool process
+    dies under its task (``WorkerLostError``). honcho's ``kill`` still sends SIGKILL to each group
+    running KILL_WAIT seconds after the first child stopped, and ``sweep`` to what a child left
+    behind."""
 
     def __init__(self, output=None):
         self.stopping = False
+        self.signalled = False  # each child's process got its SIGTERM
         self.crashed: list[tuple[str, int]] = []
         self.pids: dict[str, int] = {}
+        self.exited: set[str] = set()  # stopped, as honcho reported
         self.waiting: set[str] = set()  # added, start not reported yet
         self.printer = CrashPrinter(output or sys.stdout, self)
         super().__init__(self.printer)
@@ -112,15 +126,31 @@ class Supervisor(Manager):
         self.pids[name] = pid
         self.waiting.discard(name)
         if self.stopping and not self.waiting:
-            super().terminate()  # the stop asked for during start-up
+            self._signal_children()  # the stop asked for during start-up
 
     def terminate(self):
         self.stopping = True  # from here on, children stopping is expected
         if not self.waiting:
-            super().terminate()
+            self._signal_children()
         else:
             say(f"stopping once {len(self.waiting)} more children have reported their start",
                 self.printer.output)
+
+    def _signal_children(self) -> None:
+        if self.signalled:
+            return
+        self.signalled = True
+        for name, pid in self.pids.items():
+            if name not in self.exited:
+                _signal(pid, signal.SIGTERM, name, self.printer.output, group=False)
+
+    def sweep(self) -> None:
+        """Once every child has stopped: SIGKILL what one left running in its process group (a
+        pool it did not stop), so no child's process outlives the supervisor."""
+        for name, pid in self.pids.items():
+            with suppress(ProcessLookupError, PermissionError):  # the group is empty: gone
+                os.killpg(pid, signal.SIGKILL)
+                say(f"sent SIGKILL to what {name} left running", self.printer.output)
 
     def kill(self):
         if not self.waiting:
@@ -134,10 +164,10 @@ class Supervisor(Manager):
         for pid, name in names.items():
             with suppress(psutil.NoSuchProcess):
                 children.append(psutil.Process(pid))
-                _signal_group(pid, signal.SIGTERM, name, self.printer.output)
+                _signal(pid, signal.SIGTERM, name, self.printer.output)
         _, alive = psutil.wait_procs(children, timeout=KILL_WAIT)
         for child in alive:
-            _signal_group(child.pid, signal.SIGKILL, names[child.pid], self.printer.output)
+            _signal(child.pid, signal.SIGKILL, names[child.pid], self.printer.output)
 
     def exit_code(self) -> int:
         if self.crashed:
@@ -154,6 +184,7 @@ def supervise(procs: list[Proc], output=None) -> int:
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         supervisor.loop()  # installs honcho's SIGINT/SIGTERM handlers: stop every child
+        supervisor.sweep()
     except BaseException:
         supervisor.stop_all()  # no child outlives the supervisor
         raise

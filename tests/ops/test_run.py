@@ -133,6 +133,7 @@ def test_run_brings_up_everything_and_sigint_stops_every_child(platform):
     output = log.read_text()
     assert "SIGINT received" in output
     assert "CRASH" not in output
+    assert "WorkerLostError" not in output  # the workers' warm shutdown: no pool process killed under its task
 
 
 def test_a_crashed_child_is_reported_loudly_and_stops_the_others(tmp_path):
@@ -169,3 +170,54 @@ def test_ctrl_c_during_start_up_stops_every_child_once_they_have_started():
     assert "CRASH" not in done.stdout
     assert not [pid for pid in pids
                 if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+
+
+POOL = """
+import os, signal, sys, time
+log = sys.argv[1]
+
+
+def note(line):
+    with open(log, "a") as file:
+        file.write(line + "\\n")
+
+
+pool = os.fork()
+if pool == 0:  # a pool process, in its parent's process group (as Celery's and gunicorn's are)
+    signal.signal(signal.SIGTERM, lambda *_: (note("pool process got SIGTERM"), os._exit(1)))
+    signal.signal(signal.SIGUSR1, lambda *_: (note("pool process stopped by its parent"), os._exit(0)))
+    note("pool ready")
+    while True:
+        time.sleep(0.05)
+
+
+def warm_shutdown(*_):
+    time.sleep(0.3)  # the task in hand finishes first
+    os.kill(pool, signal.SIGUSR1)
+    os.waitpid(pool, 0)
+    note("parent stopped")
+    sys.exit(0)
+
+
+signal.signal(signal.SIGTERM, warm_shutdown)
+while True:
+    time.sleep(0.05)
+"""
+
+
+def test_a_stop_signals_each_childs_own_process_which_stops_its_pool(tmp_path):
+    """Ctrl-C: the SIGTERM goes to each child's process, not to its process group, so a Celery
+    worker's warm shutdown stops its pool processes itself (signalled directly, a pool process
+    dies under its task: WorkerLostError)."""
+    (tmp_path / "pool.py").write_text(POOL)
+    log = tmp_path / "log"
+    script = ("import os, sys; from ops.supervisor import Proc, supervise; sys.exit(supervise(["
+              f"Proc('worker', 'exec {sys.executable} {tmp_path / 'pool.py'} {log}'), "
+              f"Proc('interrupter', 'until grep -q ready {log} 2>/dev/null; do sleep 0.05; done; "
+              "kill -INT ' + str(os.getpid()) + '; exec sleep 60')]))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 130, done.stdout + done.stderr
+    assert log.read_text().splitlines() == ["pool ready", "pool process stopped by its parent", "parent stopped"]
+    assert "sending SIGTERM to worker" in done.stdout
+    assert "CRASH" not in done.stdout
