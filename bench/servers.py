@@ -1,7 +1,8 @@
 """gunicorn servers on loopback ports, every benchmarked app with the same server settings.
 
 The defaults are the worker model of ops/gunicorn.conf.py (2 workers, gthread, 4 threads,
-keep-alive 5 s), without its access log and worker recycling, which would only add noise.
+keep-alive 5 s) and its hooks (ops/gunicorn_hooks.py), without its access log and worker
+recycling, which would only add noise.
 """
 from __future__ import annotations
 
@@ -30,11 +31,12 @@ class ServerSettings:
     threads: int = 4
 
     def argv(self) -> list[str]:
-        return ["--workers", str(self.workers), "--worker-class", self.worker_class,
-                "--threads", str(self.threads), "--keep-alive", "5", "--log-level", "warning"]
+        return ["--config", "python:ops.gunicorn_hooks", "--workers", str(self.workers),
+                "--worker-class", self.worker_class, "--threads", str(self.threads), "--keep-alive", "5",
+                "--log-level", "warning"]
 
     def describe(self) -> str:
-        return "gunicorn " + " ".join(self.argv()[:6])
+        return "gunicorn " + " ".join(self.argv()[2:8])
 
 
 def add_server_arguments(parser: argparse.ArgumentParser) -> None:

@@ -5,6 +5,7 @@
 import os
 
 from axa.platform.config import PORTS, load_settings
+from ops.gunicorn_hooks import post_worker_init  # noqa: F401 (a gunicorn hook, by its name)
 from ops.settings import load_ops_settings
 
 _subsystem = load_settings().subsystem
