@@ -51,6 +51,9 @@ def test_a_subscriber_is_notified_once_per_live_session_through_the_worker(platf
                    15.0, "the go-live notification")
     wait_until(golive_mail_files, 15.0, "bob's go-live mail")
     live.mark_unpublished.delay(channel["id"], started + 1, 2.0)  # the encoder drops ...
+    # (applied before the return is sent: two pool processes may run two queued events in either
+    # order, and a publish applied first supersedes the earlier drop, as a heartbeat's would)
+    wait_until(lambda: count(app, select(LiveSession.disconnected_at)), 15.0, "the drop")
     live.mark_published.delay(channel["id"], started + 1.5)  # ... and comes back inside the window
     wait_until(lambda: count(app, select(LiveSession.reconnects)) == 1, 15.0, "the reconnect")
     time.sleep(2.5)  # the offline check of the drop has run: still live
