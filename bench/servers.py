@@ -36,7 +36,8 @@ class ServerSettings:
                 "--log-level", "warning"]
 
     def describe(self) -> str:
-        return "gunicorn " + " ".join(self.argv()[2:8])
+        return (f"gunicorn --workers {self.workers} --worker-class {self.worker_class} "
+                f"--threads {self.threads}")
 
 
 def add_server_arguments(parser: argparse.ArgumentParser) -> None:
