@@ -4,6 +4,8 @@ the audit log (keyset pages, owner and moderators only); the history is keyset-p
 deleted messages out, even one deleted before its batch was written."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from axa.models.stream import Channel, db
@@ -13,6 +15,7 @@ from tests.blueprints.stream.chat_helpers import persist
 from tests.blueprints.stream.helpers import new_channel, signed_in
 
 CHAT = "/api/v1/channels/ada-live/chat"
+SEQUENCE = itertools.count()  # as the socket's counter: messages of one millisecond keep their order
 
 
 @pytest.fixture
@@ -29,7 +32,7 @@ def say(app, user_id: int, text: str) -> int:
     with app.app_context():
         channel = db.session.scalar(db.select(Channel).where(Channel.slug == "ada-live"))
         now = state.now_ms()
-        event = {"type": "message", "id": state.message_id(now, hash(text) & 0xFFFF), "channel_id": channel.id,
+        event = {"type": "message", "id": state.message_id(now, next(SEQUENCE)), "channel_id": channel.id,
                  "user_id": user_id, "author": "Ada", "text": text, "sent_at_ms": now, "sent_at": ""}
         state.post(get_redis(), channel.id, event)
         return event["id"]
