@@ -7,6 +7,8 @@ cached across requests, so a logout is seen by the next request on every subsyst
 """
 from __future__ import annotations
 
+from typing import NoReturn
+
 import redis
 from flask import Flask, current_app, g, request
 from flask_smorest import abort
@@ -75,8 +77,13 @@ def current_session() -> Session:
     """The live session presented with this request; 401 without one."""
     session = optional_session()
     if session is None:
-        abort(401, message="Authentication required.")
+        unauthorized()
     return session
+
+
+def unauthorized() -> NoReturn:
+    """The platform's one 401 answer (no live session)."""
+    abort(401, message="Authentication required.")
 
 
 def require_recent_sign_in() -> None:
