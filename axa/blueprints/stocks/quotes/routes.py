@@ -4,7 +4,6 @@ one Redis call per request, no database."""
 from __future__ import annotations
 
 from flask import Response
-from flask.views import MethodView
 
 from axa.blueprints.stocks.quotes.schemas import QuotesQuerySchema, QuotesSchema
 from axa.models import latest_quotes
@@ -20,13 +19,12 @@ def read_quotes(pipe, _session_key: str, symbols: list[str]) -> None:
     latest_quotes.queue_read(pipe, symbols)
 
 
-@blp.route("")
-class Quotes(MethodView):
-    # arguments first: the symbols they parse are read in the session check's round trip
-    @blp.arguments(QuotesQuerySchema, location="query", as_kwargs=True)
-    @blp.login_required(reads=read_quotes)
-    @blp.response(200, QuotesSchema)
-    def get(self, symbols: list[str], reads: list):
-        """Latest quotes of up to 200 symbols or ISINs; the unknown ones are listed as missing"""
-        body = latest_quotes.body(symbols, reads[0], clock.now())  # the QuotesSchema fields (tested)
-        return Response(latest_quotes.encode_body(body), mimetype="application/json")
+@blp.route("", methods=["GET"])
+# arguments first: the symbols they parse are read in the session check's round trip
+@blp.arguments(QuotesQuerySchema, location="query", as_kwargs=True)
+@blp.login_required(reads=read_quotes)
+@blp.response(200, QuotesSchema)
+def quotes(symbols: list[str], reads: list):
+    """Latest quotes of up to 200 symbols or ISINs; the unknown ones are listed as missing"""
+    body = latest_quotes.body(symbols, reads[0], clock.now())  # the QuotesSchema fields (tested)
+    return Response(latest_quotes.encode_body(body), mimetype="application/json")
