@@ -28,11 +28,10 @@ import hashlib
 from collections.abc import Callable
 
 from flask import Response, current_app, request
-from flask_smorest import abort
 
 from axa.platform import ratelimit
 from axa.platform.api import RETRY_AFTER, SIGNED_IN, Blueprint, ErrorSchema
-from axa.platform.auth_hook import optional_session
+from axa.platform.auth_hook import optional_session, unauthorized
 
 OPTIONAL_SESSION = [{}, *SIGNED_IN]  # open to all; a session lifts the anonymous limit
 ANONYMOUS_SCOPE = "cmc.anonymous"
@@ -67,7 +66,7 @@ def public_read(blp: Blueprint, shared: bool = False) -> Callable:
             anonymous = optional_session() is None
             if anonymous:
                 if not (shared or settings.cmc_public_reads):
-                    abort(401, message="Authentication required.")
+                    unauthorized()
                 ratelimit.hit(ANONYMOUS_SCOPE, request.remote_addr or "unknown", settings.cmc_anon_limits)
             cache = cache_control(anonymous, shared, settings.cmc_public_max_age)
             return conditional(func(*args, **kwargs), cache)

@@ -11,7 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from axa.models.auth import AuthEvent, OutboxEntry, User, UserToken, db
 from axa.models.auth.users import normalize_email
 from axa.platform import passwords, ratelimit
-from axa.platform.auth_hook import current_session, optional_session, require_recent_sign_in, session_store
+from axa.platform.auth_hook import (
+    current_session,
+    optional_session,
+    require_recent_sign_in,
+    session_store,
+    unauthorized,
+)
 from axa.tasks.auth.sync import relay_after_commit
 
 INVALID_LOGIN = "Invalid email or password."
@@ -37,7 +43,7 @@ def current_user() -> User:
     user = db.session.get(User, session.user_id)
     if user is None or not user.active:
         session_store().end(session)
-        abort(401, message="Authentication required.")
+        unauthorized()
     return user
 
 
@@ -119,7 +125,7 @@ def reauthenticate(user: User, password: str) -> datetime:
         abort(403, message="The password is wrong.", reason="wrong_password")
     stamped = session_store().stamp_auth(session)
     if stamped is None:
-        abort(401, message="Authentication required.")
+        unauthorized()
     return datetime.fromtimestamp(stamped, UTC)
 
 

@@ -14,7 +14,7 @@ from axa.models.socweb.blocks import blocked_between
 from axa.models.socweb.media import url_of
 from axa.models.socweb.profiles import suggest_username
 from axa.models.socweb.reading import active, visible_to
-from axa.platform.auth_hook import current_session, optional_session
+from axa.platform.auth_hook import current_session, optional_session, unauthorized
 
 TAKEN = "That username is taken; choose another."
 person = aliased(User, name="person")  # the profile's user; ``User`` stays free for active()
@@ -101,7 +101,7 @@ def signed_in_user() -> User:
     if user is None:
         abort(404, message="User not yet synced to this subsystem; retry in a moment.")
     if user.status != "active":
-        abort(401, message="Authentication required.")
+        unauthorized()
     return user
 
 
